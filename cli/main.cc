@@ -1,0 +1,16 @@
+// The MaculaOS multi-call binary: every applet of the product, chosen by name or first argument.
+#include <string>
+#include <vector>
+
+#include "cli/version_command.h"
+#include "common/applet.h"
+#include "installer/fetch_command.h"
+
+int main(int argc, char** argv) {
+  const macula::Applet applets[] = {
+      macula::version_applet(),
+      macula::fetch_applet(),
+  };
+  const std::vector<std::string> args(argv, argv + argc);
+  return macula::run_applets(applets, args);
+}

@@ -1,0 +1,113 @@
+#include "common/applet.h"
+
+#include <catch2/catch.hpp>
+
+namespace macula {
+namespace {
+
+int noop(std::span<const std::string>) { return 0; }
+
+const Applet kApplets[] = {
+    {"version", "print versions", "usage: version", noop},
+    {"init", "PID 1", "usage: init", noop, true},
+    {"macula-install", "install", "usage: macula-install", noop, true},
+};
+
+Result<Invocation> resolve(std::vector<std::string> argv) {
+  return resolve_invocation(kApplets, argv);
+}
+
+TEST_CASE("the first argument chooses the command under the umbrella name") {
+  auto inv = resolve({"/usr/bin/maculaos", "version", "x"});
+  REQUIRE(inv);
+  CHECK(inv->applet->name == "version");
+  CHECK(inv->args == std::vector<std::string>{"x"});
+  CHECK_FALSE(inv->help);
+}
+
+TEST_CASE("argv[0] chooses a by-name applet, whatever the directory") {
+  auto init = resolve({"/init"});
+  REQUIRE(init);
+  CHECK(init->applet->name == "init");
+  CHECK(init->args.empty());
+
+  auto install = resolve({"/sbin/macula-install", "/dev/sda", "--yes"});
+  REQUIRE(install);
+  CHECK(install->applet->name == "macula-install");
+  CHECK(install->args == std::vector<std::string>{"/dev/sda", "--yes"});
+}
+
+TEST_CASE("a by-name applet is also reachable as a command") {
+  auto inv = resolve({"maculaos", "macula-install", "/dev/vda"});
+  REQUIRE(inv);
+  CHECK(inv->applet->name == "macula-install");
+  CHECK(inv->args == std::vector<std::string>{"/dev/vda"});
+}
+
+TEST_CASE("an unknown binary name falls back to the first argument") {
+  auto inv = resolve({"./maculaos-0.1", "version"});
+  REQUIRE(inv);
+  CHECK(inv->applet->name == "version");
+}
+
+TEST_CASE("--help is understood on every name") {
+  for (auto argv : std::vector<std::vector<std::string>>{
+           {"/init", "--help"}, {"macula-install", "-h"}, {"maculaos", "version", "--help"}}) {
+    auto inv = resolve(argv);
+    REQUIRE(inv);
+    CHECK(inv->help);
+    REQUIRE(inv->applet);
+  }
+  auto list = resolve({"maculaos", "--help"});
+  REQUIRE(list);
+  CHECK(list->help);
+  CHECK(list->applet == nullptr);
+
+  auto named = resolve({"maculaos", "help", "init"});
+  REQUIRE(named);
+  CHECK(named->help);
+  CHECK(named->applet->name == "init");
+}
+
+TEST_CASE("help only counts as the applet's first argument") {
+  auto inv = resolve({"maculaos", "version", "x", "--help"});
+  REQUIRE(inv);
+  CHECK_FALSE(inv->help);
+}
+
+TEST_CASE("misuse is a one-line error naming the input and the choices") {
+  auto none = resolve({"maculaos"});
+  REQUIRE_FALSE(none);
+  CHECK_THAT(none.error().message, Catch::Contains("no command given") &&
+                                       Catch::Contains("version, init, macula-install"));
+
+  auto unknown = resolve({"maculaos", "frobnicate"});
+  REQUIRE_FALSE(unknown);
+  CHECK_THAT(unknown.error().message, Catch::Contains("'frobnicate'"));
+  CHECK(unknown.error().message.find('\n') == std::string::npos);
+
+  auto bad_help = resolve({"maculaos", "help", "nope"});
+  REQUIRE_FALSE(bad_help);
+  CHECK_THAT(bad_help.error().message, Catch::Contains("'nope'"));
+}
+
+TEST_CASE("run_applets passes the arguments and returns the applet's status") {
+  static std::vector<std::string> seen;
+  const Applet applets[] = {{"echo", "", "usage: echo", [](std::span<const std::string> a) {
+                               seen.assign(a.begin(), a.end());
+                               return 7;
+                             }}};
+  CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "echo", "a", "b"}) == 7);
+  CHECK(seen == std::vector<std::string>{"a", "b"});
+  CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "nope"}) == 2);
+  CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "echo", "--help"}) == 0);
+}
+
+TEST_CASE("the command list names every applet with its summary") {
+  const std::string list = command_list(kApplets);
+  CHECK_THAT(list, Catch::Contains("version") && Catch::Contains("print versions") &&
+                       Catch::Contains("macula-install") && Catch::Contains("install"));
+}
+
+}  // namespace
+}  // namespace macula

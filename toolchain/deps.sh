@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a make target needs, and only when one is missing.
+# Usage: toolchain/deps.sh GROUP...   (groups: build, test, image, qemu)
+# This is the one list of what MaculaOS needs from Debian 12.
+set -euo pipefail
+
+declare -A group=(
+  # compilers, static libraries Debian ships, and what the source builds of the others need
+  [build]="build-essential cmake pkg-config file catch2 dpkg-dev
+           autoconf automake libtool autopoint gettext bison flex
+           libzstd-dev libmbedtls-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
+  # the throwaway servers and checks the tests use
+  [test]="python3 python3-pytest python3-pexpect openssl"
+)
+
+want=()
+for g in "$@"; do
+  [[ -n "${group[$g]:-}" ]] || { echo "deps.sh: unknown group '$g' (expected: ${!group[*]})" >&2; exit 2; }
+  want+=(${group[$g]})
+done
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
+done
+
+# `apt-get source` needs deb-src entries; Debian's cloud images ship only binary ones.
+need_src=0
+if [[ " $* " == *" build "* ]] && ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  need_src=1
+  cat > /etc/apt/sources.list.d/maculaos-deb-src.sources <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+((${#missing[@]} || need_src)) || exit 0
+export DEBIAN_FRONTEND=noninteractive
+echo "deps.sh: installing ${missing[*]:-(source lists only)}"
+apt-get update -qq
+((${#missing[@]})) && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+exit 0
