@@ -4,10 +4,12 @@
 
 #include "cli/version_command.h"
 #include "common/applet.h"
+#include "init/init_command.h"
 #include "installer/fetch_command.h"
 
 int main(int argc, char** argv) {
   const macula::Applet applets[] = {
+      macula::init_applet(),
       macula::version_applet(),
       macula::fetch_applet(),
   };

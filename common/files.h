@@ -1,0 +1,17 @@
+// Whole-file reads and crash-safe whole-file writes.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+#include "common/result.h"
+
+namespace macula {
+
+Result<std::string> read_file(const std::string& path);
+
+// Writes path.tmp, fsyncs it, renames it over path and fsyncs the directory: after a power cut
+// the file holds either the old or the new content, never a mix.
+Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode);
+
+}  // namespace macula

@@ -1,0 +1,66 @@
+#include "init/block_devices.h"
+
+#include <blkid/blkid.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "common/fd.h"
+
+namespace macula {
+
+namespace {
+
+using BlkidProbe = std::unique_ptr<blkid_struct_probe, decltype(&blkid_free_probe)>;
+
+std::string probe_value(blkid_probe pr, const char* name) {
+  const char* value = nullptr;
+  if (blkid_probe_lookup_value(pr, name, &value, nullptr) != 0 || !value) return {};
+  return value;
+}
+
+void probe_filesystem(BlockDevice& dev) {
+  const std::string path = "/dev/" + dev.name;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return;
+  BlkidProbe pr(blkid_new_probe(), &blkid_free_probe);
+  if (!pr || blkid_probe_set_device(pr.get(), fd.get(), 0, 0) != 0) return;
+  blkid_probe_enable_superblocks(pr.get(), 1);
+  blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_TYPE);
+  if (blkid_do_safeprobe(pr.get()) != 0) return;
+  dev.label = probe_value(pr.get(), "LABEL");
+  dev.type = probe_value(pr.get(), "TYPE");
+}
+
+}  // namespace
+
+std::vector<BlockDevice> scan_block_devices() {
+  namespace fs = std::filesystem;
+  std::vector<BlockDevice> devices;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/sys/class/block", ec)) {
+    BlockDevice dev;
+    dev.name = entry.path().filename();
+    if (dev.name.starts_with("loop") || dev.name.starts_with("ram")) continue;
+    dev.partition = fs::exists(entry.path() / "partition", ec);
+    probe_filesystem(dev);
+    devices.push_back(std::move(dev));
+  }
+  return devices;
+}
+
+std::vector<BlockDevice> wait_for_block_devices(
+    std::chrono::milliseconds timeout,
+    const std::function<bool(std::span<const BlockDevice>)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::vector<BlockDevice> devices = scan_block_devices();
+    if (done(devices) || std::chrono::steady_clock::now() >= deadline) return devices;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace macula

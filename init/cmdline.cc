@@ -1,0 +1,175 @@
+#include "init/cmdline.h"
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+namespace macula {
+
+namespace {
+
+constexpr std::array kModes{std::pair{Mode::live, "live"}, std::pair{Mode::install, "install"},
+                            std::pair{Mode::disk, "disk"}, std::pair{Mode::recovery, "recovery"},
+                            std::pair{Mode::shell, "shell"}};
+constexpr std::array kEmergencies{std::pair{Emergency::shell, "shell"},
+                                  std::pair{Emergency::reboot, "reboot"},
+                                  std::pair{Emergency::poweroff, "poweroff"}};
+constexpr std::array kStages{std::pair{Stage::modules, "modules"},
+                             std::pair{Stage::devices, "devices"}, std::pair{Stage::mount, "mount"},
+                             std::pair{Stage::overlay, "overlay"}, std::pair{Stage::pivot, "pivot"}};
+
+template <class Table>
+auto lookup(const Table& table, std::string_view name) -> std::optional<decltype(table[0].first)> {
+  for (const auto& [value, text] : table)
+    if (name == text) return value;
+  return std::nullopt;
+}
+
+template <class Table, class E>
+std::string_view name_of(const Table& table, E value) {
+  for (const auto& [v, text] : table)
+    if (v == value) return text;
+  return "?";
+}
+
+template <class Table>
+std::string choices(const Table& table) {
+  std::string out;
+  for (size_t i = 0; i < table.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == table.size() ? " or " : ", ") + std::string(table[i].second);
+  return out;
+}
+
+std::optional<bool> parse_bool(std::string_view v) {
+  if (v == "1" || v == "yes" || v == "true" || v == "on") return true;
+  if (v == "0" || v == "no" || v == "false" || v == "off") return false;
+  return std::nullopt;
+}
+
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> out;
+  while (!v.empty()) {
+    const size_t comma = v.find(',');
+    std::string item(v.substr(0, comma));
+    if (!item.empty()) out.push_back(std::move(item));
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+class Parser {
+ public:
+  explicit Parser(BootConfig& config) : c_(config) {}
+
+  void apply(std::string_view key, std::optional<std::string_view> value) {
+    const std::string_view v = value.value_or("");
+    if (key == "macula.mode") {
+      c_.mode = lookup(kModes, v);
+      if (!c_.mode)
+        warn(key, v, "expected " + choices(kModes) + "; choosing by the media present instead");
+    } else if (key == "macula.debug") {
+      flag(key, value, c_.debug, "on");
+    } else if (key == "macula.break") {
+      if (!value) {
+        c_.break_before = Stage::pivot;
+      } else if (auto stage = lookup(kStages, v)) {
+        c_.break_before = stage;
+      } else {
+        c_.break_before = Stage::pivot;
+        warn(key, v, "expected " + choices(kStages) + "; breaking before pivot instead");
+      }
+    } else if (key == "macula.shell") {
+      flag(key, value, c_.shell_allowed, "allowed");
+    } else if (key == "macula.emergency") {
+      if (auto e = lookup(kEmergencies, v)) {
+        c_.emergency = *e;
+      } else {
+        warn(key, v, "expected " + choices(kEmergencies) + "; using " +
+                         std::string(name_of(kEmergencies, c_.emergency)));
+      }
+    } else if (key == "macula.timeout") {
+      unsigned seconds = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+      if (ec != std::errc() || end != v.data() + v.size() || seconds == 0 || seconds > 3600) {
+        warn(key, v, "expected whole seconds from 1 to 3600; using " +
+                         std::to_string(c_.device_timeout.count()));
+      } else {
+        c_.device_timeout = std::chrono::seconds(seconds);
+      }
+    } else if (key == "macula.modules") {
+      for (auto& m : split_list(v)) c_.extra_modules.push_back(std::move(m));
+    } else if (key == "console") {
+      if (!v.empty()) c_.consoles.emplace_back(v);
+    } else if (key == "init") {
+      if (v.starts_with('/')) {
+        c_.init = v;
+      } else {
+        warn(key, v, "expected an absolute path; using " + c_.init);
+      }
+    }
+  }
+
+ private:
+  // A bare flag means on; an explicit value must be a boolean.
+  void flag(std::string_view key, std::optional<std::string_view> value, bool& target,
+            std::string_view meaning_of_true) {
+    if (!value) {
+      target = true;
+    } else if (auto b = parse_bool(*value)) {
+      target = *b;
+    } else {
+      warn(key, *value, "expected 0 or 1; using " + std::string(target ? "1" : "0") + " (" +
+                            std::string(target ? meaning_of_true : "off") + ")");
+    }
+  }
+
+  void warn(std::string_view key, std::string_view value, const std::string& what) {
+    c_.warnings.push_back(std::string(key) + "=" + std::string(value) + ": " + what);
+  }
+
+  BootConfig& c_;
+};
+
+}  // namespace
+
+std::string_view to_string(Mode m) { return name_of(kModes, m); }
+std::string_view to_string(Emergency e) { return name_of(kEmergencies, e); }
+std::string_view to_string(Stage s) { return name_of(kStages, s); }
+
+std::vector<std::string> split_cmdline(std::string_view cmdline) {
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false, in_word = false;
+  for (char ch : cmdline) {
+    if (ch == '"') {
+      quoted = !quoted;
+      in_word = true;
+    } else if (!quoted && (ch == ' ' || ch == '\t' || ch == '\n')) {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += ch;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+BootConfig parse_cmdline(std::string_view cmdline) {
+  BootConfig config;
+  Parser parser(config);
+  for (const std::string& word : split_cmdline(cmdline)) {
+    const size_t eq = word.find('=');
+    if (eq == std::string::npos) {
+      parser.apply(word, std::nullopt);
+    } else {
+      parser.apply(std::string_view(word).substr(0, eq), std::string_view(word).substr(eq + 1));
+    }
+  }
+  return config;
+}
+
+}  // namespace macula

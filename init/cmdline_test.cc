@@ -1,0 +1,97 @@
+#include "init/cmdline.h"
+
+#include <catch2/catch.hpp>
+
+namespace macula {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_CASE("an empty command line gives the defaults") {
+  const BootConfig c = parse_cmdline("BOOT_IMAGE=/boot/vmlinuz quiet\n");
+  CHECK_FALSE(c.mode);
+  CHECK_FALSE(c.debug);
+  CHECK_FALSE(c.break_before);
+  CHECK(c.shell_allowed);
+  CHECK(c.emergency == Emergency::shell);
+  CHECK(c.device_timeout == 10s);
+  CHECK(c.init == "/sbin/init");
+  CHECK(c.warnings.empty());
+}
+
+TEST_CASE("every parameter is read") {
+  const BootConfig c = parse_cmdline(
+      "macula.mode=install macula.debug macula.break=mount macula.shell=0 "
+      "macula.emergency=poweroff macula.timeout=30 macula.modules=e1000,nvme "
+      "macula.modules=xhci_pci console=tty1 console=ttyS0,115200n8 init=/sbin/openrc-init");
+  CHECK(c.mode == Mode::install);
+  CHECK(c.debug);
+  CHECK(c.break_before == Stage::mount);
+  CHECK_FALSE(c.shell_allowed);
+  CHECK(c.emergency == Emergency::poweroff);
+  CHECK(c.device_timeout == 30s);
+  CHECK(c.extra_modules == std::vector<std::string>{"e1000", "nvme", "xhci_pci"});
+  CHECK(c.consoles == std::vector<std::string>{"tty1", "ttyS0,115200n8"});
+  CHECK(c.init == "/sbin/openrc-init");
+  CHECK(c.warnings.empty());
+}
+
+TEST_CASE("every mode has its name") {
+  for (auto [text, mode] : {std::pair{"live", Mode::live}, {"install", Mode::install},
+                            {"disk", Mode::disk}, {"recovery", Mode::recovery},
+                            {"shell", Mode::shell}}) {
+    CHECK(parse_cmdline(std::string("macula.mode=") + text).mode == mode);
+    CHECK(to_string(mode) == text);
+  }
+}
+
+TEST_CASE("the last value of a repeated parameter wins") {
+  CHECK(parse_cmdline("macula.mode=shell macula.mode=live").mode == Mode::live);
+}
+
+TEST_CASE("a bare macula.break stops before the pivot, like rd.break") {
+  CHECK(parse_cmdline("macula.break").break_before == Stage::pivot);
+}
+
+TEST_CASE("bad values are warnings naming the parameter and the value used instead") {
+  const BootConfig c = parse_cmdline(
+      "macula.mode=bogus macula.timeout=abc macula.emergency=explode macula.break=later "
+      "macula.shell=maybe init=sbin/init macula.debug=2");
+  CHECK_FALSE(c.mode);
+  CHECK(c.device_timeout == 10s);
+  CHECK(c.emergency == Emergency::shell);
+  CHECK(c.break_before == Stage::pivot);
+  CHECK(c.shell_allowed);
+  CHECK(c.init == "/sbin/init");
+  REQUIRE(c.warnings.size() == 7);
+  CHECK(c.warnings[0] ==
+        "macula.mode=bogus: expected live, install, disk, recovery or shell; choosing by the "
+        "media present instead");
+  CHECK(c.warnings[1] == "macula.timeout=abc: expected whole seconds from 1 to 3600; using 10");
+  CHECK(c.warnings[2] == "macula.emergency=explode: expected shell, reboot or poweroff; using shell");
+  CHECK(c.warnings[3] ==
+        "macula.break=later: expected modules, devices, mount, overlay or pivot; breaking before "
+        "pivot instead");
+  CHECK(c.warnings[4] == "macula.shell=maybe: expected 0 or 1; using 1 (allowed)");
+  CHECK(c.warnings[5] == "init=sbin/init: expected an absolute path; using /sbin/init");
+  CHECK(c.warnings[6] == "macula.debug=2: expected 0 or 1; using 0 (off)");
+  CHECK_FALSE(c.debug);
+}
+
+TEST_CASE("timeouts out of range are refused") {
+  for (const char* v : {"0", "3601", "-1", "5s", ""}) {
+    const BootConfig c = parse_cmdline(std::string("macula.timeout=") + v);
+    CHECK(c.device_timeout == 10s);
+    CHECK(c.warnings.size() == 1);
+  }
+}
+
+TEST_CASE("quoted values keep their spaces and lose their quotes") {
+  CHECK(split_cmdline("a=\"b c\" d  \"e f\"\n") ==
+        std::vector<std::string>{"a=b c", "d", "e f"});
+  CHECK(split_cmdline("").empty());
+  CHECK(split_cmdline("x=\"\"") == std::vector<std::string>{"x="});
+}
+
+}  // namespace
+}  // namespace macula
