@@ -124,8 +124,7 @@ class BootAttempt {
   }
 
   Result<void> load_kernel_modules() {
-    const std::string release = kernel_release();
-    const std::string dir = std::string(kModuleDir) + "/" + release + "/";
+    const std::string dir = std::string(kModuleDir) + "/";
     auto index_text = read_file(dir + "maculaos.modules");
     if (!index_text) {
       log_.warn("no module index (" + index_text.error().text() + "): loading no modules");
@@ -138,7 +137,7 @@ class BootAttempt {
     }
     std::vector<std::string> wanted = parse_module_names(read_file(dir + "maculaos.load").value_or(""));
     wanted.insert(wanted.end(), config_.extra_modules.begin(), config_.extra_modules.end());
-    const ModuleLoadResult loaded = load_modules(plan_module_loads(*index, wanted), release, log_);
+    const ModuleLoadResult loaded = load_modules(plan_module_loads(*index, wanted), kernel_release(), log_);
     report_.modules_loaded = loaded.loaded;
     report_.modules_failed = loaded.failed;
     log_.info("loaded " + std::to_string(loaded.loaded) + " kernel modules" +

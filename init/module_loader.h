@@ -8,6 +8,8 @@
 
 namespace macula {
 
+// Holds <release>/ with the .ko files, and the build-time index of them: maculaos.modules
+// (every module, dependencies first) and maculaos.load (the names to load at boot).
 inline constexpr const char* kModuleDir = "/lib/modules";
 
 struct ModuleLoadResult {

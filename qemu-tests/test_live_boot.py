@@ -1,0 +1,84 @@
+"""The live ISO boots through our PID 1 to an OpenRC login, and PID 1 fails safely."""
+import json
+
+import pytest
+
+from machine import KERNEL_PANIC
+
+SERIAL = "console=ttyS0,115200n8"
+BOOT_TO_LOGIN = 420  # seconds, generous: TCG on a loaded 2-core machine
+
+
+def check_live_system(m, expected_media_prefix):
+    assert m.run("findmnt -n -o FSTYPE /") == "overlay"
+    assert m.run("findmnt -n -o FSTYPE /run/macula/rootfs") == "squashfs"
+    assert m.run("tr '\\0' ' ' </proc/1/cmdline").startswith("/sbin/init")
+    assert m.run("readlink -f /sbin/init").endswith("openrc-init")
+    assert m.run("rc-status --runlevel") == "default"
+    report = json.loads(m.run("cat /run/macula/boot.json"))
+    assert report["media"]["device"].startswith(expected_media_prefix), report
+    assert report["media"]["type"] == "iso9660", report
+    assert report["timings_ms"]["init_started"] > 0, report
+    for stage in ("modules", "devices", "mount", "overlay"):
+        assert stage in report["timings_ms"], report
+    assert report["modules"]["loaded"] > 0, report
+    story = m.sudo("dmesg | grep 'macula-init:'")
+    assert "switching root" in story and "boot media /dev/" in story, story
+    return report
+
+
+@pytest.mark.parametrize("firmware", ["seabios", "ovmf"])
+def test_live_iso_boots_to_login(machine, iso, firmware):
+    m = machine(cdrom=iso, uefi=firmware == "ovmf")
+    m.expect("MaculaOS Live", 120)  # GRUB's menu, on the serial console
+    m.login(BOOT_TO_LOGIN)
+    report = check_live_system(m, "/dev/sr")
+    assert report["mode"] == "live" and report["mode_source"] == "cmdline", report
+    assert report["warnings"] == [], report
+
+
+def test_bad_mode_boots_live_with_a_warning(machine, iso, kernel, initrd):
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, append=f"{SERIAL} macula.mode=bogus")
+    m.login(BOOT_TO_LOGIN)
+    report = check_live_system(m, "/dev/sr")
+    assert report["mode"] == "live" and report["mode_source"] == "detected", report
+    assert any(w.startswith("macula.mode=bogus: expected live") for w in report["warnings"]), report
+    assert "macula-init: warning: macula.mode=bogus" in m.sudo("dmesg")
+
+
+def test_shell_mode_gives_a_shell_in_the_initramfs(machine, iso, kernel, initrd):
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, append=f"{SERIAL} macula.mode=shell")
+    m.expect(r"macula-rescue# ", 120)
+    m.use_shell()
+    assert m.run("tr '\\0' ' ' </proc/1/cmdline").strip() == "/init"
+    assert "MACULAOS" in m.run("blkid")  # the devices are up, the media not yet mounted
+    assert "squashfs" not in m.run("cat /proc/mounts")
+
+
+def test_break_stops_before_the_named_stage_and_goes_on(machine, iso, kernel, initrd):
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, append=f"{SERIAL} macula.break=mount")
+    m.expect(r"macula-break:mount# ", 120)
+    m.use_shell()
+    mounts = m.run("cat /proc/mounts")
+    assert "/run/macula/media" not in mounts and "squashfs" not in mounts, mounts
+    m.child.sendline("exit")
+    m.expect(r"switching root", 120)
+
+
+def test_missing_media_is_named_then_emergency_shell(machine, kernel, initrd):
+    m = machine(kernel=kernel, initrd=initrd, append=f"{SERIAL} macula.timeout=2")
+    m.expect(r"boot failed: boot media: no file system labelled MACULAOS appeared within 2 s", 120)
+    m.expect(r"macula-emergency# ", 30)
+    m.use_shell()
+    assert m.run("echo alive") == "alive"
+    assert KERNEL_PANIC not in m.log()
+
+
+def test_missing_media_with_emergency_reboot_reboots(machine, kernel, initrd):
+    m = machine(kernel=kernel, initrd=initrd,
+                append=f"{SERIAL} macula.timeout=2 macula.emergency=reboot")
+    m.expect(r"no file system labelled MACULAOS", 120)
+    m.expect(r"rebooting in 5 seconds", 30)
+    m.wait_exit(60)  # -no-reboot: QEMU exits when the guest reboots
+    log = m.log()
+    assert KERNEL_PANIC not in log and "macula-emergency#" not in log
