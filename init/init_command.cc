@@ -184,8 +184,7 @@ class BootAttempt {
     log_.info("mode " + report_.mode + " (" + report_.mode_source + ")");
     if (mode == Mode::disk || mode == Mode::recovery)
       return fail("macula.mode=" + report_.mode +
-                  ": not installed yet: this build boots only the live media (live, install, shell)",
-                  ENOSYS);
+                  ": not installed yet: this build boots only the live media (live, install, shell)");
     return {};
   }
 
@@ -195,8 +194,7 @@ class BootAttempt {
     if (candidates.empty())
       return fail("boot media: no file system labelled " + std::string(kMediaLabel) +
                       " appeared within " + std::to_string(config_.device_timeout.count()) +
-                      " s (block devices: " + device_names(devices_) + "; macula.timeout= waits longer)",
-                  ENODEV);
+                      " s (block devices: " + device_names(devices_) + "; macula.timeout= waits longer)");
     const std::string image = std::string(kMediaMount) + "/" + std::string(kRootImage);
     for (const BlockDevice& c : candidates) {
       const std::string dev = "/dev/" + c.name;
@@ -217,8 +215,7 @@ class BootAttempt {
       return mount_with_libmount({image, kRootImageMount, "squashfs", "ro,loop"});
     }
     return fail("boot media: no device labelled " + std::string(kMediaLabel) + " holds " +
-                    std::string(kRootImage) + " (tried " + device_names(candidates) + ")",
-                ENOENT);
+                    std::string(kRootImage) + " (tried " + device_names(candidates) + ")");
   }
 
   Result<void> mount_overlay() {
@@ -277,8 +274,7 @@ class BootAttempt {
       log.error(shell.error().text() + ": rebooting instead");
       action = Emergency::reboot;
     }
-    log.error(std::string(action == Emergency::poweroff ? "powering off" : "rebooting") +
-              " in 5 seconds (macula.emergency=" + std::string(to_string(action)) + ")");
+    log.error(std::string(action == Emergency::poweroff ? "powering off" : "rebooting") + " in 5 seconds");
     ::sleep(5);
     leave(action);
   }

@@ -78,10 +78,11 @@ class Machine:
         for disk in disks:
             args += ["-drive", f"file={disk},format=raw,if=virtio"]
         self.command = ["qemu-system-x86_64", *args]
-        self._log = open(self.log_path, "wb")
-        self._log.write(("$ " + " ".join(self.command) + "\n").encode())
+        self._log = open(self.log_path, "w", encoding="utf-8", errors="replace")
+        self._log.write("$ " + " ".join(self.command) + "\n")
         self.child = pexpect.spawn(self.command[0], self.command[1:], timeout=60,
-                                   logfile=self._log, maxread=65536, codec_errors="replace")
+                                   logfile=self._log, maxread=65536, encoding="utf-8",
+                                   codec_errors="replace")
 
     def __enter__(self):
         return self
@@ -92,11 +93,13 @@ class Machine:
     def kill(self):
         if self.child.isalive():
             self.child.terminate(force=True)
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def log(self):
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def expect(self, pattern, timeout):
@@ -123,13 +126,18 @@ class Machine:
         self.use_shell()
 
     def use_shell(self):
-        """Makes the shell at hand quiet and recognisable: no echo, a fixed prompt."""
-        self.child.sendline(f"stty -echo; PS1='{SHELL_PROMPT}'; export PS1")
+        """Makes the shell at hand quiet and recognisable: no echo, a fixed prompt.
+
+        Markers are typed split (MACULA-''TEST) so the terminal's echo of the command line
+        never matches what the shell prints.
+        """
+        self.child.sendline("stty -echo; PS1='MACULA-''TEST# '; export PS1")
         self.expect(re.escape(SHELL_PROMPT), 30)
 
     def run(self, command, timeout=60, check=True):
         """Runs a shell command; returns its output. Fails on a non-zero exit if check."""
-        self.child.sendline(f"{command}; echo \"__RC=$?__\"")
+        self.child.sendline(f"echo __BEG''IN__; {command}; echo \"__RC=$?__\"")
+        self.expect(r"__BEGIN__\r*\n", timeout)
         self.expect(r"__RC=(\d+)__", timeout)
         output = self.child.before.replace("\r", "")
         status = int(self.child.match.group(1))
