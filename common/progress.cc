@@ -1,0 +1,63 @@
+#include "common/progress.h"
+
+#include <unistd.h>
+
+namespace macula {
+
+namespace {
+
+std::string mib(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024 * 1024));
+  return buf;
+}
+
+}  // namespace
+
+std::string progress_text(const std::string& what, std::uint64_t done, std::uint64_t total,
+                          std::chrono::milliseconds elapsed, bool bar) {
+  const double seconds = static_cast<double>(elapsed.count()) / 1000.0;
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  std::string text = what + ": " + mib(done);
+  if (total) {
+    const int percent = static_cast<int>(done * 100 / total);
+    if (bar) {
+      constexpr int kWidth = 30;
+      const int filled = static_cast<int>(done * kWidth / total);
+      text = what + " [" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " + mib(done);
+    }
+    text += " of " + mib(total) + " (" + std::to_string(percent) + "%)";
+  }
+  char tail[64];
+  std::snprintf(tail, sizeof tail, ", %.1f MiB/s", rate / (1024 * 1024));
+  text += tail;
+  if (total && rate > 0 && done < total) {
+    std::snprintf(tail, sizeof tail, ", ETA %.0f s", static_cast<double>(total - done) / rate);
+    text += tail;
+  }
+  return text;
+}
+
+Progress::Progress(std::string what, std::uint64_t total, std::FILE* out)
+    : what_(std::move(what)), total_(total), out_(out), tty_(::isatty(::fileno(out)) == 1),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void Progress::update(std::uint64_t done) {
+  done_ = done;
+  const auto now = std::chrono::steady_clock::now();
+  // Redraw a bar often; print a plain line every 5 s, so serial logs stay short.
+  if (now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
+  last_ = now;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - start_);
+  std::fprintf(out_, tty_ ? "\r%s\033[K" : "%s\n", progress_text(what_, done, total_, elapsed, tty_).c_str());
+  std::fflush(out_);
+}
+
+void Progress::finish() {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start_);
+  std::fprintf(out_, tty_ ? "\r%s\033[K\n" : "%s\n", progress_text(what_, done_, total_, elapsed, tty_).c_str());
+  std::fflush(out_);
+}
+
+}  // namespace macula

@@ -1,0 +1,31 @@
+// Progress of a long copy or download: a bar on a terminal, plain periodic lines otherwise
+// (serial consoles and logs).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace macula {
+
+// Pure: the text shown for `done` of `total` bytes after `elapsed`. total 0 = unknown.
+std::string progress_text(const std::string& what, std::uint64_t done, std::uint64_t total,
+                          std::chrono::milliseconds elapsed, bool bar);
+
+class Progress {
+ public:
+  Progress(std::string what, std::uint64_t total, std::FILE* out = stderr);
+  void update(std::uint64_t done);
+  void finish();
+
+ private:
+  std::string what_;
+  std::uint64_t total_;
+  std::FILE* out_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_, last_;
+  std::uint64_t done_ = 0;
+};
+
+}  // namespace macula

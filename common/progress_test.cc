@@ -1,0 +1,23 @@
+#include "common/progress.h"
+
+#include <catch2/catch.hpp>
+
+namespace macula {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST_CASE("plain progress lines give bytes, percent, rate and ETA") {
+  const std::string line = progress_text("slot a", 50 * 1024 * 1024, 100 * 1024 * 1024, milliseconds(5000), false);
+  CHECK(line == "slot a: 50.0 MiB of 100.0 MiB (50%), 10.0 MiB/s, ETA 5 s");
+}
+
+TEST_CASE("a bar on a terminal, no ETA when done or when the total is unknown") {
+  CHECK(progress_text("x", 10, 10, milliseconds(1000), true) ==
+        "x [##############################] 0.0 MiB of 0.0 MiB (100%), 0.0 MiB/s");
+  CHECK(progress_text("x", 1024 * 1024, 0, milliseconds(1000), true) == "x: 1.0 MiB, 1.0 MiB/s");
+  CHECK(progress_text("x", 0, 100, milliseconds(0), false) == "x: 0.0 MiB of 0.0 MiB (0%), 0.0 MiB/s");
+}
+
+}  // namespace
+}  // namespace macula

@@ -1,0 +1,23 @@
+// Copying a file onto the target with progress, hashing as it goes, then reading it back from
+// the disk (not the page cache) and checking the hash again.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace macula {
+
+struct CopiedFile {
+  std::string name;
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+Result<CopiedFile> copy_verified(const std::string& from, const std::string& to);
+
+// SHA-256 of what a file holds on disk: fsync, drop its cached pages, read it back.
+Result<std::string> sha256_from_disk(const std::string& path);
+
+}  // namespace macula
