@@ -18,7 +18,7 @@
 #include "init/console_shell.h"
 #include "init/module_loader.h"
 #include "init/module_plan.h"
-#include "init/mounts.h"
+#include "common/mounts.h"
 #include "init/switch_root.h"
 
 namespace macula {

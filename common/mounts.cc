@@ -1,4 +1,4 @@
-#include "init/mounts.h"
+#include "common/mounts.h"
 
 #include <libmount/libmount.h>
 #include <sys/mount.h>

@@ -1,0 +1,27 @@
+// The node's config.yaml (k3OS-style keys): parsed before anything is written, so a config
+// that does not parse is refused with its line and column; the installer's flags are merged in.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace macula {
+
+inline constexpr const char* kNodeConfigPath = "/var/lib/maculaos/config.yaml";
+
+struct ConfigFlags {
+  std::optional<std::string> hostname;       // top-level hostname
+  std::vector<std::string> ssh_keys;         // appended to ssh_authorized_keys
+  std::optional<std::string> password_hash;  // maculaos.password
+};
+
+// `yaml` may be empty. Fails with "SOURCE: line L, column C: problem" when it does not parse,
+// or when its top level is not a mapping. Returns the YAML to write.
+Result<std::string> merge_node_config(std::string_view yaml, std::string_view source,
+                                      const ConfigFlags& flags);
+
+}  // namespace macula

@@ -1,0 +1,145 @@
+#include "installer/target_disk.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <sstream>
+
+#include "common/fd.h"
+#include "common/files.h"
+
+namespace macula {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::string sysfs(const fs::path& p) { return trim(read_file(p).value_or("")); }
+
+std::optional<dev_t> parse_dev(std::string_view majmin) {
+  unsigned major = 0, minor = 0;
+  if (std::sscanf(std::string(majmin).c_str(), "%u:%u", &major, &minor) != 2) return std::nullopt;
+  return makedev(major, minor);
+}
+
+// The disk's own device number and those of its partitions, from /sys/class/block/NAME.
+std::vector<dev_t> disk_and_partitions(const std::string& name) {
+  std::vector<dev_t> out;
+  const fs::path dir = fs::path("/sys/class/block") / name;
+  if (auto d = parse_dev(sysfs(dir / "dev"))) out.push_back(*d);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (fs::exists(entry.path() / "partition", ec))
+      if (auto d = parse_dev(sysfs(entry.path() / "dev"))) out.push_back(*d);
+  return out;
+}
+
+// Loop devices backed by `image` (an attached image may have mounted partitions).
+std::vector<dev_t> loops_backed_by(const std::string& image) {
+  std::vector<dev_t> out;
+  std::error_code ec;
+  const fs::path real = fs::weakly_canonical(image, ec);
+  for (const auto& entry : fs::directory_iterator("/sys/class/block", ec)) {
+    const std::string name = entry.path().filename();
+    if (!name.starts_with("loop") || fs::exists(entry.path() / "partition", ec)) continue;
+    if (sysfs(entry.path() / "loop" / "backing_file") != real.string()) continue;
+    for (dev_t d : disk_and_partitions(name)) out.push_back(d);
+  }
+  return out;
+}
+
+std::string device_name(dev_t d) {
+  std::error_code ec;
+  const fs::path link = fs::read_symlink("/sys/dev/block/" + std::to_string(major(d)) + ":" +
+                                            std::to_string(minor(d)), ec);
+  return ec ? std::to_string(major(d)) + ":" + std::to_string(minor(d)) : "/dev/" + link.filename().string();
+}
+
+}  // namespace
+
+std::vector<MountEntry> parse_mountinfo(std::string_view text) {
+  std::vector<MountEntry> out;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, majmin, root, mount_point;
+    if (!(fields >> id >> parent >> majmin >> root >> mount_point)) continue;
+    if (auto d = parse_dev(majmin)) out.push_back({*d, mount_point});
+  }
+  return out;
+}
+
+Result<void> check_target_free(const TargetDisk& disk, std::span<const MountEntry> mounts,
+                               std::span<const std::string> swap_devices) {
+  auto ours = [&](dev_t d) { return std::ranges::find(disk.devices, d) != disk.devices.end(); };
+  for (const MountEntry& m : mounts)
+    if (ours(m.device) && m.mount_point.starts_with("/run/macula/"))
+      return fail(disk.path + " is the disk MaculaOS is running from (" + device_name(m.device) +
+                  " is mounted at " + m.mount_point + "): refusing to erase it");
+  for (const MountEntry& m : mounts)
+    if (ours(m.device))
+      return fail(disk.path + " is in use: " + device_name(m.device) + " is mounted at " +
+                  m.mount_point + " (unmount it first)");
+  for (const std::string& swap : swap_devices) {
+    struct stat st {};
+    if (::stat(swap.c_str(), &st) == 0 && S_ISBLK(st.st_mode) && ours(st.st_rdev))
+      return fail(disk.path + " is in use: " + swap + " is active swap (swapoff it first)");
+  }
+  if (disk.read_only) return fail(disk.path + " is read-only: cannot install on it");
+  return {};
+}
+
+Result<TargetDisk> inspect_target(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return fail_errno(path + ": no such disk");
+  TargetDisk disk;
+  disk.path = path;
+  if (S_ISREG(st.st_mode)) {
+    disk.is_image = true;
+    disk.size = static_cast<std::uint64_t>(st.st_size);
+    disk.read_only = ::access(path.c_str(), W_OK) != 0;
+    disk.devices = loops_backed_by(path);
+    return disk;
+  }
+  if (!S_ISBLK(st.st_mode)) return fail(path + ": not a disk (expected a block device or a disk image file)");
+  std::error_code ec;
+  const std::string name =
+      fs::read_symlink("/sys/dev/block/" + std::to_string(major(st.st_rdev)) + ":" +
+                           std::to_string(minor(st.st_rdev)), ec).filename();
+  if (ec) return fail(path + ": no sysfs entry for this block device");
+  if (fs::exists(fs::path("/sys/class/block") / name / "partition", ec))
+    return fail(path + " is a partition: expected a whole disk (e.g. /dev/sda, /dev/nvme0n1)");
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return fail_errno("open " + path);
+  if (::ioctl(fd.get(), BLKGETSIZE64, &disk.size) != 0) return fail_errno(path + ": size");
+  int ro = 0;
+  disk.read_only = ::ioctl(fd.get(), BLKROGET, &ro) == 0 && ro != 0;
+  disk.model = sysfs(fs::path("/sys/class/block") / name / "device" / "model");
+  disk.devices = disk_and_partitions(name);
+  return disk;
+}
+
+Result<void> check_target_unused(const TargetDisk& disk) {
+  const std::vector<MountEntry> mounts = parse_mountinfo(read_file("/proc/self/mountinfo").value_or(""));
+  std::vector<std::string> swaps;
+  std::istringstream in(read_file("/proc/swaps").value_or(""));
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) swaps.push_back(line.substr(0, line.find_first_of(" \t")));
+  return check_target_free(disk, mounts, swaps);
+}
+
+}  // namespace macula
