@@ -6,10 +6,12 @@
 #include "common/applet.h"
 #include "init/init_command.h"
 #include "installer/fetch_command.h"
+#include "installer/install_command.h"
 
 int main(int argc, char** argv) {
   const macula::Applet applets[] = {
       macula::init_applet(),
+      macula::install_applet(),
       macula::version_applet(),
       macula::fetch_applet(),
   };

@@ -30,9 +30,12 @@ void probe_filesystem(BlockDevice& dev) {
   if (!pr || blkid_probe_set_device(pr.get(), fd.get(), 0, 0) != 0) return;
   blkid_probe_enable_superblocks(pr.get(), 1);
   blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_TYPE);
+  blkid_probe_enable_partitions(pr.get(), 1);
+  blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_ENTRY_DETAILS);
   if (blkid_do_safeprobe(pr.get()) != 0) return;
   dev.label = probe_value(pr.get(), "LABEL");
   dev.type = probe_value(pr.get(), "TYPE");
+  dev.partlabel = probe_value(pr.get(), "PART_ENTRY_NAME");
 }
 
 }  // namespace
@@ -46,6 +49,8 @@ std::vector<BlockDevice> scan_block_devices() {
     dev.name = entry.path().filename();
     if (dev.name.starts_with("loop") || dev.name.starts_with("ram")) continue;
     dev.partition = fs::exists(entry.path() / "partition", ec);
+    // A partition's sysfs directory sits inside its disk's.
+    dev.disk = dev.partition ? fs::canonical(entry.path(), ec).parent_path().filename().string() : dev.name;
     probe_filesystem(dev);
     devices.push_back(std::move(dev));
   }

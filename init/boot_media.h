@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
 #include "init/cmdline.h"
@@ -19,7 +20,12 @@ struct BlockDevice {
   std::string label;  // file-system label, "" if none
   std::string type;   // file-system type from libblkid, "" if none
   bool partition = false;
+  std::string partlabel = {};  // GPT partition name, "" if none
+  std::string disk = {};       // the whole disk it is on (its own name for a disk)
 };
+
+// GPT partition names of the installed layout (installer/disk_layout.h).
+std::string slot_partlabel(Slot slot);
 
 // Devices labelled `label`, best first. A hybrid ISO written to a USB stick shows the label on
 // the whole disk (iso9660) and on partitions (iso9660 again, and the EFI image or an HFS+ copy
@@ -30,6 +36,14 @@ std::vector<BlockDevice> media_candidates(std::span<const BlockDevice> devices,
                                           std::string_view label);
 
 bool any_labelled(std::span<const BlockDevice> devices, std::string_view label);
+
+// The state file system of an installed disk (the first, if several disks carry one).
+std::optional<BlockDevice> find_state(std::span<const BlockDevice> devices);
+
+// The slot's partition, preferring the disk that holds `state` (two MaculaOS disks in one
+// machine must not mix).
+std::optional<BlockDevice> find_slot(std::span<const BlockDevice> devices, Slot slot,
+                                     const std::optional<BlockDevice>& state);
 
 // Without macula.mode: a MACULAOS_STATE file system means an installed disk, else live.
 Mode choose_mode(const BootConfig& config, std::span<const BlockDevice> devices);

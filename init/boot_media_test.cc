@@ -31,6 +31,23 @@ TEST_CASE("a CD-ROM, and other file systems after iso9660") {
   CHECK(media_candidates(devices, "OTHER").empty());
 }
 
+TEST_CASE("slots are found by partlabel, on the disk that holds the state") {
+  const std::vector<BlockDevice> devices{
+      {"sda3", "MACULAOS_A", "ext4", true, "maculaos-a", "sda"},       // another MaculaOS disk
+      {"nvme0n1p3", "MACULAOS_A", "ext4", true, "maculaos-a", "nvme0n1"},
+      {"nvme0n1p4", "MACULAOS_B", "ext4", true, "maculaos-b", "nvme0n1"},
+      {"nvme0n1p5", "MACULAOS_STATE", "ext4", true, "maculaos-state", "nvme0n1"},
+  };
+  const auto state = find_state(devices);
+  REQUIRE(state);
+  CHECK(state->name == "nvme0n1p5");
+  CHECK(find_slot(devices, Slot::a, state)->name == "nvme0n1p3");
+  CHECK(find_slot(devices, Slot::b, state)->name == "nvme0n1p4");
+  CHECK(find_slot(devices, Slot::a, std::nullopt)->name == "sda3");
+  CHECK_FALSE(find_slot(std::vector<BlockDevice>{{"sr0", "MACULAOS", "iso9660"}}, Slot::a, std::nullopt));
+  CHECK(slot_partlabel(Slot::b) == "maculaos-b");
+}
+
 TEST_CASE("the mode: the command line wins, else the state partition decides") {
   const std::vector<BlockDevice> installed{{"vda5", "MACULAOS_STATE", "ext4", true}};
   const std::vector<BlockDevice> live{{"sr0", "MACULAOS", "iso9660", false}};

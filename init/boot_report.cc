@@ -23,6 +23,8 @@ std::string to_json(const BootReport& r) {
       .add("mode", r.mode)
       .add("mode_source", r.mode_source)
       .add("media", media)
+      .add("slot", r.slot)
+      .add("state", r.state)
       .add("init", r.init)
       .add("consoles", r.consoles)
       .add("modules", modules)

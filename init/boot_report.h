@@ -23,6 +23,8 @@ struct BootReport {
   std::string media;         // /dev/sr0
   std::string media_type;    // iso9660
   std::string root_image;    // path of the squashfs on the media
+  std::string slot;          // disk mode: a or b
+  std::string state;         // disk mode: the state partition
   std::string init;          // what was exec'd in the new root
   std::vector<std::string> consoles;
   int modules_loaded = 0;

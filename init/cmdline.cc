@@ -101,6 +101,9 @@ class Parser {
       for (auto& m : split_list(v)) c_.extra_modules.push_back(std::move(m));
     } else if (key == "console") {
       if (!v.empty()) c_.consoles.emplace_back(v);
+    } else if (key == "macula.slot") {
+      c_.slot = parse_slot(v);
+      if (!c_.slot) warn(key, v, "expected a or b; using none (disk mode will stop)");
     } else if (key == "init") {
       if (v.starts_with('/')) {
         c_.init = v;

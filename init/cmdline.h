@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/boot_state.h"
+
 namespace macula {
 
 enum class Mode { live, install, disk, recovery, shell };
@@ -29,6 +31,7 @@ struct BootConfig {
   std::vector<std::string> extra_modules;  // macula.modules=a,b
   std::vector<std::string> consoles;       // every console=, in order
   std::string init = "/sbin/init";         // init= : what to exec in the new root
+  std::optional<Slot> slot;                // macula.slot=a|b: the slot GRUB booted
   std::vector<std::string> warnings;
 };
 

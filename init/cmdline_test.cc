@@ -23,7 +23,8 @@ TEST_CASE("every parameter is read") {
   const BootConfig c = parse_cmdline(
       "macula.mode=install macula.debug macula.break=mount macula.shell=0 "
       "macula.emergency=poweroff macula.timeout=30 macula.modules=e1000,nvme "
-      "macula.modules=xhci_pci console=tty1 console=ttyS0,115200n8 init=/sbin/openrc-init");
+      "macula.modules=xhci_pci console=tty1 console=ttyS0,115200n8 init=/sbin/openrc-init "
+      "macula.slot=b");
   CHECK(c.mode == Mode::install);
   CHECK(c.debug);
   CHECK(c.break_before == Stage::mount);
@@ -33,6 +34,7 @@ TEST_CASE("every parameter is read") {
   CHECK(c.extra_modules == std::vector<std::string>{"e1000", "nvme", "xhci_pci"});
   CHECK(c.consoles == std::vector<std::string>{"tty1", "ttyS0,115200n8"});
   CHECK(c.init == "/sbin/openrc-init");
+  CHECK(c.slot == Slot::b);
   CHECK(c.warnings.empty());
 }
 
@@ -76,6 +78,13 @@ TEST_CASE("bad values are warnings naming the parameter and the value used inste
   CHECK(c.warnings[5] == "init=sbin/init: expected an absolute path; using /sbin/init");
   CHECK(c.warnings[6] == "macula.debug=2: expected 0 or 1; using 0 (off)");
   CHECK_FALSE(c.debug);
+}
+
+TEST_CASE("a bad slot is a warning and no slot") {
+  const BootConfig c = parse_cmdline("macula.slot=c");
+  CHECK_FALSE(c.slot);
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0] == "macula.slot=c: expected a or b; using none (disk mode will stop)");
 }
 
 TEST_CASE("timeouts out of range are refused") {

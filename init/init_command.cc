@@ -7,8 +7,10 @@
 
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 
+#include "common/copy_tree.h"
 #include "common/files.h"
 #include "init/block_devices.h"
 #include "init/boot_log.h"
@@ -30,12 +32,18 @@ constexpr const char* kMediaMount = "/run/macula/media";
 constexpr const char* kRootImageMount = "/run/macula/rootfs";
 constexpr const char* kOverlayMount = "/run/macula/overlay";
 constexpr const char* kNewRoot = "/newroot";
+constexpr const char* kSlotMount = "/run/macula/slot";
+constexpr const char* kStateMount = "/run/macula/state";
+// Disk mode: what lives on the state partition. /etc, /home, /root and /opt are overlays on
+// the root image (upper layers on the state partition); /var is the state's own directory.
+constexpr const char* kPersistentOverlays[] = {"etc", "home", "root", "opt"};
 
 constexpr std::string_view kUsage = R"(usage: /init   (as PID 1, from the initramfs)
 
 MaculaOS's PID 1. Reads the kernel command line:
   macula.mode=live|install|disk|recovery|shell   what to boot (default: an installed
                       MACULAOS_STATE file system means disk, else the MACULAOS media: live)
+  macula.slot=a|b     disk and recovery modes: the slot GRUB chose
   macula.debug        log every step, each module included
   macula.break[=STAGE]  drop to a shell before STAGE: modules, devices, mount, overlay,
                       pivot (default pivot); exit the shell to go on
@@ -154,7 +162,8 @@ class BootAttempt {
       case Mode::live:
       case Mode::install: return media;
       case Mode::disk:
-      case Mode::recovery: return state;
+      case Mode::recovery:
+        return state && config_.slot && find_slot(devices, *config_.slot, find_state(devices));
       case Mode::shell: return true;  // the shell needs nothing
     }
     return true;
@@ -182,14 +191,41 @@ class BootAttempt {
     const Mode mode = choose_mode(config_, devices_);
     report_.mode = to_string(mode);
     log_.info("mode " + report_.mode + " (" + report_.mode_source + ")");
-    if (mode == Mode::disk || mode == Mode::recovery)
-      return fail("macula.mode=" + report_.mode +
-                  ": not installed yet: this build boots only the live media (live, install, shell)");
+    installed_ = mode == Mode::disk || mode == Mode::recovery;
+    recovery_ = mode == Mode::recovery;
     return {};
   }
 
   Result<void> mount_root_image() {
-    for (const char* stale : {kNewRoot, kOverlayMount, kRootImageMount, kMediaMount}) detach(stale);
+    for (const char* stale : {kNewRoot, kOverlayMount, kRootImageMount, kMediaMount, kSlotMount, kStateMount})
+      detach(stale);
+    return installed_ ? mount_slot() : mount_media();
+  }
+
+  // Disk mode: the slot GRUB chose (macula.slot), found by its GPT name, read-only.
+  Result<void> mount_slot() {
+    if (!config_.slot)
+      return fail("disk mode: no macula.slot=a|b on the command line (GRUB's menu entries pass it)");
+    const std::string slot(to_string(*config_.slot));
+    const auto state = find_state(devices_);
+    const auto part = find_slot(devices_, *config_.slot, state);
+    if (!part)
+      return fail("disk mode: no partition named " + slot_partlabel(*config_.slot) + " (slot " + slot +
+                  ") appeared within " + std::to_string(config_.device_timeout.count()) +
+                  " s (block devices: " + device_names(devices_) + ")");
+    const std::string dev = "/dev/" + part->name;
+    if (auto r = mount_with_libmount({dev, kSlotMount, "ext4", "ro"}); !r)
+      return fail("slot " + slot + ": " + r.error().text());
+    const std::string image = std::string(kSlotMount) + "/rootfs.squashfs";
+    if (auto r = mount_with_libmount({image, kRootImageMount, "squashfs", "ro,loop"}); !r)
+      return fail("slot " + slot + ": cannot mount its root image: " + r.error().text());
+    report_.slot = slot;
+    report_.root_image = image;
+    log_.info("slot " + slot + " on " + dev + ": root image mounted");
+    return {};
+  }
+
+  Result<void> mount_media() {
     const std::vector<BlockDevice> candidates = media_candidates(devices_, kMediaLabel);
     if (candidates.empty())
       return fail("boot media: no file system labelled " + std::string(kMediaLabel) +
@@ -229,7 +265,46 @@ class BootAttempt {
                                "lowerdir=" + std::string(kRootImageMount) + ",upperdir=" + upper +
                                    ",workdir=" + work});
     if (r) log_.info("root: overlay of " + std::string(kRootImageMount) + " (squashfs) and a tmpfs");
+    if (r && installed_) r = mount_persistent_state();
+    if (r && recovery_)
+      offer_shell("recovery shell: the installed system is mounted at /newroot, its state at " +
+                      std::string(kStateMount) + "; exit the shell to boot it",
+                  "macula-recovery# ");
     return r;
+  }
+
+  Result<void> mount_persistent_state() {
+    const auto state = find_state(devices_);
+    if (!state) return fail("disk mode: no file system labelled " + std::string(kStateLabel));
+    const std::string dev = "/dev/" + state->name;
+    if (auto r = mount_with_libmount({dev, kStateMount, "ext4", ""}); !r)
+      return fail("state partition: " + r.error().text());
+    report_.state = dev;
+    const std::string root = kNewRoot;
+    for (const char* dir : kPersistentOverlays) {
+      const std::string base = std::string(kStateMount) + "/overlay/" + dir;
+      Result<void> r = make_dirs(base + "/upper");
+      if (r) r = make_dirs(base + "/work");
+      if (r) r = mount_with_libmount({"overlay", root + "/" + dir, "overlay",
+                                     "lowerdir=" + std::string(kRootImageMount) + "/" + dir +
+                                         ",upperdir=" + base + "/upper,workdir=" + base + "/work"});
+      if (!r) return fail("state partition: /" + std::string(dir) + ": " + r.error().text());
+    }
+    // /var: the first boot seeds it from the image, into a temporary name renamed when whole.
+    const std::string var = std::string(kStateMount) + "/var";
+    if (::access(var.c_str(), F_OK) != 0) {
+      const std::string seed = var + ".seed";
+      std::error_code ec;
+      std::filesystem::remove_all(seed, ec);
+      if (auto r = copy_tree(std::string(kRootImageMount) + "/var", seed); !r)
+        return fail("state partition: seeding /var: " + r.error().text());
+      if (::rename(seed.c_str(), var.c_str()) != 0) return fail_errno("state partition: rename " + seed);
+      log_.info("state: seeded /var from the image (first boot)");
+    }
+    if (auto r = mount_with_libmount({var, root + "/var", "none", "bind"}); !r)
+      return fail("state partition: /var: " + r.error().text());
+    log_.info("state: " + dev + " keeps /etc, /home, /root, /opt and /var");
+    return {};
   }
 
   Result<void> pivot() {
@@ -248,6 +323,8 @@ class BootAttempt {
 
   BootLog& log_;
   BootConfig config_;
+  bool installed_ = false;  // disk or recovery mode: boot a slot, keep state
+  bool recovery_ = false;
   BootReport report_;
   std::vector<BlockDevice> devices_;
 };

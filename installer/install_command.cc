@@ -1,0 +1,392 @@
+// macula-install: partitions a disk (or a disk image), writes and verifies slot A, installs
+// GRUB for BIOS and UEFI and the node config. The order of work makes an interrupted install
+// never look installed: the state partition carries a temporary label and the ESP no
+// grub.cfg until every byte has been written and verified; those two come last.
+#include "installer/install_command.h"
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "common/args.h"
+#include "common/boot_state.h"
+#include "common/files.h"
+#include "common/json.h"
+#include "common/mounts.h"
+#include "common/process.h"
+#include "init/cmdline.h"
+#include "installer/boot_state_store.h"
+#include "installer/disk_layout.h"
+#include "installer/download.h"
+#include "installer/grub_disk_cfg.h"
+#include "installer/node_config.h"
+#include "installer/target_disk.h"
+#include "installer/verified_copy.h"
+
+namespace macula {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kUsage = R"(usage: macula-install [OPTIONS] DEVICE
+
+Installs MaculaOS on DEVICE, a whole disk (/dev/sda, /dev/nvme0n1) or a disk image file,
+erasing it: GPT with a BIOS boot partition, an EFI system partition, slots A and B and a
+state partition (MACULAOS_STATE) taking the rest. Slot A gets the running media's root
+image, kernel and initramfs, verified by SHA-256; GRUB is installed for BIOS and UEFI.
+
+  -y, --yes               do not ask for confirmation
+  -n, --dry-run           print the plan and write nothing
+      --slot-size SIZE    size of each slot (default: twice today's image, at least 1G)
+      --source DIR        media to install from (default /run/macula/media, the boot media)
+      --config FILE|URL   node config (YAML), written to /var/lib/maculaos/config.yaml (0600)
+      --hostname NAME     set hostname: in the config
+      --ssh-key KEY       add KEY to ssh_authorized_keys in the config
+      --password-hash H   set maculaos.password (a crypt(3) hash) in the config
+      --ca FILE           CA bundle to verify an https --config URL with
+      --from-cmdline      take DEVICE and options from the kernel command line:
+                          macula.install.device=, .config_url=, .silent, .power_off,
+                          .force_efi (GRUB for UEFI is always installed)
+)";
+
+constexpr OptionSpec kOptions[] = {
+    {"yes", 'y', false},        {"dry-run", 'n', false},   {"slot-size", 0, true},
+    {"source", 0, true},        {"config", 0, true},       {"hostname", 0, true},
+    {"ssh-key", 0, true},       {"password-hash", 0, true}, {"ca", 0, true},
+    {"from-cmdline", 0, false},
+};
+
+constexpr const char* kDefaultSource = "/run/macula/media";
+constexpr const char* kIncompleteStateLabel = "MACULAOS_NEW";
+
+struct SlotFile {
+  std::string source;  // path on the media
+  std::string name;    // name in the slot
+};
+
+std::vector<SlotFile> slot_files(const std::string& media) {
+  return {{media + "/maculaos/rootfs.squashfs", "rootfs.squashfs"},
+          {media + "/boot/vmlinuz", "vmlinuz"},
+          {media + "/boot/initrd.zst", "initrd.zst"}};
+}
+
+struct InstallRequest {
+  std::string device;
+  std::string source = kDefaultSource;
+  std::optional<std::uint64_t> slot_size;
+  std::string config_source;  // file or URL, "" for none
+  std::string ca_file;
+  ConfigFlags flags;
+  bool yes = false;
+  bool dry_run = false;
+  bool power_off = false;
+};
+
+// The macula.install.* keys of the ISO's install mode (k3OS's names with our prefix).
+void apply_cmdline(std::string_view cmdline, InstallRequest& req) {
+  for (const std::string& word : split_cmdline(cmdline)) {
+    const size_t eq = word.find('=');
+    const std::string key = word.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
+    if (key == "macula.install.device") req.device = value;
+    else if (key == "macula.install.config_url") req.config_source = value;
+    else if (key == "macula.install.silent") req.yes = true;
+    else if (key == "macula.install.power_off") req.power_off = true;
+  }
+}
+
+Result<InstallRequest> parse_request(std::span<const std::string> args) {
+  auto p = parse_args("macula-install", kOptions, args);
+  if (!p) return std::unexpected(p.error());
+  InstallRequest req;
+  if (p->has("from-cmdline")) {
+    auto cmdline = read_file("/proc/cmdline");
+    if (!cmdline) return std::unexpected(cmdline.error());
+    apply_cmdline(*cmdline, req);
+  }
+  if (p->positional.size() > 1)
+    return fail("macula-install: expected one DEVICE, got " + std::to_string(p->positional.size()));
+  if (!p->positional.empty()) req.device = p->positional[0];
+  if (req.device.empty())
+    return fail("macula-install: no DEVICE given (e.g. macula-install /dev/sda; see --help)");
+  req.yes = req.yes || p->has("yes");
+  req.dry_run = p->has("dry-run");
+  req.source = p->value_or("source", req.source);
+  req.config_source = p->value_or("config", req.config_source);
+  req.ca_file = p->value_or("ca", "");
+  if (p->has("slot-size")) {
+    auto size = parse_size(p->values.at("slot-size"));
+    if (!size) return fail("macula-install: --slot-size: " + size.error().message);
+    req.slot_size = *size;
+  }
+  if (p->has("hostname")) req.flags.hostname = p->values.at("hostname");
+  if (p->has("ssh-key")) req.flags.ssh_keys.push_back(p->values.at("ssh-key"));
+  if (p->has("password-hash")) req.flags.password_hash = p->values.at("password-hash");
+  return req;
+}
+
+Result<std::string> node_config(const InstallRequest& req) {
+  std::string text;
+  if (req.config_source.find("://") != std::string::npos) {
+    auto got = download({req.config_source, req.ca_file}, [&](std::span<const std::byte> chunk) {
+      text.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+      return Result<void>();
+    });
+    if (!got) return fail("--config: " + got.error().message);
+  } else if (!req.config_source.empty()) {
+    auto read = read_file(req.config_source);
+    if (!read) return fail("--config: " + read.error().text());
+    text = *read;
+  }
+  return merge_node_config(text, req.config_source.empty() ? "flags" : req.config_source, req.flags);
+}
+
+std::string describe_plan(const TargetDisk& disk, const DiskLayout& layout, const InstallRequest& req,
+                          std::uint64_t payload) {
+  std::string out = "Install MaculaOS " MACULAOS_VERSION " on " + disk.path +
+                    (disk.model.empty() ? "" : " (" + disk.model + ")") + ", " + format_size(disk.size) +
+                    "\nEverything on " + disk.path + " will be erased.\n\n";
+  char line[160];
+  std::snprintf(line, sizeof line, "  %-2s %-15s %-6s %-15s %12s %12s\n", "#", "name", "fs", "label", "offset", "size");
+  out += line;
+  for (const PartitionPlan& p : layout.partitions) {
+    std::snprintf(line, sizeof line, "  %-2d %-15s %-6s %-15s %12s %12s\n", p.number, p.name.c_str(),
+                  p.filesystem.empty() ? "-" : p.filesystem.c_str(), p.label.empty() ? "-" : p.label.c_str(),
+                  format_size(p.offset).c_str(), format_size(p.size).c_str());
+    out += line;
+  }
+  out += "\nSlot A gets, from " + req.source + " (" + format_size(payload) + "):\n";
+  for (const SlotFile& f : slot_files(req.source)) out += "  " + f.source + " -> " + f.name + "\n";
+  out += "Slot B stays empty. GRUB for BIOS (i386-pc) and UEFI (removable path) goes to the ESP.\n";
+  out += "The node config goes to " + std::string(kNodeConfigPath) + " on the state partition (mode 0600).\n";
+  return out;
+}
+
+bool confirmed(const std::string& device) {
+  std::printf("Type 'yes' to erase %s and install: ", device.c_str());
+  std::fflush(stdout);
+  std::string answer;
+  return static_cast<bool>(std::getline(std::cin, answer)) && answer == "yes";
+}
+
+// Detaches a loop device on scope exit (an image file is installed through one).
+class LoopDevice {
+ public:
+  static Result<LoopDevice> attach(const std::string& image) {
+    auto dev = run_command({"losetup", "--find", "--show", "--partscan", image});
+    if (!dev) return std::unexpected(dev.error());
+    std::string path = *dev;
+    while (!path.empty() && path.back() == '\n') path.pop_back();
+    return LoopDevice(path);
+  }
+  LoopDevice(LoopDevice&& o) noexcept : path_(std::exchange(o.path_, "")) {}
+  ~LoopDevice() {
+    if (!path_.empty()) (void)run_command({"losetup", "--detach", path_});
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit LoopDevice(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+// Unmounts on scope exit.
+class TempMount {
+ public:
+  static Result<TempMount> mount(const std::string& device, const std::string& fstype, const std::string& dir) {
+    if (auto r = mount_with_libmount({device, dir, fstype, ""}); !r) return std::unexpected(r.error());
+    return TempMount(dir);
+  }
+  TempMount(TempMount&& o) noexcept : dir_(std::exchange(o.dir_, "")) {}
+  ~TempMount() {
+    if (!dir_.empty()) ::umount2(dir_.c_str(), 0);
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  explicit TempMount(std::string dir) : dir_(std::move(dir)) {}
+  std::string dir_;
+};
+
+// /dev/sda3, /dev/nvme0n1p3, /dev/loop0p3: the partition's node, from sysfs, once it exists.
+Result<std::string> partition_node(const std::string& disk, int number) {
+  const std::string name = fs::path(disk).filename();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/sys/class/block/" + name, ec)) {
+      if (read_file((entry.path() / "partition").string()).value_or("") != std::to_string(number) + "\n") continue;
+      const std::string node = "/dev/" + entry.path().filename().string();
+      if (fs::exists(node)) return node;
+    }
+    ::usleep(100 * 1000);
+  }
+  return fail(disk + ": partition " + std::to_string(number) + " did not appear within 10 s");
+}
+
+class Installer {
+ public:
+  Installer(InstallRequest req, std::string config) : req_(std::move(req)), config_(std::move(config)) {}
+
+  Result<void> run(const std::string& disk, const DiskLayout& layout) {
+    work_ = "/run/macula-install";
+    if (auto r = make_dirs(work_); !r) return r;
+    step("wiping old signatures and writing the partition table");
+    if (auto r = run_command({"wipefs", "--all", "--force", disk}); !r) return fail(r.error().message);
+    if (auto r = run_command({"sfdisk", "--quiet", "--wipe", "always", disk}, sfdisk_script(layout)); !r)
+      return fail(r.error().message);
+    std::vector<std::string> parts;
+    for (const PartitionPlan& p : layout.partitions) {
+      auto node = partition_node(disk, p.number);
+      if (!node) return std::unexpected(node.error());
+      parts.push_back(*node);
+    }
+    step("making file systems");
+    Result<void> r = mkfs(parts[1], "vfat", "MACULA_ESP");
+    if (r) r = mkfs(parts[2], "ext4", "MACULAOS_A");
+    if (r) r = mkfs(parts[3], "ext4", "MACULAOS_B");
+    if (r) r = mkfs(parts[4], "ext4", kIncompleteStateLabel);
+    if (r) r = write_slot(parts[2]);
+    if (r) r = install_bootloader(disk, parts[1]);
+    if (r) r = write_state(parts[4]);
+    if (r) r = finish(parts[1], parts[4]);
+    return r;
+  }
+
+ private:
+  void step(const std::string& what) { std::printf("macula-install: %s\n", what.c_str()); std::fflush(stdout); }
+
+  Result<void> mkfs(const std::string& dev, const std::string& fs, const std::string& label) {
+    // GRUB 2.06 reads ext4 without metadata_csum_seed only.
+    auto r = fs == "vfat" ? run_command({"mkfs.vfat", "-F", "32", "-n", label, dev})
+                          : run_command({"mkfs.ext4", "-F", "-q", "-L", label, "-O", "^metadata_csum_seed", dev});
+    if (!r) return fail(r.error().message);
+    return {};
+  }
+
+  Result<void> write_slot(const std::string& dev) {
+    step("writing slot A");
+    auto slot = TempMount::mount(dev, "ext4", work_ + "/slot");
+    if (!slot) return std::unexpected(slot.error());
+    JsonObject files;
+    for (const SlotFile& f : slot_files(req_.source)) {
+      auto copied = copy_verified(f.source, slot->dir() + "/" + f.name);
+      if (!copied) return std::unexpected(copied.error());
+      JsonObject entry;
+      entry.add("size", static_cast<std::int64_t>(copied->size)).add("sha256", copied->sha256);
+      files.add(f.name, entry);
+      step("verified " + f.name + " on disk: sha256 " + copied->sha256);
+    }
+    JsonObject manifest;
+    manifest.add("version", MACULAOS_VERSION).add("files", files);
+    // slot.json last: a slot without it is incomplete.
+    return write_file_atomic(slot->dir() + "/slot.json", manifest.str() + "\n", 0644);
+  }
+
+  Result<void> install_bootloader(const std::string& disk, const std::string& esp_dev) {
+    step("installing GRUB for BIOS and UEFI");
+    auto esp = TempMount::mount(esp_dev, "vfat", work_ + "/esp");
+    if (!esp) return std::unexpected(esp.error());
+    const std::string boot = esp->dir() + "/boot";
+    if (auto r = make_dirs(esp->dir() + "/maculaos"); !r) return r;
+    if (auto r = BootStateStore(esp->dir() + "/maculaos").create(installed_state(MACULAOS_VERSION)); !r) return r;
+    const std::string modules = "part_gpt fat ext2 regexp loadenv test";
+    auto bios = run_command({"grub-install", "--target=i386-pc", "--boot-directory=" + boot,
+                             "--modules=" + modules, disk});
+    if (!bios) return fail(bios.error().message);
+    auto efi = run_command({"grub-install", "--target=x86_64-efi", "--efi-directory=" + esp->dir(),
+                            "--boot-directory=" + boot, "--removable", "--no-nvram",
+                            "--modules=" + modules, disk});
+    if (!efi) return fail(efi.error().message);
+    ::sync();
+    return {};
+  }
+
+  Result<void> write_state(const std::string& dev) {
+    step("writing the node config");
+    auto state = TempMount::mount(dev, "ext4", work_ + "/state");
+    if (!state) return std::unexpected(state.error());
+    const std::string dir = state->dir() + "/var/lib/maculaos";
+    if (auto r = make_dirs(dir); !r) return r;
+    ::chmod(dir.c_str(), 0700);
+    return write_file_atomic(state->dir() + kNodeConfigPath, config_, 0600);
+  }
+
+  // The marks that say "installed", written last: grub.cfg, then the state partition's label.
+  Result<void> finish(const std::string& esp_dev, const std::string& state_dev) {
+    step("marking the disk installed");
+    {
+      auto esp = TempMount::mount(esp_dev, "vfat", work_ + "/esp");
+      if (!esp) return std::unexpected(esp.error());
+      if (auto r = write_file_atomic(esp->dir() + "/boot/grub/grub.cfg", kGrubDiskCfg, 0644); !r) return r;
+    }
+    if (auto r = run_command({"e2label", state_dev, "MACULAOS_STATE"}); !r) return fail(r.error().message);
+    ::sync();
+    return {};
+  }
+
+  InstallRequest req_;
+  std::string config_;
+  std::string work_;
+};
+
+int install(const InstallRequest& req) {
+  auto config = node_config(req);
+  if (!config) return std::fprintf(stderr, "macula-install: %s\n", config.error().text().c_str()), 1;
+  auto disk = inspect_target(req.device);
+  if (!disk) return std::fprintf(stderr, "macula-install: %s\n", disk.error().text().c_str()), 1;
+  if (auto free = check_target_unused(*disk); !free)
+    return std::fprintf(stderr, "macula-install: %s\n", free.error().text().c_str()), 1;
+  std::uint64_t payload = 0;
+  for (const SlotFile& f : slot_files(req.source)) {
+    std::error_code ec;
+    const auto size = fs::file_size(f.source, ec);
+    if (ec)
+      return std::fprintf(stderr, "macula-install: %s: missing (expected the MaculaOS media at %s)\n",
+                          f.source.c_str(), req.source.c_str()), 1;
+    payload += size;
+  }
+  auto layout = plan_layout(disk->size, req.slot_size.value_or(default_slot_size(payload)));
+  if (!layout) return std::fprintf(stderr, "macula-install: %s\n", layout.error().message.c_str()), 1;
+
+  std::fputs(describe_plan(*disk, *layout, req, payload).c_str(), stdout);
+  if (req.dry_run) return std::puts("\n--dry-run: nothing was written."), 0;
+  if (!req.yes && !confirmed(req.device)) return std::puts("Not installed: nothing was written."), 1;
+
+  std::optional<LoopDevice> loop;
+  std::string device = req.device;
+  if (disk->is_image) {
+    auto attached = LoopDevice::attach(req.device);
+    if (!attached) return std::fprintf(stderr, "macula-install: %s\n", attached.error().text().c_str()), 1;
+    loop.emplace(std::move(*attached));
+    device = loop->path();
+  }
+  if (auto r = Installer(req, *config).run(device, *layout); !r)
+    return std::fprintf(stderr, "macula-install: install failed, %s is not bootable: %s\n", req.device.c_str(),
+                        r.error().text().c_str()), 1;
+  std::printf("macula-install: MaculaOS %s installed on %s (slot A).\n", MACULAOS_VERSION, req.device.c_str());
+  return 0;
+}
+
+int run_install(std::span<const std::string> args) {
+  auto req = parse_request(args);
+  if (!req) return std::fprintf(stderr, "%s\n", req.error().text().c_str()), 2;
+  const int status = install(*req);
+  if (req->power_off) {
+    ::sync();
+    return run_command({"poweroff"}) ? status : 1;
+  }
+  return status;
+}
+
+}  // namespace
+
+Applet install_applet() {
+  return {"macula-install", "install MaculaOS on a disk (A/B layout)", kUsage, run_install, true};
+}
+
+}  // namespace macula
