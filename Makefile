@@ -2,10 +2,16 @@
 # (toolchain/deps.sh: apt-get runs only when something is missing).
 #
 #   make            build the static multi-call binary (build/release/maculaos)
-#   make run        build MaculaOS and run it
-#   make test       every test: unit (also under ASan + UBSan) and system tests
+#   make run        build the live ISO and boot it in QEMU on this terminal (Ctrl-A X quits)
+#   make test       every test: unit (also under ASan + UBSan), system tests, QEMU scenarios
 #   make toolchain  the static-library sysroot only
 #   make clean      remove the build tree (the sysroot cache stays)
+#
+# The bootable pieces (each also cached in $(CACHE) where it is slow to make):
+#   make kernel       Debian 12's kernel, unpacked: build/kernel/{vmlinuz,KVER,root/lib/modules}
+#   make initramfs    build/initramfs.cpio.zst: /init (our binary), busybox, kernel modules
+#   make rootfs       build/rootfs-lite.squashfs (rootfs-full: build/rootfs-full.squashfs)
+#   make iso          build/macula-os-VERSION-amd64.iso (iso-full: ...-full-amd64.iso)
 
 SHELL := /bin/bash
 BUILD ?= build
@@ -15,7 +21,16 @@ JOBS ?= $(shell nproc)
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/maculaos
 SYSROOT := $(CACHE)/sysroot-$(shell sha256sum toolchain/build-sysroot.sh | cut -c1-16)
 
+VERSION := $(shell cat VERSION)
+KERNEL_DIR := $(BUILD)/kernel
+INITRAMFS := $(BUILD)/initramfs.cpio.zst
+ROOTFS_LITE := $(BUILD)/rootfs-lite.squashfs
+ROOTFS_FULL := $(BUILD)/rootfs-full.squashfs
+ISO := $(BUILD)/macula-os-$(VERSION)-amd64.iso
+ISO_FULL := $(BUILD)/macula-os-$(VERSION)-full-amd64.iso
+
 .PHONY: all build toolchain test unit-sanitized run clean
+.PHONY: kernel initramfs rootfs rootfs-full iso iso-full
 
 all: build
 
@@ -23,12 +38,14 @@ toolchain:
 	@toolchain/deps.sh build
 	@test -d $(SYSROOT) || toolchain/build-sysroot.sh $(BUILD)/src $(SYSROOT)
 
+# The QEMU scenarios boot the images `make iso` makes: CMake is told where they will be.
 build: toolchain
-	@cmake -S . -B $(BUILD)/release -DMACULA_SYSROOT=$(SYSROOT) >/dev/null
+	@cmake -S . -B $(BUILD)/release -DMACULA_SYSROOT=$(SYSROOT) -DMACULA_ISO=$(abspath $(ISO)) \
+	  -DMACULA_KERNEL=$(abspath $(KERNEL_DIR)/vmlinuz) -DMACULA_INITRAMFS=$(abspath $(INITRAMFS)) >/dev/null
 	@cmake --build $(BUILD)/release -j$(JOBS)
 
-test: build unit-sanitized
-	@toolchain/deps.sh test
+test: build unit-sanitized iso
+	@toolchain/deps.sh test qemu
 	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS)
 
 unit-sanitized:
@@ -37,8 +54,51 @@ unit-sanitized:
 	@cmake --build $(BUILD)/sanitize -j$(JOBS)
 	cd $(BUILD)/sanitize && ctest --output-on-failure -j$(JOBS)
 
-run: build
-	$(BUILD)/release/maculaos version
+# TCG: KVM guests hang on the machines this is developed on (ACCEL=kvm where it works).
+ACCEL ?= tcg
+run: iso
+	@toolchain/deps.sh qemu
+	@echo "Booting $(ISO): log in as macula / macula; Ctrl-A X quits QEMU."
+	qemu-system-x86_64 -accel $(ACCEL) -m 1024 -nographic -cdrom $(ISO) \
+	  -device virtio-rng-pci -nic user,model=virtio-net-pci
 
 clean:
 	rm -rf $(BUILD)
+
+kernel:
+	@toolchain/deps.sh image
+	@kernel-configs/fetch-kernel.sh $(KERNEL_DIR) $(CACHE)/kernel
+
+# The phony targets bring their inputs up to date, then a sub-make rebuilds the file only when
+# an input is newer (the binary, the kernel package, the module lists, the scripts).
+initramfs: build kernel
+	@toolchain/deps.sh image
+	@$(MAKE) --no-print-directory $(INITRAMFS)
+
+$(INITRAMFS): $(BUILD)/release/maculaos.stripped $(KERNEL_DIR)/PACKAGE init/make-initramfs.sh \
+              kernel-configs/resolve-modules.py $(wildcard kernel-configs/modules/*.list)
+	@init/make-initramfs.sh $< $@ $(KERNEL_DIR)
+
+rootfs: kernel
+	@toolchain/deps.sh image
+	@CACHE=$(CACHE) rootfs/build.sh lite $(ROOTFS_LITE) $(KERNEL_DIR)
+
+rootfs-full: kernel
+	@toolchain/deps.sh image
+	@CACHE=$(CACHE) rootfs/build.sh full $(ROOTFS_FULL) $(KERNEL_DIR)
+
+iso: initramfs rootfs
+	@toolchain/deps.sh image
+	@$(MAKE) --no-print-directory $(ISO)
+
+iso-full: initramfs rootfs-full
+	@toolchain/deps.sh image
+	@$(MAKE) --no-print-directory $(ISO_FULL)
+
+ISO_INPUTS := $(KERNEL_DIR)/vmlinuz $(INITRAMFS) bootloader/make-iso.sh bootloader/grub-iso.cfg
+
+$(ISO): $(ROOTFS_LITE) $(ISO_INPUTS)
+	@bootloader/make-iso.sh $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $< $@
+
+$(ISO_FULL): $(ROOTFS_FULL) $(ISO_INPUTS)
+	@bootloader/make-iso.sh $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $< $@

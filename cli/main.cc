@@ -5,6 +5,7 @@
 #include "cli/version_command.h"
 #include "common/applet.h"
 #include "init/init_command.h"
+#include "installer/boot_command.h"
 #include "installer/fetch_command.h"
 #include "installer/install_command.h"
 
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   const macula::Applet applets[] = {
       macula::init_applet(),
       macula::install_applet(),
+      macula::boot_applet(),
       macula::version_applet(),
       macula::fetch_applet(),
   };

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,8 +17,10 @@ Result<void> copy_file(const std::string& from, const std::string& to, const str
   if (!in) return fail_errno("open " + from);
   UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777));
   if (!out) return fail_errno("create " + to);
+  // sendfile, not copy_file_range: Linux 5.19+ refuses the latter across file systems
+  // (EXDEV), and the initramfs, tmpfs and the state partition are all different ones.
   for (off_t left = st.st_size; left > 0;) {
-    const ssize_t n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, static_cast<size_t>(left), 0);
+    const ssize_t n = ::sendfile(out.get(), in.get(), nullptr, static_cast<size_t>(left));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail_errno("copy " + from + " to " + to);
     if (n == 0) break;

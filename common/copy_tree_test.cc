@@ -29,6 +29,12 @@ TEST_CASE("a tree is copied with its files, modes and symlinks") {
         (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
   CHECK(fs::read_symlink(base / "dst/lock") == "../run/lock");
 
+  // Across file systems (here to /dev/shm, a tmpfs), as init copies itself into /run.
+  const fs::path shm = fs::path("/dev/shm") / ("macula-copy-" + std::to_string(::getpid()));
+  REQUIRE(copy_tree((base / "src/lib/dpkg/status").string(), shm.string()));
+  CHECK(fs::file_size(shm) == 16);
+  fs::remove(shm);
+
   auto missing = copy_tree((base / "nope").string(), (base / "x").string());
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().text(), Catch::Contains("nope"));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/block_devices.h"
 #include "init/cmdline.h"
 
 namespace macula {
@@ -14,15 +15,6 @@ namespace macula {
 inline constexpr std::string_view kMediaLabel = "MACULAOS";       // the ISO's volume label
 inline constexpr std::string_view kStateLabel = "MACULAOS_STATE";  // an installed disk's state
 inline constexpr std::string_view kRootImage = "maculaos/rootfs.squashfs";  // on the media
-
-struct BlockDevice {
-  std::string name;   // kernel name: sr0, sda, sda1, nvme0n1p2
-  std::string label;  // file-system label, "" if none
-  std::string type;   // file-system type from libblkid, "" if none
-  bool partition = false;
-  std::string partlabel = {};  // GPT partition name, "" if none
-  std::string disk = {};       // the whole disk it is on (its own name for a disk)
-};
 
 // GPT partition names of the installed layout (installer/disk_layout.h).
 std::string slot_partlabel(Slot slot);

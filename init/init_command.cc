@@ -12,7 +12,7 @@
 
 #include "common/copy_tree.h"
 #include "common/files.h"
-#include "init/block_devices.h"
+#include "common/block_devices.h"
 #include "init/boot_log.h"
 #include "init/boot_media.h"
 #include "init/boot_report.h"
@@ -33,6 +33,9 @@ constexpr const char* kRootImageMount = "/run/macula/rootfs";
 constexpr const char* kOverlayMount = "/run/macula/overlay";
 constexpr const char* kNewRoot = "/newroot";
 constexpr const char* kSlotMount = "/run/macula/slot";
+// This binary, handed to the booted system: /usr/sbin/maculaos and macula-install link here,
+// so the tools always match the initramfs (and slot) that booted.
+constexpr const char* kBinaryInRun = "/run/macula/bin/maculaos";
 constexpr const char* kStateMount = "/run/macula/state";
 // Disk mode: what lives on the state partition. /etc, /home, /root and /opt are overlays on
 // the root image (upper layers on the state partition); /var is the state's own directory.
@@ -309,6 +312,12 @@ class BootAttempt {
 
   Result<void> pivot() {
     if (auto r = check_init_in(kNewRoot, config_.init); !r) return r;
+    std::error_code ec;
+    std::filesystem::remove(kBinaryInRun, ec);
+    Result<void> handed = make_dirs("/run/macula/bin");
+    if (handed) handed = copy_tree("/init", kBinaryInRun);
+    if (!handed)
+      log_.warn("cannot hand the maculaos binary to the system: " + handed.error().text());
     report_.warnings = log_.warnings();
     if (auto r = write_file_atomic(kBootReportPath, to_json(report_), 0644); !r)
       log_.warn(r.error().text());

@@ -6,11 +6,16 @@ set -euo pipefail
 
 declare -A group=(
   # compilers, static libraries Debian ships, and what the source builds of the others need
-  [build]="build-essential cmake pkg-config file catch2 dpkg-dev
+  [build]="build-essential cmake pkg-config file catch2 dpkg-dev libyaml-dev
            autoconf automake libtool autopoint gettext bison flex
            libzstd-dev libmbedtls-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
   # the throwaway servers and checks the tests use
   [test]="python3 python3-pytest python3-pexpect openssl"
+  # the kernel, initramfs, root file system and ISO (make kernel|initramfs|rootfs|iso)
+  [image]="mmdebstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools
+           dosfstools busybox-static zstd cpio kmod dpkg-dev python3 fdisk"
+  # booting the images
+  [qemu]="qemu-system-x86 ovmf seabios qemu-utils"
 )
 
 want=()

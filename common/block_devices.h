@@ -4,11 +4,19 @@
 #include <chrono>
 #include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
-#include "init/boot_media.h"
-
 namespace macula {
+
+struct BlockDevice {
+  std::string name;   // kernel name: sr0, sda, sda1, nvme0n1p2
+  std::string label;  // file-system label, "" if none
+  std::string type;   // file-system type from libblkid, "" if none
+  bool partition = false;
+  std::string partlabel = {};  // GPT partition name, "" if none
+  std::string disk = {};       // the whole disk it is on (its own name for a disk)
+};
 
 // Every block device in /sys/class/block (loop and ram devices aside), probed by libblkid.
 // Devices that cannot be opened (an empty CD drive) are listed without label or type.

@@ -1,4 +1,4 @@
-#include "init/block_devices.h"
+#include "common/block_devices.h"
 
 #include <blkid/blkid.h>
 #include <fcntl.h>

@@ -1,0 +1,108 @@
+"""macula-install in the live system, and the installed disk booting from slot A."""
+import hashlib
+import json
+import subprocess
+
+from machine import KERNEL_PANIC
+
+SERIAL = "console=ttyS0,115200n8"
+UNATTENDED = (f"{SERIAL} macula.mode=install macula.install.device=/dev/vda "
+              "macula.install.silent macula.install.power_off")
+BOOT = 420
+
+
+def blank_disk(path, size="4G"):
+    subprocess.run(["truncate", "-s", size, str(path)], check=True)
+    return path
+
+
+def file_hash(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def install_unattended(machine, iso, kernel, initrd, disk):
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[disk], append=UNATTENDED)
+    m.expect(r"MaculaOS \S+ installed on /dev/vda", BOOT + 300)
+    m.wait_exit(120)  # macula.install.power_off: QEMU exits when the guest powers off
+    assert KERNEL_PANIC not in m.log()
+
+
+def check_slot_a(m):
+    assert "macula.slot=a" in m.run("cat /proc/cmdline")
+    report = json.loads(m.run("cat /run/macula/boot.json"))
+    assert report["mode"] == "disk" and report["slot"] == "a", report
+    assert m.run("findmnt -n -o FSTYPE /run/macula/rootfs") == "squashfs"
+    assert m.run("lsblk -n -o PARTLABEL $(findmnt -n -o SOURCE /run/macula/slot)") == "maculaos-a"
+    return report
+
+
+def test_unattended_install_boots_from_slot_a_and_keeps_state(machine, iso, kernel, initrd, tmp_path):
+    disk = blank_disk(tmp_path / "disk.img")
+    install_unattended(machine, iso, kernel, initrd, disk)
+
+    m = machine(disks=[disk])  # SeaBIOS, the disk alone
+    m.expect(r"MaculaOS \(slot A\)", 120)
+    m.login(BOOT)
+    check_slot_a(m)
+    m.sudo("echo kept-etc > /etc/macula-test && echo kept-var > /var/macula-test")
+    m.run("echo kept-home > ~/macula-test")
+    m.sudo("sync; reboot", check=False)
+    m.wait_exit(120)
+
+    m = machine(disks=[disk], uefi=True)  # the same disk under OVMF
+    m.expect(r"MaculaOS \(slot A\)", 180)
+    m.login(BOOT)
+    check_slot_a(m)
+    assert m.run("cat /etc/macula-test") == "kept-etc"
+    assert m.run("cat ~/macula-test") == "kept-home"
+    assert m.run("cat /var/macula-test") == "kept-var"
+    assert m.sudo("stat -c %a /var/lib/maculaos/config.yaml") == "600"
+
+
+def test_refusals_write_nothing(machine, iso, kernel, initrd, tmp_path):
+    small = blank_disk(tmp_path / "small.img", "1G")
+    spare = blank_disk(tmp_path / "spare.img", "4G")
+    busy = blank_disk(tmp_path / "busy.img", "64M")
+    before = {p: file_hash(p) for p in (small, spare)}
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[small, spare, busy],
+                append=f"{SERIAL} macula.mode=live")
+    m.login(BOOT)
+    media = m.run("findmnt -n -o SOURCE /run/macula/media")
+    out = m.sudo(f"macula-install --yes {media}", check=False)
+    assert "is the disk MaculaOS is running from" in out, out
+    out = m.sudo("macula-install --yes /dev/vda", check=False)
+    assert "is too small: MaculaOS needs at least" in out, out
+    m.sudo("mkfs.ext4 -q /dev/vdc && mkdir -p /mnt/busy && mount /dev/vdc /mnt/busy")
+    busy_before = m.sudo("sha256sum /dev/vdc")
+    out = m.sudo("macula-install --yes /dev/vdc", check=False)
+    assert "is in use" in out and "/mnt/busy" in out, out
+    assert m.sudo("sha256sum /dev/vdc") == busy_before
+    out = m.sudo("macula-install --dry-run /dev/vdb")
+    assert "maculaos-state" in out and "nothing was written" in out, out
+    m.sudo("sync; poweroff", check=False)
+    m.wait_exit(120)
+    assert {p: file_hash(p) for p in (small, spare)} == before
+
+
+def test_interrupted_install_is_not_installed_and_reinstalls(machine, iso, kernel, initrd, tmp_path):
+    disk = blank_disk(tmp_path / "disk.img")
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[disk], append=UNATTENDED)
+    m.expect(r"macula-install: writing slot A", BOOT + 120)
+    m.kill()  # the power goes while slot A is being written
+
+    # The ISO without a mode, the half-written disk beside it: not taken for an installed disk.
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[disk], append=SERIAL)
+    m.login(BOOT)
+    report = json.loads(m.run("cat /run/macula/boot.json"))
+    assert report["mode"] == "live" and report["mode_source"] == "detected", report
+    m.sudo("poweroff", check=False)
+    m.wait_exit(120)
+
+    install_unattended(machine, iso, kernel, initrd, disk)
+    m = machine(disks=[disk])
+    m.login(BOOT)
+    check_slot_a(m)

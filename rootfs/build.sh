@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Builds MaculaOS's root file system, a squashfs the live system and the installed A/B slots
+# mount read-only: Debian 12 minbase with OpenRC, the packages of packages-<flavour>.txt, the
+# files of overlay/ (and overlay-full/ for full), customize.sh's changes, and the kernel's
+# modules (the same kernel as the initramfs).
+#
+# Usage: rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
+#   KERNEL_DIR: what kernel-configs/fetch-kernel.sh made (default: build/kernel)
+#
+# The squashfs is cached in ${CACHE:-~/.cache/maculaos} under a hash of everything it is made
+# from (the files in rootfs/, VERSION, the kernel package), so an unchanged recipe is not built
+# twice. Packages are fetched from the Debian archive at build time: to pick up newer ones
+# with an unchanged recipe, delete the cached rootfs-*.squashfs.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+cache=${CACHE:-$HOME/.cache/maculaos}
+suite=bookworm
+sources=(
+  "deb http://deb.debian.org/debian $suite main"
+  "deb http://deb.debian.org/debian $suite-updates main"
+  "deb http://deb.debian.org/debian-security $suite-security main"
+)
+
+usage() {
+  sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
+  exit 2
+}
+
+# The flavour's packages, comma-separated: full is lite plus packages-full.txt.
+packages() {
+  local flavour=$1 lists=("$here/packages-lite.txt")
+  [[ "$flavour" == full ]] && lists+=("$here/packages-full.txt")
+  sed -e 's/#.*//' "${lists[@]}" | tr -s ' \t' '\n' | grep -v '^$' | paste -sd, -
+}
+
+recipe_key() {
+  local flavour=$1 kernel=$2
+  {
+    echo "$flavour"
+    cat "$repo/VERSION" "$kernel/PACKAGE"
+    (cd "$here" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    (cd "$here" && find . -type l -printf "%p -> %l\n" | LC_ALL=C sort)
+    # git keeps only the executable bit; the services in overlay/ need it
+    (cd "$here" && find . -type f -perm -u+x | LC_ALL=C sort)
+  } | sha256sum | cut -c1-16
+}
+
+# Runs mmdebstrap into the empty directory ROOT. The merged-usr hook links /bin, /sbin, /lib
+# to /usr without the usrmerge package (which would pull in perl). dpkg leaves out docs,
+# man pages and translations of every package it unpacks.
+bootstrap() {
+  local flavour=$1 root=$2 kernel=$3
+  local hooks=(--customize-hook="sync-in '$here/overlay' /")
+  [[ "$flavour" == full ]] && hooks+=(--customize-hook="sync-in '$here/overlay-full' /")
+  hooks+=(--customize-hook="'$here/customize.sh' \"\$1\" $flavour $(cat "$repo/VERSION") '$kernel'")
+  mmdebstrap --quiet --mode=root --variant=minbase \
+    --include="$(packages "$flavour")" \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+    --aptopt='Acquire::Languages "none"' \
+    --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-include=/usr/share/locale/locale.alias' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    "${hooks[@]}" \
+    "$suite" "$root" "${sources[@]}"
+}
+
+# Builds the squashfs for FLAVOUR into the cache file TARGET (atomically: a failed build
+# leaves nothing there).
+build() {
+  local flavour=$1 target=$2 kernel=$3 root partial
+  root=$(mktemp -d "$(dirname "$target")/rootfs-$flavour.XXXXXX")
+  partial="$target.partial"
+  trap 'rm -rf "$root" "$partial"' EXIT
+  bootstrap "$flavour" "$root" "$kernel"
+  mksquashfs "$root" "$partial" -comp zstd -noappend -quiet -no-progress
+  mv "$partial" "$target"
+  # older recipes' images of this flavour are not used again: keep the cache to one each
+  find "$(dirname "$target")" -maxdepth 1 -name "rootfs-$flavour-*.squashfs" \
+    ! -name "$(basename "$target")" -delete
+  rm -rf "$root"
+  trap - EXIT
+}
+
+main() {
+  (($# >= 2)) || usage
+  local flavour=$1 out=$2 kernel=${3:-$repo/build/kernel} target
+  [[ "$flavour" == lite || "$flavour" == full ]] || usage
+  [[ -f "$kernel/PACKAGE" ]] || { echo "rootfs: $kernel: no kernel (make kernel)" >&2; exit 1; }
+  kernel=$(cd "$kernel" && pwd)
+  mkdir -p "$cache" "$(dirname "$out")"
+  target="$cache/rootfs-$flavour-$(recipe_key "$flavour" "$kernel").squashfs"
+  if [[ -f "$target" ]]; then
+    echo "rootfs: $flavour: cached $target"
+  else
+    echo "rootfs: $flavour: building $target"
+    build "$flavour" "$target" "$kernel"
+    echo "rootfs: $flavour: built in $SECONDS s"
+  fi
+  # OUT is touched only when it becomes another file: make then rebuilds the ISO even when
+  # the cached file it now is (after a reverted change) is older than the ISO.
+  if [[ ! "$out" -ef "$target" ]]; then
+    ln -f "$target" "$out" 2>/dev/null || cp "$target" "$out"
+    touch "$out"
+  fi
+  echo "rootfs: $out ($(du -m "$out" | cut -f1) MiB)"
+}
+
+main "$@"

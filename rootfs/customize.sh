@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# mmdebstrap's customize hook for rootfs/build.sh: turns the bootstrapped Debian in ROOT
+# (overlay/ already copied in) into MaculaOS. Runs outside the chroot, as root.
+# Usage: rootfs/customize.sh ROOT lite|full VERSION KERNEL_DIR
+set -euo pipefail
+
+in_root() { chroot "$root" "$@"; }
+
+# Debian's /etc/os-release links to /usr/lib/os-release: replace the file it points to.
+write_os_release() {
+  cat >"$root/usr/lib/os-release" <<EOF
+PRETTY_NAME="MaculaOS $version ($flavour)"
+NAME="MaculaOS"
+ID=maculaos
+ID_LIKE=debian
+VERSION_ID="$version"
+VERSION="$version ($flavour)"
+VARIANT_ID=$flavour
+EOF
+  ln -sf ../usr/lib/os-release "$root/etc/os-release"
+  [[ -f "$root/etc/avahi/services/maculaos.service" ]] &&
+    sed -i "s/@VERSION@/$version/" "$root/etc/avahi/services/maculaos.service"
+  return 0
+}
+
+# OpenRC is the init: our PID 1 execs /sbin/init in the new root, and openrc-init runs the
+# sysinit, boot and default runlevels (Debian's openrc package does not provide /sbin/init).
+set_init() {
+  ln -sf openrc-init "$root/usr/sbin/init"
+}
+
+# Services and gettys. Debian's openrc configures no getty; the agetty script takes its port
+# from the name of the link that starts it.
+enable_services() {
+  local svc
+  ln -sf agetty "$root/etc/init.d/agetty.ttyS0"
+  ln -sf agetty "$root/etc/init.d/agetty.tty1"
+  # boot runs before default: names and keys exist before the network and sshd start
+  for svc in macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
+  for svc in macula-network ssh local agetty.ttyS0 agetty.tty1; do
+    in_root rc-update add "$svc" default
+  done
+  if [[ "$flavour" == full ]]; then
+    for svc in dbus avahi-daemon; do in_root rc-update add "$svc" default; done
+  fi
+  # util-linux's hwclock.sh needs initscripts' helpers, which OpenRC alone does not have.
+  if [[ -e "$root/etc/init.d/hwclock.sh" && ! -e "$root/etc/init.d/mountall.sh" ]]; then
+    in_root rc-update del hwclock.sh 2>/dev/null || true
+    rm -f "$root/etc/init.d/hwclock.sh"
+  fi
+}
+
+# User macula (sudo) with password macula, for the serial console; root cannot log in.
+add_users() {
+  in_root useradd --create-home --shell /bin/bash --groups sudo --comment MaculaOS macula
+  echo macula:macula | in_root chpasswd
+  in_root passwd --lock root >/dev/null
+}
+
+# What must differ per machine is made on its first boot (macula-identity, macula-hostname,
+# dhclient): SSH host keys, machine ID, host name, resolver. mmdebstrap copied the build
+# host's hostname and resolv.conf.
+strip_identity() {
+  rm -f "$root"/etc/ssh/ssh_host_*_key "$root"/etc/ssh/ssh_host_*_key.pub
+  rm -f "$root/etc/machine-id" "$root/var/lib/dbus/machine-id" "$root/etc/hostname"
+  rm -f "$root/etc/resolv.conf"
+  printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+  echo "# MaculaOS's initramfs mounts the root file system." >"$root/etc/fstab"
+}
+
+# The kernel's modules, for udev and modprobe: the drivers a headless node may need (no sound,
+# graphics, wireless, media), plus whatever those depend on elsewhere in the tree.
+add_modules() {
+  local kver src dst
+  kver=$(cat "$kernel/KVER")
+  src="$kernel/root/lib/modules/$kver"
+  dst="$root/usr/lib/modules/$kver"
+  mkdir -p "$dst"
+  cp -a "$src"/modules.{order,builtin,builtin.modinfo} "$dst/"
+  (cd "$src" && wanted_modules | sort -u | cpio -pdm --quiet "$dst")
+  depmod -b "$root/usr" "$kver"
+}
+
+# Relative paths (in MODULE_DIR, the current directory) of the subset and its dependencies.
+wanted_modules() {
+  local dirs=(kernel/arch kernel/block kernel/crypto kernel/fs kernel/lib kernel/mm kernel/net
+              kernel/virt)
+  local drivers=(ata block cdrom char dca edac firmware hid hwmon i2c input md mmc net nvme pci
+                 platform pps ptp scsi thermal tty usb vhost virtio watchdog)
+  dirs+=("${drivers[@]/#/kernel/drivers/}")
+  find "${dirs[@]}" -name '*.ko' -not -path 'kernel/drivers/net/wireless/*' |
+    awk -F': *' '
+      NR == FNR { want[$0] = 1; next }  # the paths find selected
+      $1 in want {                      # modules.dep lines are "path: dep dep ...", all deps
+        print $1
+        n = split($2, deps, " ")
+        for (i = 1; i <= n; i++) print deps[i]
+      }' - modules.dep
+}
+
+# Docs, man pages and translations that dpkg's path-exclude missed (the essential packages are
+# unpacked before it applies), and apt's caches.
+trim() {
+  find "$root/usr/share/doc" -type f ! -name copyright -delete
+  find "$root/usr/share/doc" -type l -delete
+  rm -rf "$root"/usr/share/{man,info}/*
+  find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
+  rm -rf "$root"/var/cache/apt/archives/*.deb
+  rm -f "$root"/var/log/*.log "$root"/var/cache/debconf/*-old
+}
+
+main() {
+  (($# == 4)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR" >&2; exit 2; }
+  root=$1 flavour=$2 version=$3 kernel=$4
+  chmod 0755 "$root"/etc/init.d/macula-* "$root"/usr/local/sbin/*
+  write_os_release
+  set_init
+  add_users
+  enable_services
+  strip_identity
+  add_modules
+  trim
+}
+
+main "$@"
