@@ -76,7 +76,8 @@ def test_refusals_write_nothing(machine, iso, kernel, initrd, tmp_path):
     assert "is the disk MaculaOS is running from" in out, out
     out = m.sudo("macula-install --yes /dev/vda", check=False)
     assert "is too small: MaculaOS needs at least" in out, out
-    m.sudo("mkfs.ext4 -q /dev/vdc && mkdir -p /mnt/busy && mount /dev/vdc /mnt/busy")
+    # read-only: a read-write ext4 mount keeps writing its own device (lazy inode-table init)
+    m.sudo("mkfs.ext4 -q /dev/vdc && mkdir -p /mnt/busy && mount -o ro /dev/vdc /mnt/busy")
     busy_before = m.sudo("sha256sum /dev/vdc")
     out = m.sudo("macula-install --yes /dev/vdc", check=False)
     assert "is in use" in out and "/mnt/busy" in out, out
