@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <functional>
 #include <vector>
 
 #include "common/fd.h"
@@ -18,6 +19,19 @@ constexpr size_t kChunk = 1 << 20;
 
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
+// Reads fd to its end in 1 MiB chunks, handing each to `use`.
+Result<void> for_each_chunk(int fd, const std::string& what,
+                            const std::function<Result<void>(std::span<const std::byte>)>& use) {
+  std::vector<std::byte> buf(kChunk);
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno("read " + what);
+    if (n == 0) return {};
+    if (auto r = use(std::span(buf.data(), static_cast<size_t>(n))); !r) return r;
+  }
+}
+
 }  // namespace
 
 Result<std::string> sha256_from_disk(const std::string& path) {
@@ -27,14 +41,11 @@ Result<std::string> sha256_from_disk(const std::string& path) {
   if (::fdatasync(fd.get()) != 0) return fail_errno("sync " + path);
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED);
   Sha256 hash;
-  std::vector<std::byte> buf(kChunk);
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno("read back " + path);
-    if (n == 0) break;
-    hash.update(std::span(buf.data(), static_cast<size_t>(n)));
-  }
+  auto read = for_each_chunk(fd.get(), "back " + path, [&](std::span<const std::byte> chunk) {
+    hash.update(chunk);
+    return Result<void>();
+  });
+  if (!read) return std::unexpected(read.error());
   return hash.hex();
 }
 
@@ -49,18 +60,14 @@ Result<CopiedFile> copy_verified(const std::string& from, const std::string& to)
   CopiedFile copied{base_name(to), 0, {}};
   Progress progress("writing " + copied.name, static_cast<std::uint64_t>(st.st_size));
   Sha256 hash;
-  std::vector<std::byte> buf(kChunk);
-  for (;;) {
-    const ssize_t n = ::read(in.get(), buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno("read " + from);
-    if (n == 0) break;
-    const std::span chunk(buf.data(), static_cast<size_t>(n));
+  auto copy = for_each_chunk(in.get(), from, [&](std::span<const std::byte> chunk) {
     hash.update(chunk);
-    if (auto w = write_all(out.get(), chunk, to); !w) return std::unexpected(w.error());
-    copied.size += static_cast<std::uint64_t>(n);
+    if (auto w = write_all(out.get(), chunk, to); !w) return w;
+    copied.size += chunk.size();
     progress.update(copied.size);
-  }
+    return Result<void>();
+  });
+  if (!copy) return std::unexpected(copy.error());
   progress.finish();
   copied.sha256 = hash.hex();
   if (::fsync(out.get()) != 0) return fail_errno("fsync " + to);

@@ -48,6 +48,12 @@ def test_unattended_install_boots_from_slot_a_and_keeps_state(machine, iso, kern
     m.expect(r"MaculaOS \(slot A\)", 120)
     m.login(BOOT)
     check_slot_a(m)
+    status = m.sudo("maculaos boot status")
+    assert "booted: slot a" in status and "slot a: good, version" in status, status
+    assert "(primary)" in status and "slot b: empty" in status, status
+    refused = m.sudo("maculaos boot set-next b", check=False)
+    assert "slot b is empty" in refused, refused
+    assert m.sudo("maculaos boot status") == status  # a refused change writes nothing
     m.sudo("echo kept-etc > /etc/macula-test && echo kept-var > /var/macula-test")
     m.run("echo kept-home > ~/macula-test")
     m.sudo("sync; reboot", check=False)
