@@ -40,7 +40,6 @@ JsonObject& JsonObject::add(std::string_view key, std::int64_t value) {
 JsonObject& JsonObject::add(std::string_view key, bool value) {
   return raw(key, value ? "true" : "false");
 }
-JsonObject& JsonObject::add_null(std::string_view key) { return raw(key, "null"); }
 
 // Nested values are stored unindented and re-indented when printed: str(indent) below.
 JsonObject& JsonObject::add(std::string_view key, const JsonObject& value) {

@@ -22,7 +22,6 @@ class JsonObject {
   JsonObject& add(std::string_view key, bool value);
   JsonObject& add(std::string_view key, const JsonObject& value);
   JsonObject& add(std::string_view key, std::span<const std::string> values);
-  JsonObject& add_null(std::string_view key);
 
   // Pretty-printed with two-space indents, as a file a person may read.
   std::string str(int indent = 0) const;

@@ -148,7 +148,7 @@ class BootAttempt {
     }
     std::vector<std::string> wanted = parse_module_names(read_file(dir + "maculaos.load").value_or(""));
     wanted.insert(wanted.end(), config_.extra_modules.begin(), config_.extra_modules.end());
-    const ModuleLoadResult loaded = load_modules(plan_module_loads(*index, wanted), kernel_release(), log_);
+    const ModuleLoadResult loaded = load_modules(plan_module_loads(*index, wanted), report_.kernel, log_);
     report_.modules_loaded = loaded.loaded;
     report_.modules_failed = loaded.failed;
     log_.info("loaded " + std::to_string(loaded.loaded) + " kernel modules" +
