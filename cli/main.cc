@@ -8,6 +8,7 @@
 #include "installer/boot_command.h"
 #include "installer/fetch_command.h"
 #include "installer/install_command.h"
+#include "installer/upgrade_command.h"
 
 int main(int argc, char** argv) {
   const macula::Applet applets[] = {
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
       macula::boot_applet(),
       macula::version_applet(),
       macula::fetch_applet(),
+      macula::upgrade_applet(),
   };
   const std::vector<std::string> args(argv, argv + argc);
   return macula::run_applets(applets, args);

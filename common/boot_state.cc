@@ -155,6 +155,15 @@ Result<BootState> make_primary(const BootState& state, Slot slot) {
   return n;
 }
 
+Result<BootState> clear_slot(const BootState& state, Slot slot) {
+  if (state.primary == slot)
+    return fail("slot " + std::string(to_string(slot)) + " is the primary: it cannot be overwritten");
+  BootState n = next(state);
+  n.info(slot) = {};
+  if (n.trial == slot) n.trial.reset();
+  return n;
+}
+
 BootState installed_state(std::string version) {
   BootState s;
   s.seq = 1;

@@ -90,6 +90,8 @@ BootState start_trial(const BootState& state, Slot slot, std::string version);
 Result<BootState> mark_good(const BootState& state, Slot booted);
 Result<BootState> mark_bad(const BootState& state, Slot slot, std::string why);
 Result<BootState> make_primary(const BootState& state, Slot slot);
+// Before a slot is overwritten: it is empty (and no longer on trial). Never the primary.
+Result<BootState> clear_slot(const BootState& state, Slot slot);
 
 // A fresh install: slot A good with `version`, slot B empty.
 BootState installed_state(std::string version);

@@ -107,3 +107,19 @@ TEST_CASE("transitions refuse to leave no good slot") {
 
 }  // namespace
 }  // namespace macula
+
+namespace macula {
+
+TEST_CASE("clearing the standby slot empties it and ends its trial; the primary is refused") {
+  const BootState trial = start_trial(installed_state("0.1.0"), Slot::b, "0.2.0");
+  auto cleared = clear_slot(trial, Slot::b);
+  REQUIRE(cleared);
+  CHECK(cleared->b == SlotInfo{});
+  CHECK_FALSE(cleared->trial);
+  CHECK(cleared->seq == trial.seq + 1);
+  auto refused = clear_slot(trial, Slot::a);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == "slot a is the primary: it cannot be overwritten");
+}
+
+}  // namespace macula

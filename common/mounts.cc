@@ -71,4 +71,13 @@ Result<void> mount_with_libmount(const MountRequest& request) {
               code);
 }
 
+Result<ScopedMount> ScopedMount::mount(const MountRequest& request) {
+  if (auto r = mount_with_libmount(request); !r) return std::unexpected(r.error());
+  return ScopedMount(request.target);
+}
+
+ScopedMount::~ScopedMount() {
+  if (!dir_.empty()) ::umount2(dir_.c_str(), 0);
+}
+
 }  // namespace macula

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "common/result.h"
 
@@ -28,5 +29,19 @@ bool is_mountpoint(const std::string& path);
 void detach(const std::string& path);
 
 Result<void> make_dirs(const std::string& path);
+
+// A mount that lasts as long as this object: unmounted on scope exit.
+class ScopedMount {
+ public:
+  static Result<ScopedMount> mount(const MountRequest& request);
+  ScopedMount(ScopedMount&& o) noexcept : dir_(std::exchange(o.dir_, "")) {}
+  ScopedMount& operator=(ScopedMount&&) = delete;
+  ~ScopedMount();
+  const std::string& dir() const { return dir_; }
+
+ private:
+  explicit ScopedMount(std::string dir) : dir_(std::move(dir)) {}
+  std::string dir_;
+};
 
 }  // namespace macula

@@ -22,6 +22,7 @@
 #include "init/module_plan.h"
 #include "common/mounts.h"
 #include "init/switch_root.h"
+#include "installer/installed_disk.h"
 
 namespace macula {
 
@@ -217,15 +218,41 @@ class BootAttempt {
                   ") appeared within " + std::to_string(config_.device_timeout.count()) +
                   " s (block devices: " + device_names(devices_) + ")");
     const std::string dev = "/dev/" + part->name;
-    if (auto r = mount_with_libmount({dev, kSlotMount, "ext4", "ro"}); !r)
-      return fail("slot " + slot + ": " + r.error().text());
     const std::string image = std::string(kSlotMount) + "/rootfs.squashfs";
-    if (auto r = mount_with_libmount({image, kRootImageMount, "squashfs", "ro,loop"}); !r)
-      return fail("slot " + slot + ": cannot mount its root image: " + r.error().text());
+    Result<void> r = mount_with_libmount({dev, kSlotMount, "ext4", "ro"});
+    if (!r) {
+      r = fail("slot " + slot + ": " + r.error().text());
+    } else if (auto root = mount_with_libmount({image, kRootImageMount, "squashfs", "ro,loop"}); !root) {
+      r = fail("slot " + slot + ": cannot mount its root image: " + root.error().text());
+    }
+    if (!r) {
+      give_up_on_slot(*config_.slot, r.error().text());
+      return r;
+    }
     report_.slot = slot;
     report_.root_image = image;
     log_.info("slot " + slot + " on " + dev + ": root image mounted");
     return {};
+  }
+
+  // A slot whose root image does not mount will not get better with more tries: mark it bad
+  // and reboot at once into the other slot. Returns only if the boot state refuses (the other
+  // slot is not good either), and the boot goes on to the emergency path.
+  void give_up_on_slot(Slot slot, const std::string& why) {
+    auto disk = find_installed_disk(devices_);
+    if (!disk) return log_.warn("cannot mark slot " + std::string(to_string(slot)) + " bad: " + disk.error().text());
+    auto esp = EspMount::open(*disk);
+    if (!esp) return log_.warn("cannot mark slot " + std::string(to_string(slot)) + " bad: " + esp.error().text());
+    const BootStateStore store = esp->store();
+    auto current = store.load();
+    Result<BootState> next = current ? mark_bad(current->state, slot, why) : std::unexpected(current.error());
+    Result<void> saved = next ? store.save(*current, *next) : std::unexpected(next.error());
+    if (!saved) return log_.warn("slot " + std::string(to_string(slot)) + " stays as it is: " + saved.error().text());
+    log_.error(why);
+    log_.error("slot " + std::string(to_string(slot)) + " is marked bad; rebooting into slot " +
+               std::string(to_string(next->primary)));
+    ::sync();
+    leave(Emergency::reboot);
   }
 
   Result<void> mount_media() {

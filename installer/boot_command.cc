@@ -1,16 +1,17 @@
 #include "installer/boot_command.h"
 
-#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "common/args.h"
-#include "common/block_devices.h"
 #include "common/files.h"
-#include "common/json.h"
-#include "common/mounts.h"
-#include "init/cmdline.h"
-#include "installer/boot_state_store.h"
+#include "common/process.h"
+#include "installer/boot_status.h"
+#include "installer/installed_disk.h"
 
 namespace macula {
 
@@ -23,126 +24,135 @@ The A/B boot state on the ESP of the disk MaculaOS runs from (see README, "The b
   mark-good [a|b]           the slot (default: the booted one) is good; a trial slot becomes primary
   mark-bad a|b [--why TEXT] the slot is bad; if it was primary, the other (good) one takes over
   set-next a|b              boot that slot next, on trial (3 tries), then fall back
+  assess                    end of boot (the maculaos-health service): run the health checks
+                            (the root image came from the booted slot; every executable in
+                            /etc/maculaos/health.d, 60 s each); a slot on trial that passes is
+                            marked good, one that fails is marked bad and the node reboots
 Every change is written to the copy of the state that is not current, so a power cut keeps
 either the old or the new state.
 )";
 
 constexpr OptionSpec kOptions[] = {{"json", 0, false}, {"why", 0, true}};
-constexpr const char* kEspMount = "/run/macula/esp";
+constexpr const char* kHealthDir = "/etc/maculaos/health.d";
+constexpr const char* kSlotMount = "/run/macula/slot";  // where init mounted the booted slot
+constexpr const char* kMotd = "/run/motd.dynamic";      // pam_motd shows it at login (Debian)
 
-// The ESP of the disk holding MACULAOS_STATE, mounted for the command's duration.
-class EspMount {
- public:
-  static Result<EspMount> open() {
-    if (is_mountpoint(kEspMount)) return EspMount(false);
-    const std::vector<BlockDevice> devices = scan_block_devices();
-    const BlockDevice* state = nullptr;
-    for (const BlockDevice& d : devices)
-      if (d.label == "MACULAOS_STATE") state = &d;
-    if (!state) return fail("boot: no MACULAOS_STATE file system: this is not an installed MaculaOS");
-    for (const BlockDevice& d : devices) {
-      if (d.partlabel != "esp" || d.disk != state->disk) continue;
-      if (auto r = mount_with_libmount({"/dev/" + d.name, kEspMount, "vfat", ""}); !r)
-        return fail("boot: " + r.error().text());
-      return EspMount(true);
-    }
-    return fail("boot: no partition named esp on " + state->disk);
-  }
-  EspMount(EspMount&& o) noexcept : mounted_(std::exchange(o.mounted_, false)) {}
-  ~EspMount() {
-    if (mounted_) ::umount2(kEspMount, 0);
-  }
-  BootStateStore store() const { return BootStateStore(std::string(kEspMount) + "/maculaos"); }
-
- private:
-  explicit EspMount(bool mounted) : mounted_(mounted) {}
-  bool mounted_;
-};
-
-std::optional<Slot> booted_slot() { return parse_cmdline(read_file("/proc/cmdline").value_or("")).slot; }
-
-std::string slot_line(const BootState& s, Slot slot) {
-  const SlotInfo& info = s.info(slot);
-  std::string line = "slot " + std::string(to_string(slot)) + ": " + std::string(to_string(info.health));
-  if (!info.version.empty()) line += ", version " + info.version;
-  if (s.primary == slot) line += " (primary)";
-  if (s.trial == slot) line += " (on trial)";
-  return line;
-}
-
-int status(const StoredState& stored, const TryCounter& counter, bool json) {
-  const BootState& s = stored.state;
-  const auto booted = booted_slot();
-  const bool counting = s.trial && counter.trial_seq == s.seq;
-  const int tries = counting ? counter.tries_left : 0;
-  const bool fallback = s.trial && booted && *booted != *s.trial && tries == 0;
-  if (json) {
-    auto slot_json = [&](Slot slot) {
-      JsonObject o;
-      o.add("health", to_string(s.info(slot).health)).add("version", s.info(slot).version);
-      return o;
-    };
-    JsonObject o;
-    o.add("booted", booted ? to_string(*booted) : "").add("primary", to_string(s.primary))
-        .add("trial", s.trial ? to_string(*s.trial) : "").add("tries_left", std::int64_t{tries})
-        .add("fallback", fallback).add("last_failure", s.last_failure)
-        .add("a", slot_json(Slot::a)).add("b", slot_json(Slot::b)).add("sequence", static_cast<std::int64_t>(s.seq));
-    std::printf("%s\n", o.str().c_str());
-    return 0;
-  }
-  std::printf("booted: %s\n", booted ? ("slot " + std::string(to_string(*booted))).c_str() : "not from a slot");
-  std::printf("%s\n%s\n", slot_line(s, Slot::a).c_str(), slot_line(s, Slot::b).c_str());
-  if (s.trial) std::printf("trial: slot %s, %d of %d tries left\n", std::string(to_string(*s.trial)).c_str(), tries, kTrialTries);
-  if (fallback) std::printf("this boot is a fallback: slot %s did not boot good in %d tries\n",
-                            std::string(to_string(*s.trial)).c_str(), kTrialTries);
-  if (!s.last_failure.empty()) std::printf("last failure: %s\n", s.last_failure.c_str());
-  return 0;
-}
-
-Result<void> change(const BootStateStore& store, const StoredState& current, const std::string& command,
-                    std::optional<Slot> slot, const std::string& why) {
+Result<void> change(const BootContext& ctx, const std::string& command, std::optional<Slot> slot,
+                    const std::string& why) {
+  const BootState& state = ctx.current.state;
   Result<BootState> next = fail("boot: unknown command '" + command +
-                                "' (expected status, mark-good, mark-bad or set-next)");
+                                "' (expected status, mark-good, mark-bad, set-next or assess)");
   if (command == "mark-good") {
     if (!slot) slot = booted_slot();
     if (!slot) return fail("boot mark-good: which slot? (not booted from a slot: give a or b)");
-    next = mark_good(current.state, *slot);
+    next = mark_good(state, *slot);
   } else if (command == "mark-bad") {
     if (!slot) return fail("boot mark-bad: expected a slot, a or b");
-    next = mark_bad(current.state, *slot, why.empty() ? "marked bad by hand" : why);
+    next = mark_bad(state, *slot, why.empty() ? "marked bad by hand" : why);
   } else if (command == "set-next") {
     if (!slot) return fail("boot set-next: expected a slot, a or b");
-    if (current.state.info(*slot).health == SlotHealth::empty)
+    if (state.info(*slot).health == SlotHealth::empty)
       return fail("boot set-next: slot " + std::string(to_string(*slot)) + " is empty");
-    next = start_trial(current.state, *slot, current.state.info(*slot).version);
-    // The counter first: until the state names the trial, a counter for it is ignored.
-    if (auto r = store.save_counter({next->seq, kTrialTries}); !r) return r;
+    return ctx.store.begin_trial(ctx.current, *slot, state.info(*slot).version);
   }
   if (!next) return std::unexpected(next.error());
-  return store.save(current, *next);
+  return ctx.store.save(ctx.current, *next);
+}
+
+// Built in: the root image really came from the slot GRUB chose (init mounted that slot).
+Result<void> check_root_from_booted_slot(const InstalledDisk& disk, Slot booted) {
+  struct stat slot_fs {}, part {};
+  const std::string& dev = disk.slot(booted);
+  if (::stat(kSlotMount, &slot_fs) != 0) return fail_errno(std::string(kSlotMount) + " (the booted slot)");
+  if (::stat(dev.c_str(), &part) != 0) return fail_errno(dev);
+  if (slot_fs.st_dev != part.st_rdev)
+    return fail("the root image is not from slot " + std::string(to_string(booted)) + " (" + dev + ")");
+  return {};
+}
+
+// Every executable in health.d, in name order, each with a time limit; the first failure.
+Result<void> run_health_checks() {
+  std::vector<std::string> checks;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(kHealthDir, ec))
+    if (entry.is_regular_file() && ::access(entry.path().c_str(), X_OK) == 0) checks.push_back(entry.path());
+  std::sort(checks.begin(), checks.end());
+  for (const std::string& check : checks) {
+    std::printf("boot assess: health check %s\n", check.c_str());
+    if (auto r = run_command({"timeout", "60", check}); !r)
+      return fail("health check " + std::filesystem::path(check).filename().string() + ": " + r.error().message);
+  }
+  return {};
+}
+
+void write_motd(const BootView& view) {
+  const auto notice = fallback_notice(view);
+  if (!notice) return;
+  const std::string text = "\n*** MaculaOS fell back to slot " + std::string(to_string(*view.booted)) + ": " +
+                           *notice + ".\n*** See: maculaos upgrade --status\n\n";
+  if (auto r = write_file_atomic(kMotd, text, 0644); !r) std::fprintf(stderr, "boot assess: %s\n", r.error().text().c_str());
+}
+
+int assess_boot(const BootContext& ctx) {
+  BootView view = ctx.view();
+  if (!view.booted) return std::puts("boot assess: not booted from a slot: nothing to assess"), 0;
+  const Slot booted = *view.booted;
+  Result<void> checks = check_root_from_booted_slot(ctx.disk, booted);
+  if (checks) checks = run_health_checks();
+  if (!checks) std::fprintf(stderr, "boot assess: %s\n", checks.error().message.c_str());
+  const std::string version = view.state.info(booted).version;
+  Result<BootState> next = view.state;
+  switch (assess(view, checks.has_value())) {
+    case Verdict::mark_good:
+      next = mark_good(view.state, booted);
+      std::printf("boot assess: slot %s (version %s) passed its checks: marked good\n",
+                  std::string(to_string(booted)).c_str(), version.c_str());
+      break;
+    case Verdict::mark_bad_reboot:
+      next = mark_bad(view.state, booted, checks.error().message + " (version " + version + ")");
+      break;
+    case Verdict::mark_trial_bad: {
+      const Slot trial = *view.state.trial;
+      next = mark_bad(view.state, trial, "did not boot good in " + std::to_string(kTrialTries) +
+                                             " tries (version " + view.state.info(trial).version + ")");
+      break;
+    }
+    case Verdict::report:
+      write_motd(view);
+      return checks ? 0 : 1;
+  }
+  if (!next) return std::fprintf(stderr, "boot assess: %s\n", next.error().text().c_str()), 1;
+  if (auto r = ctx.store.save(ctx.current, *next); !r)
+    return std::fprintf(stderr, "boot assess: %s\n", r.error().text().c_str()), 1;
+  view.state = *next;
+  write_motd(view);
+  if (checks) return 0;
+  std::fprintf(stderr, "boot assess: slot %s is marked bad; rebooting into slot %s\n",
+               std::string(to_string(booted)).c_str(), std::string(to_string(next->primary)).c_str());
+  ::sync();
+  (void)run_command({"reboot"});
+  return 1;
 }
 
 int run_boot(std::span<const std::string> args) {
   auto p = parse_args("boot", kOptions, args);
   if (p && (p->positional.empty() || p->positional.size() > 2))
-    p = fail("boot: expected a command: status, mark-good, mark-bad or set-next (see maculaos boot --help)");
+    p = fail("boot: expected a command: status, mark-good, mark-bad, set-next or assess (see maculaos boot --help)");
   std::optional<Slot> slot;
   if (p && p->positional.size() == 2) {
     slot = parse_slot(p->positional[1]);
     if (!slot) p = fail("boot: slot '" + p->positional[1] + "': expected a or b");
   }
   if (!p) return std::fprintf(stderr, "%s\n", p.error().text().c_str()), 2;
-  auto esp = EspMount::open();
-  if (!esp) return std::fprintf(stderr, "%s\n", esp.error().text().c_str()), 1;
-  const BootStateStore store = esp->store();
-  auto current = store.load();
-  if (!current) return std::fprintf(stderr, "boot: %s\n", current.error().text().c_str()), 1;
+  auto ctx = BootContext::open();
+  if (!ctx) return std::fprintf(stderr, "boot: %s\n", ctx.error().text().c_str()), 1;
   const std::string& command = p->positional[0];
-  if (command == "status") return status(*current, store.counter(), p->has("json"));
-  if (auto r = change(store, *current, command, slot, p->value_or("why", "")); !r)
+  if (command == "status") return std::fputs((p->has("json") ? status_json : status_text)(ctx->view()).c_str(), stdout), 0;
+  if (command == "assess") return assess_boot(*ctx);
+  if (auto r = change(*ctx, command, slot, p->value_or("why", "")); !r)
     return std::fprintf(stderr, "%s\n", r.error().text().c_str()), 1;
-  auto after = store.load();
-  return after ? status(*after, store.counter(), false) : 1;
+  auto after = BootContext::open();
+  return after ? (std::fputs(status_text(after->view()).c_str(), stdout), 0) : 1;
 }
 
 }  // namespace

@@ -49,6 +49,12 @@ Result<void> BootStateStore::save(const StoredState& current, const BootState& n
   return overwrite(path(copy_name(1 - current.copy)), *block, false);
 }
 
+Result<void> BootStateStore::begin_trial(const StoredState& current, Slot slot, std::string version) const {
+  const BootState next = start_trial(current.state, slot, std::move(version));
+  if (auto r = save_counter({next.seq, kTrialTries}); !r) return r;
+  return save(current, next);
+}
+
 TryCounter BootStateStore::counter() const {
   return decode_counter(read_file(path("tries.env")).value_or(""));
 }

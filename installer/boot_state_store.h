@@ -21,6 +21,10 @@ class BootStateStore {
   // Writes `next` over the copy that does not hold `current`, so a torn write keeps current.
   Result<void> save(const StoredState& current, const BootState& next) const;
 
+  // Puts `slot` (holding `version`) on trial for kTrialTries boots. The counter is written
+  // first: until the state names the trial, a counter for it is ignored.
+  Result<void> begin_trial(const StoredState& current, Slot slot, std::string version) const;
+
   TryCounter counter() const;  // unreadable: no tries
   Result<void> save_counter(const TryCounter& counter) const;
 

@@ -1,6 +1,9 @@
-// The downloader: libcurl (static, on mbedTLS) streaming a URL into a sink, TLS verified.
+// The downloader: libcurl (static, on mbedTLS) streaming a URL into a sink, TLS verified,
+// resuming with Range requests across bounded retries. The sink sees one continuous stream
+// whatever happened on the wire, so hashing and decompressing on the way stay correct.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -14,16 +17,31 @@ namespace macula {
 // (a compiled-in path missing at run time makes every HTTPS request fail with error 77).
 inline constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
-struct DownloadRequest {
-  std::string url;
-  std::string ca_file;  // PEM bundle to verify the server against; empty = kSystemCaBundle
+// The defaults follow Chromium OS update_engine: 30 s to connect; a transfer slower than
+// 10 bytes/s for 90 s is stalled. Retries resume where the last attempt stopped, after 1, 2,
+// 4, 8, 16 s.
+struct DownloadPolicy {
+  int retries = 5;
+  std::chrono::milliseconds first_backoff{1000};
+  std::chrono::seconds connect_timeout{30};
+  std::chrono::seconds stall_timeout{90};
+  long stall_bytes_per_second = 10;
 };
 
-// Receives the body in order, chunk by chunk; an error aborts the transfer.
+struct DownloadRequest {
+  std::string url;
+  std::string ca_file = {};  // PEM bundle to verify the server against; empty = kSystemCaBundle
+  std::uint64_t offset = 0;  // bytes the caller already holds: the transfer starts there
+  std::string progress = {};  // what to call the transfer in progress lines; empty: none
+  DownloadPolicy policy = {};
+};
+
+// Receives the body in order, chunk by chunk; an error aborts the transfer (never retried).
 using DownloadSink = std::function<Result<void>(std::span<const std::byte>)>;
 
-// Streams the body of request.url into sink. Returns the number of body bytes received.
-// HTTP statuses >= 400 and TLS verification failures are errors naming the URL.
+// Streams the body of request.url from request.offset into sink. Returns the number of body
+// bytes delivered to the sink. HTTP statuses >= 400 and TLS verification failures are errors
+// naming the URL; connection failures, timeouts, 5xx and cut transfers are retried.
 Result<std::uint64_t> download(const DownloadRequest& request, const DownloadSink& sink);
 
 }  // namespace macula

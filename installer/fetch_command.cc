@@ -1,74 +1,148 @@
 #include "installer/fetch_command.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
+#include <optional>
 
 #include "common/args.h"
 #include "common/fd.h"
+#include "common/sha256.h"
+#include "common/zstd_stream.h"
 #include "installer/download.h"
 
 namespace macula {
 
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: maculaos fetch URL -o FILE [--ca FILE]
+constexpr std::string_view kUsage = R"(usage: maculaos fetch URL -o FILE [--sha256 HEX] [--zstd] [--ca FILE]
 
 Downloads URL (http or https) to FILE. HTTPS is always verified: against the system CA
 bundle (/etc/ssl/certs/ca-certificates.crt), or against --ca FILE (PEM) when given.
-FILE appears only once the whole body has arrived (it is written as FILE.part and renamed).
+The body goes to FILE.part, renamed to FILE once whole (and verified): FILE is either
+absent or complete. A FILE.part left by an interrupted run is resumed (Range request).
+Cut connections, timeouts and 5xx answers are retried, resuming where they stopped.
 
-  -o, --output FILE   where to write the body (required)
-      --ca FILE       PEM CA bundle to verify the server with
+  -o, --output FILE        where to write the body (required)
+      --sha256 HEX         refuse the download unless FILE's SHA-256 is HEX
+      --zstd               decompress the body (zstd) on the way: FILE holds the result
+      --ca FILE            PEM CA bundle to verify the server with
+      --retries N          retries after the first attempt (default 5; backoff 1, 2, 4.. s)
+      --stall-timeout S    give up an attempt after S seconds below 10 bytes/s (default 90)
 )";
 
 constexpr OptionSpec kOptions[] = {
-    {"output", 'o', true},
-    {"ca", 0, true},
+    {"output", 'o', true}, {"ca", 0, true},      {"sha256", 0, true},
+    {"zstd", 0, false},    {"retries", 0, true}, {"stall-timeout", 0, true},
 };
 
-// Downloads into FILE.part, fsyncs and renames, so FILE is either absent or complete.
-Result<std::uint64_t> fetch_to_file(const DownloadRequest& request, const std::string& output) {
-  const std::string part = output + ".part";
-  UniqueFd fd(::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+struct FetchRequest {
+  DownloadRequest download;
+  std::string output;
+  std::optional<std::string> sha256 = std::nullopt;
+  bool zstd = false;
+};
+
+Result<int> parse_count(const ParsedArgs& p, std::string_view name, int fallback) {
+  if (!p.has(name)) return fallback;
+  const std::string& text = p.values.at(std::string(name));
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0)
+    return fail("fetch: --" + std::string(name) + " '" + text + "': expected a whole number >= 0");
+  return value;
+}
+
+Result<FetchRequest> parse_request(std::span<const std::string> args) {
+  auto p = parse_args("fetch", kOptions, args);
+  if (!p) return std::unexpected(p.error());
+  if (p->positional.size() != 1)
+    return fail("fetch: expected exactly one URL, got " + std::to_string(p->positional.size()) +
+                " (see maculaos fetch --help)");
+  if (!p->has("output")) return fail("fetch: missing -o FILE (where to write)");
+  FetchRequest r{.download = {p->positional[0], p->value_or("ca", "")}, .output = p->values.at("output")};
+  r.download.progress = "fetching " + r.output;
+  r.zstd = p->has("zstd");
+  if (p->has("sha256")) r.sha256 = p->values.at("sha256");
+  auto retries = parse_count(*p, "retries", r.download.policy.retries);
+  if (!retries) return std::unexpected(retries.error());
+  r.download.policy.retries = *retries;
+  auto stall = parse_count(*p, "stall-timeout", static_cast<int>(r.download.policy.stall_timeout.count()));
+  if (!stall) return std::unexpected(stall.error());
+  r.download.policy.stall_timeout = std::chrono::seconds(*stall);
+  return r;
+}
+
+// Hashes what FILE.part already holds, so a resumed download is verified whole.
+Result<void> hash_existing(int fd, const std::string& part, Sha256& hash) {
+  std::byte buf[1 << 16];
+  for (off_t at = 0;;) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, at);
+    if (n < 0) return fail_errno("fetch: read " + part);
+    if (n == 0) return {};
+    hash.update(std::span(buf, static_cast<size_t>(n)));
+    at += n;
+  }
+}
+
+// Downloads into FILE.part (resuming it), checks, fsyncs and renames: FILE is absent or whole.
+Result<std::uint64_t> fetch_to_file(FetchRequest request) {
+  const std::string part = request.output + ".part";
+  // Decompressed bytes cannot tell where the compressed stream stopped: start over.
+  const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (request.zstd ? O_TRUNC : O_APPEND);
+  UniqueFd fd(::open(part.c_str(), flags, 0644));
   if (!fd) return fail_errno("fetch: cannot create " + part);
-  auto received = download(request, [&](std::span<const std::byte> chunk) {
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return fail_errno("fetch: stat " + part);
+  Sha256 hash;
+  if (auto r = hash_existing(fd.get(), part, hash); !r) return std::unexpected(r.error());
+  if (!request.zstd) request.download.offset = static_cast<std::uint64_t>(st.st_size);
+  if (request.download.offset) std::fprintf(stderr, "fetch: resuming %s at byte %llu\n", part.c_str(),
+                                            static_cast<unsigned long long>(request.download.offset));
+
+  auto write = [&](std::span<const std::byte> chunk) {
+    hash.update(chunk);
     return write_all(fd.get(), chunk, part);
+  };
+  ZstdDecoder decoder(request.download.url, write);
+  auto received = download(request.download, [&](std::span<const std::byte> chunk) {
+    return request.zstd ? decoder.feed(chunk) : write(chunk);
   });
-  if (received && ::fsync(fd.get()) != 0) received = fail_errno("fetch: fsync " + part);
-  if (received && ::rename(part.c_str(), output.c_str()) != 0)
-    received = fail_errno("fetch: rename " + part + " to " + output);
-  if (!received) ::unlink(part.c_str());
+  if (!received) return received;  // FILE.part stays, for the next run to resume
+  if (request.zstd)
+    if (auto r = decoder.finish(); !r) return std::unexpected(r.error());
+  if (request.sha256) {
+    const std::string got = hash.hex();
+    if (got != *request.sha256) {
+      ::unlink(part.c_str());  // wrong bytes are not worth resuming
+      return fail("fetch " + request.download.url + ": SHA-256 " + got + " differs from the expected " +
+                  *request.sha256);
+    }
+  }
+  if (::fsync(fd.get()) != 0) return fail_errno("fetch: fsync " + part);
+  if (::rename(part.c_str(), request.output.c_str()) != 0)
+    return fail_errno("fetch: rename " + part + " to " + request.output);
   return received;
 }
 
 int run_fetch(std::span<const std::string> args) {
-  auto parsed = parse_args("fetch", kOptions, args);
-  if (parsed && parsed->positional.size() != 1)
-    parsed = fail("fetch: expected exactly one URL, got " +
-                  std::to_string(parsed->positional.size()) + " (see maculaos fetch --help)");
-  if (parsed && !parsed->has("output")) parsed = fail("fetch: missing -o FILE (where to write)");
-  if (!parsed) {
-    std::fprintf(stderr, "%s\n", parsed.error().text().c_str());
-    return 2;
-  }
-  const DownloadRequest request{parsed->positional[0], parsed->value_or("ca", "")};
-  const std::string output = parsed->values.at("output");
-  auto received = fetch_to_file(request, output);
-  if (!received) {
-    std::fprintf(stderr, "%s\n", received.error().text().c_str());
-    return 1;
-  }
-  std::printf("fetched %s: %llu bytes to %s\n", request.url.c_str(),
-              static_cast<unsigned long long>(*received), output.c_str());
+  auto request = parse_request(args);
+  if (!request) return std::fprintf(stderr, "%s\n", request.error().text().c_str()), 2;
+  const std::string url = request->download.url, output = request->output;
+  auto received = fetch_to_file(std::move(*request));
+  if (!received) return std::fprintf(stderr, "%s\n", received.error().text().c_str()), 1;
+  std::printf("fetched %s: %llu bytes to %s\n", url.c_str(), static_cast<unsigned long long>(*received),
+              output.c_str());
   return 0;
 }
 
 }  // namespace
 
 Applet fetch_applet() {
-  return {"fetch", "download a URL to a file (HTTPS verified)", kUsage, run_fetch};
+  return {"fetch", "download a URL to a file (HTTPS verified, resumed, retried)", kUsage, run_fetch};
 }
 
 }  // namespace macula

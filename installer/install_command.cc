@@ -15,7 +15,6 @@
 #include "common/args.h"
 #include "common/boot_state.h"
 #include "common/files.h"
-#include "common/json.h"
 #include "common/mounts.h"
 #include "common/process.h"
 #include "init/cmdline.h"
@@ -24,6 +23,7 @@
 #include "installer/download.h"
 #include "installer/grub_disk_cfg.h"
 #include "installer/node_config.h"
+#include "installer/slot_files.h"
 #include "installer/target_disk.h"
 #include "installer/verified_copy.h"
 
@@ -195,24 +195,6 @@ class LoopDevice {
   std::string path_;
 };
 
-// Unmounts on scope exit.
-class TempMount {
- public:
-  static Result<TempMount> mount(const std::string& device, const std::string& fstype, const std::string& dir) {
-    if (auto r = mount_with_libmount({device, dir, fstype, ""}); !r) return std::unexpected(r.error());
-    return TempMount(dir);
-  }
-  TempMount(TempMount&& o) noexcept : dir_(std::exchange(o.dir_, "")) {}
-  ~TempMount() {
-    if (!dir_.empty()) ::umount2(dir_.c_str(), 0);
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  explicit TempMount(std::string dir) : dir_(std::move(dir)) {}
-  std::string dir_;
-};
-
 // /dev/sda3, /dev/nvme0n1p3, /dev/loop0p3: the partition's node, from sysfs, once it exists.
 Result<std::string> partition_node(const std::string& disk, int number) {
   const std::string name = fs::path(disk).filename();
@@ -247,8 +229,8 @@ class Installer {
     }
     step("making file systems");
     Result<void> r = mkfs(parts[1], "vfat", "MACULA_ESP");
-    if (r) r = mkfs(parts[2], "ext4", "MACULAOS_A");
-    if (r) r = mkfs(parts[3], "ext4", "MACULAOS_B");
+    if (r) r = mkfs(parts[2], "ext4", slot_label(Slot::a));
+    if (r) r = mkfs(parts[3], "ext4", slot_label(Slot::b));
     if (r) r = mkfs(parts[4], "ext4", kIncompleteStateLabel);
     if (r) r = write_slot(parts[2]);
     if (r) r = install_bootloader(disk, parts[1]);
@@ -261,35 +243,28 @@ class Installer {
   void step(const std::string& what) { std::printf("macula-install: %s\n", what.c_str()); std::fflush(stdout); }
 
   Result<void> mkfs(const std::string& dev, const std::string& fs, const std::string& label) {
-    // GRUB 2.06 reads ext4 without metadata_csum_seed only.
-    auto r = fs == "vfat" ? run_command({"mkfs.vfat", "-F", "32", "-n", label, dev})
-                          : run_command({"mkfs.ext4", "-F", "-q", "-L", label, "-O", "^metadata_csum_seed", dev});
-    if (!r) return fail(r.error().message);
+    if (fs == "ext4") return make_ext4(dev, label);
+    if (auto r = run_command({"mkfs.vfat", "-F", "32", "-n", label, dev}); !r) return fail(r.error().message);
     return {};
   }
 
   Result<void> write_slot(const std::string& dev) {
     step("writing slot A");
-    auto slot = TempMount::mount(dev, "ext4", work_ + "/slot");
+    auto slot = ScopedMount::mount({dev, work_ + "/slot", "ext4", ""});
     if (!slot) return std::unexpected(slot.error());
-    JsonObject files;
+    std::vector<CopiedFile> files;
     for (const SlotFile& f : slot_files(req_.source)) {
       auto copied = copy_verified(f.source, slot->dir() + "/" + f.name);
       if (!copied) return std::unexpected(copied.error());
-      JsonObject entry;
-      entry.add("size", static_cast<std::int64_t>(copied->size)).add("sha256", copied->sha256);
-      files.add(f.name, entry);
       step("verified " + f.name + " on disk: sha256 " + copied->sha256);
+      files.push_back(*copied);
     }
-    JsonObject manifest;
-    manifest.add("version", MACULAOS_VERSION).add("files", files);
-    // slot.json last: a slot without it is incomplete.
-    return write_file_atomic(slot->dir() + "/slot.json", manifest.str() + "\n", 0644);
+    return write_slot_manifest(slot->dir(), MACULAOS_VERSION, files);
   }
 
   Result<void> install_bootloader(const std::string& disk, const std::string& esp_dev) {
     step("installing GRUB for BIOS and UEFI");
-    auto esp = TempMount::mount(esp_dev, "vfat", work_ + "/esp");
+    auto esp = ScopedMount::mount({esp_dev, work_ + "/esp", "vfat", ""});
     if (!esp) return std::unexpected(esp.error());
     const std::string boot = esp->dir() + "/boot";
     if (auto r = make_dirs(esp->dir() + "/maculaos"); !r) return r;
@@ -308,7 +283,7 @@ class Installer {
 
   Result<void> write_state(const std::string& dev) {
     step("writing the node config");
-    auto state = TempMount::mount(dev, "ext4", work_ + "/state");
+    auto state = ScopedMount::mount({dev, work_ + "/state", "ext4", ""});
     if (!state) return std::unexpected(state.error());
     const std::string dir = state->dir() + "/var/lib/maculaos";
     if (auto r = make_dirs(dir); !r) return r;
@@ -320,7 +295,7 @@ class Installer {
   Result<void> finish(const std::string& esp_dev, const std::string& state_dev) {
     step("marking the disk installed");
     {
-      auto esp = TempMount::mount(esp_dev, "vfat", work_ + "/esp");
+      auto esp = ScopedMount::mount({esp_dev, work_ + "/esp", "vfat", ""});
       if (!esp) return std::unexpected(esp.error());
       if (auto r = write_file_atomic(esp->dir() + "/boot/grub/grub.cfg", kGrubDiskCfg, 0644); !r) return r;
     }

@@ -3,6 +3,7 @@
 #include <yaml.h>
 
 #include <cstring>
+#include <optional>
 
 namespace macula {
 
@@ -62,6 +63,21 @@ class YamlDocument {
         return p;
     }
     return nullptr;
+  }
+
+  // The scalar under `key` in `mapping`, if there is one.
+  std::optional<std::string> scalar_at(int mapping, std::string_view key) {
+    yaml_node_pair_t* p = find(mapping, key);
+    if (!p) return std::nullopt;
+    yaml_node_t* v = yaml_document_get_node(&doc_, p->value);
+    if (v->type != YAML_SCALAR_NODE) return std::nullopt;
+    return std::string(reinterpret_cast<char*>(v->data.scalar.value), v->data.scalar.length);
+  }
+
+  // The mapping under `key` in `mapping`, or 0 when there is none.
+  int mapping_at(int mapping, std::string_view key) {
+    yaml_node_pair_t* p = find(mapping, key);
+    return p && yaml_document_get_node(&doc_, p->value)->type == YAML_MAPPING_NODE ? p->value : 0;
   }
 
   void set(int mapping, std::string_view key, int value) {
@@ -131,6 +147,19 @@ Result<std::string> merge_node_config(std::string_view yaml, std::string_view so
     doc.set(os, "password", doc.scalar(*flags.password_hash));
   }
   return doc.dump();
+}
+
+Result<UpgradeSettings> upgrade_settings(std::string_view yaml, std::string_view source) {
+  YamlDocument doc;
+  if (auto r = doc.load(yaml, source); !r) return std::unexpected(r.error());
+  UpgradeSettings settings;
+  const int os = doc.mapping_at(doc.root(), "maculaos");
+  const int upgrade = os ? doc.mapping_at(os, "upgrade") : 0;
+  if (!upgrade) return settings;
+  settings.url = doc.scalar_at(upgrade, "url").value_or("");
+  settings.channel = doc.scalar_at(upgrade, "channel").value_or(settings.channel);
+  while (settings.url.ends_with('/')) settings.url.pop_back();
+  return settings;
 }
 
 }  // namespace macula

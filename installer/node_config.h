@@ -24,4 +24,11 @@ struct ConfigFlags {
 Result<std::string> merge_node_config(std::string_view yaml, std::string_view source,
                                       const ConfigFlags& flags);
 
+// maculaos.upgrade in config.yaml: where releases come from.
+struct UpgradeSettings {
+  std::string url;                 // base URL; the manifest is <url>/<channel>/manifest.json
+  std::string channel = "stable";
+};
+Result<UpgradeSettings> upgrade_settings(std::string_view yaml, std::string_view source);
+
 }  // namespace macula

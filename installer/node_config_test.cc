@@ -54,3 +54,23 @@ TEST_CASE("a config that does not parse names its line and column") {
 
 }  // namespace
 }  // namespace macula
+
+namespace macula {
+
+TEST_CASE("upgrade settings come from maculaos.upgrade, channel stable by default") {
+  auto s = upgrade_settings("maculaos:\n  upgrade:\n    url: http://rel.example/os/\n", "c.yaml");
+  REQUIRE(s);
+  CHECK(s->url == "http://rel.example/os");
+  CHECK(s->channel == "stable");
+  s = upgrade_settings("hostname: n1\nmaculaos:\n  upgrade: {url: 'https://r', channel: edge}\n", "c.yaml");
+  REQUIRE(s);
+  CHECK(s->channel == "edge");
+  s = upgrade_settings("hostname: n1\n", "c.yaml");
+  REQUIRE(s);
+  CHECK(s->url.empty());
+  auto bad = upgrade_settings("maculaos: [\n", "c.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("c.yaml: line") == 0);
+}
+
+}  // namespace macula

@@ -1,0 +1,52 @@
+#include "installer/installed_disk.h"
+
+#include <sys/mount.h>
+
+#include "common/files.h"
+#include "common/mounts.h"
+#include "init/cmdline.h"
+
+namespace macula {
+
+Result<InstalledDisk> find_installed_disk(std::span<const BlockDevice> devices) {
+  const BlockDevice* state = nullptr;
+  for (const BlockDevice& d : devices)
+    if (d.label == "MACULAOS_STATE") state = &d;
+  if (!state) return fail("no MACULAOS_STATE file system: this is not an installed MaculaOS");
+  InstalledDisk disk;
+  disk.disk = state->disk;
+  for (const BlockDevice& d : devices) {
+    if (d.disk != state->disk || !d.partition) continue;
+    if (d.partlabel == "esp") disk.esp = "/dev/" + d.name;
+    if (d.partlabel == "maculaos-a") disk.slot_a = "/dev/" + d.name;
+    if (d.partlabel == "maculaos-b") disk.slot_b = "/dev/" + d.name;
+  }
+  for (auto [path, name] : {std::pair{&disk.esp, "esp"}, {&disk.slot_a, "maculaos-a"}, {&disk.slot_b, "maculaos-b"}})
+    if (path->empty()) return fail("no partition named " + std::string(name) + " on " + state->disk);
+  return disk;
+}
+
+Result<EspMount> EspMount::open(const InstalledDisk& disk, std::string where) {
+  if (is_mountpoint(where)) return EspMount(std::move(where), false);
+  if (auto r = mount_with_libmount({disk.esp, where, "vfat", ""}); !r) return std::unexpected(r.error());
+  return EspMount(std::move(where), true);
+}
+
+EspMount::~EspMount() {
+  if (mounted_) ::umount2(where_.c_str(), 0);
+}
+
+Result<BootContext> BootContext::open() {
+  auto disk = find_installed_disk(scan_block_devices());
+  if (!disk) return std::unexpected(disk.error());
+  auto esp = EspMount::open(*disk);
+  if (!esp) return std::unexpected(esp.error());
+  BootStateStore store = esp->store();
+  auto current = store.load();
+  if (!current) return std::unexpected(current.error());
+  return BootContext{*disk, std::move(*esp), store, *current};
+}
+
+std::optional<Slot> booted_slot() { return parse_cmdline(read_file("/proc/cmdline").value_or("")).slot; }
+
+}  // namespace macula

@@ -1,0 +1,57 @@
+// The installed disk seen from Linux: the disk holding MACULAOS_STATE, its partitions by GPT
+// name (see installer/disk_layout.h), and its ESP mounted for the boot state.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+
+#include "common/block_devices.h"
+#include "common/boot_state.h"
+#include "common/result.h"
+#include "installer/boot_state_store.h"
+#include "installer/boot_status.h"
+
+namespace macula {
+
+struct InstalledDisk {
+  std::string disk;   // kernel name of the whole disk
+  std::string esp;    // /dev/... of each partition
+  std::string slot_a;
+  std::string slot_b;
+  const std::string& slot(Slot s) const { return s == Slot::a ? slot_a : slot_b; }
+};
+
+// Pure: from a scan. Fails naming what is missing ("this is not an installed MaculaOS").
+Result<InstalledDisk> find_installed_disk(std::span<const BlockDevice> devices);
+
+// The ESP mounted at `where` for as long as this lives (unless it already was mounted there).
+class EspMount {
+ public:
+  static Result<EspMount> open(const InstalledDisk& disk, std::string where = "/run/macula/esp");
+  EspMount(EspMount&& o) noexcept : where_(std::move(o.where_)), mounted_(std::exchange(o.mounted_, false)) {}
+  EspMount& operator=(EspMount&&) = delete;
+  ~EspMount();
+  BootStateStore store() const { return BootStateStore(where_ + "/maculaos"); }
+
+ private:
+  EspMount(std::string where, bool mounted) : where_(std::move(where)), mounted_(mounted) {}
+  std::string where_;
+  bool mounted_;
+};
+
+// The slot this system booted from (macula.slot= on /proc/cmdline), if any.
+std::optional<Slot> booted_slot();
+
+// The installed disk and its boot state, open for one command.
+struct BootContext {
+  InstalledDisk disk;
+  EspMount esp;
+  BootStateStore store;
+  StoredState current;
+
+  static Result<BootContext> open();
+  BootView view() const { return {current.state, store.counter(), booted_slot()}; }
+};
+
+}  // namespace macula

@@ -1,0 +1,178 @@
+"""The downloader (`maculaos fetch`) and release verification (`maculaos upgrade --check`)
+against a local server that drops connections, stalls, ignores ranges and serves wrong bytes."""
+import hashlib
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from flaky_http import FlakyHTTPServer  # noqa: E402
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+SIZE = 3 * 1024 * 1024 + 12345
+
+
+def run(binary, *args, timeout=120):
+    return subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def server(tmp_path):
+    with FlakyHTTPServer(tmp_path / "www") as s:
+        yield s
+
+
+@pytest.fixture
+def payload(server):
+    data = os.urandom(SIZE)
+    (server.root / "blob").write_bytes(data)
+    return data
+
+
+def fetch(binary, server, out, *extra):
+    return run(binary, "fetch", f"{server.url}/blob", "-o", out, *extra)
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def resumed_from(range_header):
+    """The first byte a `Range: bytes=N-` asked for."""
+    assert range_header and range_header.startswith("bytes=") and range_header.endswith("-"), range_header
+    return int(range_header[len("bytes="):-1])
+
+
+def test_resumes_a_dropped_connection(maculaos_bin, server, payload, tmp_path):
+    server.drop_after("/blob", 1 << 20)
+    out = tmp_path / "blob"
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == payload
+    # The server resets the connection after 1 MiB: what was still in flight is lost, so the
+    # resumed request starts at what really arrived, somewhere up to there.
+    first, resumed = server.requests_for("/blob")
+    assert first is None and 0 < resumed_from(resumed) <= 1 << 20
+    assert f"retrying from byte {resumed_from(resumed)}" in r.stderr
+
+
+def test_stall_times_out_and_resumes(maculaos_bin, server, payload, tmp_path):
+    server.stall_after("/blob", 100_000, 30)
+    out = tmp_path / "blob"
+    r = fetch(maculaos_bin, server, out, "--stall-timeout", 2)
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == payload
+    first, resumed = server.requests_for("/blob")
+    assert first is None and resumed_from(resumed) == 100_000  # a stall loses nothing in flight
+
+
+def test_server_ignoring_range_still_yields_the_right_bytes(maculaos_bin, server, payload, tmp_path):
+    server.drop_after("/blob", 500_000)
+    server.ignore_range("/blob", times=2)  # the retry's Range is ignored: 200, whole file
+    out = tmp_path / "blob"
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == payload
+
+
+def test_wrong_bytes_are_refused_and_not_kept(maculaos_bin, server, payload, tmp_path):
+    server.corrupt("/blob", 5000)
+    out = tmp_path / "blob"
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
+    assert r.returncode == 1
+    error = r.stderr.strip().splitlines()[-1]  # after the progress lines: one line saying why
+    assert error.startswith(f"fetch {server.url}/blob: SHA-256 ") and f"differs from the expected {sha(payload)}" in error
+    assert not out.exists() and not (tmp_path / "blob.part").exists()
+
+
+def test_5xx_is_retried_and_404_is_not(maculaos_bin, server, payload, tmp_path):
+    server.status("/blob", 503)
+    r = fetch(maculaos_bin, server, tmp_path / "a")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "a").read_bytes() == payload
+    r = run(maculaos_bin, "fetch", f"{server.url}/missing", "-o", tmp_path / "b")
+    assert r.returncode == 1 and "404" in r.stderr, r.stderr
+    assert len(server.requests_for("/missing")) == 1
+
+
+def test_gives_up_after_bounded_retries_and_resumes_next_run(maculaos_bin, server, payload, tmp_path):
+    server.drop_after("/blob", 300_000, times=None)  # the server keeps cutting every attempt
+    out = tmp_path / "blob"
+    r = fetch(maculaos_bin, server, out, "--retries", 2)
+    assert r.returncode == 1
+    assert "after 3 attempts" in r.stderr, r.stderr
+    assert len(server.requests_for("/blob")) == 3
+    assert not out.exists()
+    held = (tmp_path / "blob.part").stat().st_size
+    ranges = server.requests_for("/blob")
+    assert ranges[0] is None and 0 < resumed_from(ranges[1]) <= resumed_from(ranges[2]) <= held
+    server.clear("/blob")
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))  # the next run resumes the .part
+    assert r.returncode == 0, r.stderr
+    assert server.requests_for("/blob")[-1] == f"bytes={held}-"
+    assert out.read_bytes() == payload
+
+
+def test_zstd_is_decompressed_on_the_way(maculaos_bin, server, payload, tmp_path):
+    subprocess.run(["zstd", "-q", "-3", str(server.root / "blob"), "-o", str(server.root / "blob.zst")], check=True)
+    server.drop_after("/blob.zst", 1 << 20)
+    out = tmp_path / "blob"
+    r = run(maculaos_bin, "fetch", f"{server.url}/blob.zst", "-o", out, "--zstd", "--sha256", sha(payload))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == payload
+    truncated = server.root / "cut.zst"
+    truncated.write_bytes((server.root / "blob.zst").read_bytes()[:100_000])
+    r = run(maculaos_bin, "fetch", f"{server.url}/cut.zst", "-o", tmp_path / "cut", "--zstd")
+    assert r.returncode == 1 and "truncated" in r.stderr, r.stderr
+
+
+# Releases: signed manifests, checked before anything else is read.
+
+def make_key(directory, name):
+    directory.mkdir(parents=True, exist_ok=True)
+    key = directory / f"{name}.key"
+    subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key], check=True)
+    subprocess.run(["openssl", "ec", "-in", key, "-pubout", "-out", directory / f"{name}.pem"],
+                   check=True, capture_output=True)
+    return key
+
+
+def make_release(out, key, tmp_path, version="9.9.9"):
+    inputs = {}
+    for name in ("vmlinuz", "initrd", "rootfs"):
+        inputs[name] = tmp_path / f"in-{name}"
+        inputs[name].write_bytes(os.urandom(4096))
+    subprocess.run([REPO / "release/make-release.sh", "--version", version, "--channel", "stable",
+                    "--key", key, "--kernel", inputs["vmlinuz"], "--initrd", inputs["initrd"],
+                    "--rootfs", inputs["rootfs"], out], check=True, capture_output=True)
+    return out
+
+
+def test_release_check_verifies_the_signature_first(maculaos_bin, server, tmp_path):
+    keys = tmp_path / "keys"
+    good = make_key(keys, "release")
+    other = make_key(tmp_path / "other", "stranger")
+    release = make_release(server.root / "stable", good, tmp_path)
+
+    r = run(maculaos_bin, "upgrade", "--check", "--from", f"{server.url}/stable", "--keys", keys)
+    assert r.returncode == 0, r.stderr
+    assert "available: 9.9.9" in r.stdout and "signed by release.pem" in r.stdout, r.stdout
+    r = run(maculaos_bin, "upgrade", "--check", "--from", release, "--keys", keys)  # a directory
+    assert r.returncode == 0, r.stderr
+
+    forged = make_release(tmp_path / "forged", other, tmp_path)
+    r = run(maculaos_bin, "upgrade", "--check", "--from", forged / "manifest.json", "--keys", keys)
+    assert r.returncode == 1 and "is not signed by a trusted key" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+    manifest = release / "manifest.json"
+    manifest.write_text(manifest.read_text().replace("9.9.9", "9.9.10"))  # tampered after signing
+    r = run(maculaos_bin, "upgrade", "--check", "--from", release, "--keys", keys)
+    assert r.returncode == 1 and "is not signed by a trusted key" in r.stderr, r.stderr
+
+    (release / "manifest.json.sig").unlink()
+    r = run(maculaos_bin, "upgrade", "--check", "--from", f"{server.url}/stable", "--keys", keys)
+    assert r.returncode == 1 and "release signature" in r.stderr and "404" in r.stderr, r.stderr
