@@ -4,6 +4,7 @@
 #   make            build the static multi-call binary (build/release/maculaos)
 #   make run        build the live ISO and boot it in QEMU on this terminal (Ctrl-A X quits)
 #   make test       every test: unit (also under ASan + UBSan), system tests, QEMU scenarios
+#   make torture N=50  power-cut torture of upgrades on an installed disk in QEMU (SEED= replays)
 #   make toolchain  the static-library sysroot only
 #   make clean      remove the build tree (the sysroot cache stays)
 #
@@ -12,6 +13,9 @@
 #   make initramfs    build/initramfs.cpio.zst: /init (our binary), busybox, kernel modules
 #   make rootfs       build/rootfs-lite.squashfs (rootfs-full: build/rootfs-full.squashfs)
 #   make iso          build/macula-os-VERSION-amd64.iso (iso-full: ...-full-amd64.iso)
+#   make release      build/releases/CHANNEL/: the signed upgrade of the lite image (manifest.json,
+#                     manifest.json.sig, *.zst); CHANNEL (stable), RELEASE_VERSION (VERSION's),
+#                     SIGNING_KEY (the dev key, made in ~/.cache/maculaos/keys)
 
 SHELL := /bin/bash
 BUILD ?= build
@@ -29,8 +33,21 @@ ROOTFS_FULL := $(BUILD)/rootfs-full.squashfs
 ISO := $(BUILD)/macula-os-$(VERSION)-amd64.iso
 ISO_FULL := $(BUILD)/macula-os-$(VERSION)-full-amd64.iso
 
-.PHONY: all build toolchain test unit-sanitized run clean
-.PHONY: kernel initramfs rootfs rootfs-full iso iso-full
+# Release signing. SIGNING_KEY (ECDSA P-256, PEM) signs `make release`'s manifest; the root file
+# system trusts the public keys of PUBLIC_KEYS (space-separated PEM files, copied to
+# /etc/maculaos/keys). The defaults are a development pair, made on first use by
+# release/dev-key.sh in $(CACHE)/keys.
+DEV_KEY_DIR := $(CACHE)/keys
+SIGNING_KEY ?= $(DEV_KEY_DIR)/maculaos-dev.key.pem
+PUBLIC_KEYS ?= $(DEV_KEY_DIR)/maculaos-dev.pub.pem
+# runs release/dev-key.sh (silent when the pair exists) when a default key is in use
+DEV_KEYS = $(if $(filter $(DEV_KEY_DIR)/maculaos-dev.key.pem,$(SIGNING_KEY))$(filter \
+             $(DEV_KEY_DIR)/maculaos-dev.pub.pem,$(PUBLIC_KEYS)),release/dev-key.sh $(DEV_KEY_DIR),:)
+CHANNEL ?= stable
+RELEASE_VERSION ?= $(VERSION)
+
+.PHONY: all build toolchain test unit-sanitized run clean torture
+.PHONY: kernel initramfs rootfs rootfs-full iso iso-full release
 
 all: build
 
@@ -41,7 +58,8 @@ toolchain:
 # The QEMU scenarios boot the images `make iso` makes: CMake is told where they will be.
 build: toolchain
 	@cmake -S . -B $(BUILD)/release -DMACULA_SYSROOT=$(SYSROOT) -DMACULA_ISO=$(abspath $(ISO)) \
-	  -DMACULA_KERNEL=$(abspath $(KERNEL_DIR)/vmlinuz) -DMACULA_INITRAMFS=$(abspath $(INITRAMFS)) >/dev/null
+	  -DMACULA_KERNEL=$(abspath $(KERNEL_DIR)/vmlinuz) -DMACULA_INITRAMFS=$(abspath $(INITRAMFS)) \
+	  -DMACULA_ROOTFS=$(abspath $(ROOTFS_LITE)) -DMACULA_SIGNING_KEY=$(abspath $(SIGNING_KEY)) >/dev/null
 	@cmake --build $(BUILD)/release -j$(JOBS)
 
 test: build unit-sanitized iso
@@ -53,6 +71,16 @@ unit-sanitized:
 	@cmake -S . -B $(BUILD)/sanitize -DMACULA_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD)/sanitize -j$(JOBS)
 	cd $(BUILD)/sanitize && ctest --output-on-failure -j$(JOBS)
+
+# Power cuts at random moments of upgrades, boot-state updates and boots (qemu-tests/torture.py):
+# N rounds, then how many rounds, boots and failures. SEED= replays a run.
+N ?= 50
+torture: iso
+	@toolchain/deps.sh test qemu
+	MACULA_ISO=$(abspath $(ISO)) MACULA_KERNEL=$(abspath $(KERNEL_DIR)/vmlinuz) \
+	  MACULA_INITRAMFS=$(abspath $(INITRAMFS)) MACULA_ROOTFS=$(abspath $(ROOTFS_LITE)) \
+	  MACULA_SIGNING_KEY=$(abspath $(SIGNING_KEY)) MACULA_QEMU_LOGS=$(abspath $(BUILD))/release/qemu-logs \
+	  /usr/bin/python3 qemu-tests/torture.py $(N) $(if $(SEED),--seed $(SEED))
 
 # TCG: KVM guests hang on the machines this is developed on (ACCEL=kvm where it works).
 ACCEL ?= tcg
@@ -81,11 +109,13 @@ $(INITRAMFS): $(BUILD)/release/maculaos.stripped $(KERNEL_DIR)/PACKAGE init/make
 
 rootfs: kernel
 	@toolchain/deps.sh image
-	@CACHE=$(CACHE) rootfs/build.sh lite $(ROOTFS_LITE) $(KERNEL_DIR)
+	@$(DEV_KEYS)
+	@CACHE=$(CACHE) PUBLIC_KEYS="$(PUBLIC_KEYS)" rootfs/build.sh lite $(ROOTFS_LITE) $(KERNEL_DIR)
 
 rootfs-full: kernel
 	@toolchain/deps.sh image
-	@CACHE=$(CACHE) rootfs/build.sh full $(ROOTFS_FULL) $(KERNEL_DIR)
+	@$(DEV_KEYS)
+	@CACHE=$(CACHE) PUBLIC_KEYS="$(PUBLIC_KEYS)" rootfs/build.sh full $(ROOTFS_FULL) $(KERNEL_DIR)
 
 iso: initramfs rootfs
 	@toolchain/deps.sh image
@@ -102,3 +132,18 @@ $(ISO): $(ROOTFS_LITE) $(ISO_INPUTS)
 
 $(ISO_FULL): $(ROOTFS_FULL) $(ISO_INPUTS)
 	@bootloader/make-iso.sh $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $< $@
+
+# The release of the lite image, signed with SIGNING_KEY, into build/releases/CHANNEL/ (made
+# again on every run: zstd -19 of the root image takes a minute or two). A warning when the
+# image does not trust SIGNING_KEY (right only when retiring that key): nodes that upgrade to it
+# could not verify the next release signed with the same key.
+release: initramfs rootfs
+	@toolchain/deps.sh image
+	@$(DEV_KEYS)
+	@signer=$$(openssl pkey -in $(SIGNING_KEY) -pubout 2>/dev/null) || signer=; \
+	  for pub in $(PUBLIC_KEYS); do \
+	    [[ -n "$$signer" && "$$(openssl pkey -pubin -in $$pub -pubout 2>/dev/null)" == "$$signer" ]] && exit 0; \
+	  done; \
+	  echo "release: warning: PUBLIC_KEYS ($(PUBLIC_KEYS)) do not include the public half of SIGNING_KEY ($(SIGNING_KEY))" >&2
+	@release/make-release.sh --version $(RELEASE_VERSION) --channel $(CHANNEL) --key $(SIGNING_KEY) \
+	  --kernel $(KERNEL_DIR)/vmlinuz --initrd $(INITRAMFS) --rootfs $(ROOTFS_LITE) $(BUILD)/releases/$(CHANNEL)

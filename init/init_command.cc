@@ -34,7 +34,7 @@ constexpr const char* kRootImageMount = "/run/macula/rootfs";
 constexpr const char* kOverlayMount = "/run/macula/overlay";
 constexpr const char* kNewRoot = "/newroot";
 constexpr const char* kSlotMount = "/run/macula/slot";
-// This binary, handed to the booted system: /usr/sbin/maculaos and macula-install link here,
+// This binary, handed to the booted system: /usr/bin/maculaos and macula-install link here,
 // so the tools always match the initramfs (and slot) that booted.
 constexpr const char* kBinaryInRun = "/run/macula/bin/maculaos";
 constexpr const char* kStateMount = "/run/macula/state";
@@ -201,7 +201,7 @@ class BootAttempt {
   }
 
   Result<void> mount_root_image() {
-    for (const char* stale : {kNewRoot, kOverlayMount, kRootImageMount, kMediaMount, kSlotMount, kStateMount})
+    for (const char* stale : {kNewRoot, kOverlayMount, kRootImageMount, kMediaMount, kSlotMount, kStateMount, kEspMountPoint})
       detach(stale);
     return installed_ ? mount_slot() : mount_media();
   }
@@ -334,6 +334,16 @@ class BootAttempt {
     if (auto r = mount_with_libmount({var, root + "/var", "none", "bind"}); !r)
       return fail("state partition: /var: " + r.error().text());
     log_.info("state: " + dev + " keeps /etc, /home, /root, /opt and /var");
+    return mount_esp();
+  }
+
+  // The ESP stays mounted at /run/macula/esp, like Debian's /boot/efi: the boot state on it is
+  // read by anyone (maculaos upgrade --status) and written by root (boot assess, upgrade).
+  Result<void> mount_esp() {
+    auto disk = find_installed_disk(devices_);
+    if (!disk) return fail("disk mode: " + disk.error().text());
+    if (auto r = mount_with_libmount({disk->esp, kEspMountPoint, "vfat", "fmask=0022,dmask=0022"}); !r)
+      return fail("ESP: " + r.error().text());
     return {};
   }
 

@@ -25,10 +25,13 @@ struct InstalledDisk {
 // Pure: from a scan. Fails naming what is missing ("this is not an installed MaculaOS").
 Result<InstalledDisk> find_installed_disk(std::span<const BlockDevice> devices);
 
+// Where the ESP is mounted: init mounts it there in disk mode, and it stays.
+inline constexpr const char* kEspMountPoint = "/run/macula/esp";
+
 // The ESP mounted at `where` for as long as this lives (unless it already was mounted there).
 class EspMount {
  public:
-  static Result<EspMount> open(const InstalledDisk& disk, std::string where = "/run/macula/esp");
+  static Result<EspMount> open(const InstalledDisk& disk, std::string where = kEspMountPoint);
   EspMount(EspMount&& o) noexcept : where_(std::move(o.where_)), mounted_(std::exchange(o.mounted_, false)) {}
   EspMount& operator=(EspMount&&) = delete;
   ~EspMount();

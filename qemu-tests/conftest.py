@@ -1,10 +1,17 @@
-"""Fixtures for the QEMU scenarios: the built images, and a Machine per test with its log."""
+"""Fixtures for the QEMU scenarios: the built images, a Machine per test with its log, an
+installed disk, and a release server the guests reach at http://10.0.2.100/."""
 import os
 import pathlib
+import sys
 
 import pytest
 
 from machine import Machine
+
+sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
+from flaky_http import FlakyHTTPServer  # noqa: E402
+
+import helpers  # noqa: E402
 
 
 def _artifact(name):
@@ -29,6 +36,12 @@ def initrd():
     return _artifact("MACULA_INITRAMFS")
 
 
+@pytest.fixture(scope="session")
+def rootfs():
+    """The root image of the ISO (build/rootfs-lite.squashfs)."""
+    return _artifact("MACULA_ROOTFS")
+
+
 @pytest.fixture
 def log_dir(request):
     base = pathlib.Path(os.environ.get("MACULA_QEMU_LOGS", "/tmp/macula-qemu-logs"))
@@ -37,12 +50,16 @@ def log_dir(request):
 
 @pytest.fixture
 def machine(log_dir, kernel, request):
-    """Starts a Machine with the given keyword arguments; reports its log on failure."""
+    """Starts a Machine with the given keyword arguments; reports its log on failure.
+
+    log_name="x" names its log x.log instead of boot<N>.log."""
     started = []
 
-    def start(**kw):
+    def start(log_name=None, **kw):
         kw.setdefault("probe_kernel", kernel)
-        m = Machine(log_dir / f"boot{len(started)}.log", **kw)
+        if log_name is None:
+            log_name = f"boot{sum(m.log_path.name.startswith('boot') for m in started)}"
+        m = Machine(log_dir / f"{log_name}.log", **kw)
         started.append(m)
         return m
 
@@ -53,6 +70,25 @@ def machine(log_dir, kernel, request):
         if failed:
             tail = m.log()[-3000:]
             print(f"\n--- console log {m.log_path} (last 3000 characters) ---\n{tail}")
+
+
+@pytest.fixture
+def installed_disk(machine, iso, kernel, initrd, tmp_path):
+    """A fresh copy of a 4 GiB disk with MaculaOS installed on slot A (not yet booted).
+
+    The installed template is made once per ISO, kernel and initramfs (an unattended install,
+    logged as install-template.log of the test that makes it) and cached in
+    $MACULA_QEMU_CACHE (default: qemu-cache beside $MACULA_QEMU_LOGS)."""
+    template = helpers.installed_template(machine, iso, kernel, initrd)
+    return helpers.copy_disk(template, tmp_path / "disk.img")
+
+
+@pytest.fixture
+def release_server(tmp_path):
+    """A FlakyHTTPServer of a fresh directory (.root); Machine(release_port=server.port)
+    makes it http://10.0.2.100/ in the guest."""
+    with FlakyHTTPServer(tmp_path / "releases") as server:
+        yield server
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -8,7 +8,9 @@ import os
 import pathlib
 import re
 import shutil
+import shlex
 import subprocess
+import sys
 import tempfile
 
 import pexpect
@@ -19,6 +21,8 @@ KERNEL_PANIC = "Kernel panic"
 LOGIN_USER = "macula"
 LOGIN_PASSWORD = "macula"
 SHELL_PROMPT = "MACULA-TEST# "
+# The guest reaches a host server (release_port) here, and nothing else (restrict=on).
+RELEASE_HOST = "10.0.2.100"
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,16 +54,26 @@ class Machine:
     """One QEMU run. Use as a context manager; it is killed on exit."""
 
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
-                 disks=(), uefi=False, memory=1024, probe_kernel=None):
+                 disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
+                 release_port=None):
+        """reboot: a guest that reboots (or panics with panic=N) starts again in this QEMU
+        process and log; by default QEMU exits instead (-no-reboot).
+        release_port: http://10.0.2.100/ in the guest reaches 127.0.0.1:release_port here.
+        """
         self.log_path = pathlib.Path(log_path)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = tempfile.mkdtemp(prefix="macula-qemu-")
         accel = accelerator(probe_kernel or kernel)
+        nic = "user,model=virtio-net-pci,restrict=on"
+        if release_port is not None:
+            nic += "," + guestfwd(RELEASE_HOST, 80, release_port)
         args = ["-accel", accel, "-m", str(memory), "-smp", "1",
-                "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-display", "none", "-serial", "stdio", "-monitor", "none",
                 # Under TCG without RDRAND the CRNG is ready only after ~40 s: feed it.
                 "-device", "virtio-rng-pci",
-                "-nic", "user,model=virtio-net-pci,restrict=on"]
+                "-nic", nic]
+        if not reboot:
+            args += ["-no-reboot"]
         if accel == "kvm":
             args += ["-cpu", "host"]
         if uefi:
@@ -111,6 +125,19 @@ class Machine:
             raise AssertionError(f"waiting for {patterns!r}, got {what} (log: {self.log_path})")
         return index
 
+    def expect_boot_of_slot(self, timeout):
+        """Waits for the next kernel to start; returns the slot GRUB chose for it, 'a' or 'b'."""
+        self.expect(r"Command line: [^\n]*macula\.slot=([ab])", timeout)
+        return self.child.match.group(1)
+
+    def wait_for_network(self, timeout=120):
+        """Waits in the logged-in shell until DHCP has configured an interface (any IPv4 route:
+        macula-network starts dhclient in the background, so login comes before the lease)."""
+        routes = "[ $(wc -l </proc/net/route) -gt 1 ]"
+        self.run(f"i=0; until {routes} || [ $i -ge {timeout} ]; do i=$((i+1)); sleep 1; done; "
+                 f"{routes} || {{ echo no IPv4 route after {timeout} s; ip addr; false; }}",
+                 timeout + 30)
+
     def wait_exit(self, timeout):
         self.child.expect(pexpect.EOF, timeout=timeout)
         self.child.wait()
@@ -153,3 +180,53 @@ class Machine:
 
 def sh_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
+
+
+def guestfwd(guest_addr, guest_port, host_port):
+    """The -nic user option that forwards the guest's connections to guest_addr:guest_port to
+    127.0.0.1:host_port, one proxy process per connection.
+
+    Not guestfwd=...-tcp:127.0.0.1:P: that target is a chardev, one TCP connection that QEMU
+    opens when it starts (the server must already listen) and that every guest connection
+    shares as one byte stream; a server closing it (as drop_after does) ends it for good.
+    With cmd:, slirp starts the command for each guest connection, stdin and stdout that
+    connection, so each guest connection is its own connection to the server. Under
+    restrict=on the guest gets no default route, only 10.0.2.0/24, which is all it needs.
+    """
+    command = " ".join(shlex.quote(a) for a in (
+        sys.executable, str(pathlib.Path(__file__).resolve()), "guestfwd-proxy", str(host_port)))
+    return f"guestfwd=tcp:{guest_addr}:{guest_port}-cmd:" + command.replace(",", ",,")
+
+
+def _guestfwd_proxy(port):
+    """Copies between fd 0 (slirp's end of a guest connection) and 127.0.0.1:port."""
+    import selectors
+    import socket
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # stderr is the guest's connection too
+    guest = socket.socket(fileno=0)
+    try:
+        host = socket.create_connection(("127.0.0.1", port))
+    except OSError:
+        return 1
+    sel = selectors.DefaultSelector()
+    sel.register(guest, selectors.EVENT_READ, host)
+    sel.register(host, selectors.EVENT_READ, guest)
+    try:
+        while True:
+            for key, _ in sel.select():
+                src, dst = key.fileobj, key.data
+                data = src.recv(65536)
+                if data:
+                    dst.sendall(data)
+                elif src is guest:  # the guest is done sending; the answer may still come
+                    sel.unregister(guest)
+                    host.shutdown(socket.SHUT_WR)
+                else:
+                    return 0  # the server closed: so does the guest's connection
+    except OSError:
+        return 0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["guestfwd-proxy"]:
+    sys.exit(_guestfwd_proxy(int(sys.argv[2])))

@@ -1,34 +1,7 @@
 """macula-install in the live system, and the installed disk booting from slot A."""
-import hashlib
 import json
-import subprocess
 
-from machine import KERNEL_PANIC
-
-SERIAL = "console=ttyS0,115200n8"
-UNATTENDED = (f"{SERIAL} macula.mode=install macula.install.device=/dev/vda "
-              "macula.install.silent macula.install.power_off")
-BOOT = 420
-
-
-def blank_disk(path, size="4G"):
-    subprocess.run(["truncate", "-s", size, str(path)], check=True)
-    return path
-
-
-def file_hash(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def install_unattended(machine, iso, kernel, initrd, disk):
-    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[disk], append=UNATTENDED)
-    m.expect(r"MaculaOS \S+ installed on /dev/vda", BOOT + 300)
-    m.wait_exit(120)  # macula.install.power_off: QEMU exits when the guest powers off
-    assert KERNEL_PANIC not in m.log()
+from helpers import BOOT, SERIAL, UNATTENDED, blank_disk, file_hash, install_unattended
 
 
 def check_slot_a(m):

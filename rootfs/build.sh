@@ -4,13 +4,15 @@
 # files of overlay/ (and overlay-full/ for full), customize.sh's changes, and the kernel's
 # modules (the same kernel as the initramfs).
 #
-# Usage: rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
+# Usage: PUBLIC_KEYS="A.pub.pem ..." rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
 #   KERNEL_DIR: what kernel-configs/fetch-kernel.sh made (default: build/kernel)
+#   PUBLIC_KEYS: the release-signing public keys (PEM) the image trusts, space-separated;
+#     each goes to /etc/maculaos/keys/<its file name>
 #
 # The squashfs is cached in ${CACHE:-~/.cache/maculaos} under a hash of everything it is made
-# from (the files in rootfs/, VERSION, the kernel package), so an unchanged recipe is not built
-# twice. Packages are fetched from the Debian archive at build time: to pick up newer ones
-# with an unchanged recipe, delete the cached rootfs-*.squashfs.
+# from (the files in rootfs/, VERSION, the kernel package, the public keys' contents), so an
+# unchanged recipe is not built twice. Packages are fetched from the Debian archive at build
+# time: to pick up newer ones with an unchanged recipe, delete the cached rootfs-*.squashfs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +26,7 @@ sources=(
 )
 
 usage() {
-  sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
+  sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
   exit 2
 }
 
@@ -35,11 +37,37 @@ packages() {
   sed -e 's/#.*//' "${lists[@]}" | tr -s ' \t' '\n' | grep -v '^$' | paste -sd, -
 }
 
+# The public keys of PUBLIC_KEYS, checked: absolute paths in KEYS (an array), one per file name.
+# A file holding a private key is refused: it would be published in every image.
+public_keys() {
+  local file names=" "
+  [[ -n "${PUBLIC_KEYS:-}" && -n "${PUBLIC_KEYS// }" ]] || {
+    echo "rootfs: PUBLIC_KEYS is not set: name the release-signing public keys (PEM files) the image trusts" >&2
+    exit 1
+  }
+  keys=()
+  for file in $PUBLIC_KEYS; do
+    [[ -f "$file" && -r "$file" ]] || { echo "rootfs: PUBLIC_KEYS: $file: no such file" >&2; exit 1; }
+    if grep -q 'PRIVATE KEY' "$file" || ! grep -q -- '-----BEGIN PUBLIC KEY-----' "$file"; then
+      echo "rootfs: PUBLIC_KEYS: $file: not a PEM public key (BEGIN PUBLIC KEY)" >&2
+      exit 1
+    fi
+    [[ "$names" != *" $(basename "$file") "* ]] ||
+      { echo "rootfs: PUBLIC_KEYS: two keys named $(basename "$file")" >&2; exit 1; }
+    names+="$(basename "$file") "
+    keys+=("$(cd "$(dirname "$file")" && pwd)/$(basename "$file")")
+  done
+}
+
 recipe_key() {
-  local flavour=$1 kernel=$2
+  local flavour=$1 kernel=$2 key
   {
     echo "$flavour"
     cat "$repo/VERSION" "$kernel/PACKAGE"
+    # the trusted keys by name and content (their order does not matter)
+    for key in "${keys[@]}"; do
+      echo "key $(basename "$key") $(sha256sum <"$key" | cut -c1-64)"
+    done | LC_ALL=C sort
     (cd "$here" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
     (cd "$here" && find . -type l -printf "%p -> %l\n" | LC_ALL=C sort)
     # git keeps only the executable bit; the services in overlay/ need it
@@ -51,10 +79,10 @@ recipe_key() {
 # to /usr without the usrmerge package (which would pull in perl). dpkg leaves out docs,
 # man pages and translations of every package it unpacks.
 bootstrap() {
-  local flavour=$1 root=$2 kernel=$3
+  local flavour=$1 root=$2 kernel=$3 keydir=$4
   local hooks=(--customize-hook="sync-in '$here/overlay' /")
   [[ "$flavour" == full ]] && hooks+=(--customize-hook="sync-in '$here/overlay-full' /")
-  hooks+=(--customize-hook="'$here/customize.sh' \"\$1\" $flavour $(cat "$repo/VERSION") '$kernel'")
+  hooks+=(--customize-hook="'$here/customize.sh' \"\$1\" $flavour $(cat "$repo/VERSION") '$kernel' '$keydir'")
   mmdebstrap --quiet --mode=root --variant=minbase \
     --include="$(packages "$flavour")" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
@@ -70,19 +98,22 @@ bootstrap() {
 }
 
 # Builds the squashfs for FLAVOUR into the cache file TARGET (atomically: a failed build
-# leaves nothing there).
+# leaves nothing there). The public keys are copied to a directory of their own first, for
+# customize.sh to install.
 build() {
-  local flavour=$1 target=$2 kernel=$3 root partial
+  local flavour=$1 target=$2 kernel=$3 root partial keydir
   root=$(mktemp -d "$(dirname "$target")/rootfs-$flavour.XXXXXX")
+  keydir=$(mktemp -d "$(dirname "$target")/rootfs-keys.XXXXXX")
   partial="$target.partial"
-  trap 'rm -rf "$root" "$partial"' EXIT
-  bootstrap "$flavour" "$root" "$kernel"
+  trap 'rm -rf "$root" "$keydir" "$partial"' EXIT
+  cp "${keys[@]}" "$keydir/"
+  bootstrap "$flavour" "$root" "$kernel" "$keydir"
   mksquashfs "$root" "$partial" -comp zstd -noappend -quiet -no-progress
   mv "$partial" "$target"
   # older recipes' images of this flavour are not used again: keep the cache to one each
   find "$(dirname "$target")" -maxdepth 1 -name "rootfs-$flavour-*.squashfs" \
     ! -name "$(basename "$target")" -delete
-  rm -rf "$root"
+  rm -rf "$root" "$keydir"
   trap - EXIT
 }
 
@@ -92,6 +123,7 @@ main() {
   [[ "$flavour" == lite || "$flavour" == full ]] || usage
   [[ -f "$kernel/PACKAGE" ]] || { echo "rootfs: $kernel: no kernel (make kernel)" >&2; exit 1; }
   kernel=$(cd "$kernel" && pwd)
+  public_keys
   mkdir -p "$cache" "$(dirname "$out")"
   target="$cache/rootfs-$flavour-$(recipe_key "$flavour" "$kernel").squashfs"
   if [[ -f "$target" ]]; then

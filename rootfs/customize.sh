@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mmdebstrap's customize hook for rootfs/build.sh: turns the bootstrapped Debian in ROOT
 # (overlay/ already copied in) into MaculaOS. Runs outside the chroot, as root.
-# Usage: rootfs/customize.sh ROOT lite|full VERSION KERNEL_DIR
+# Usage: rootfs/customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR
+#   KEY_DIR: the release-signing public keys (PEM files) the image trusts (build.sh's PUBLIC_KEYS)
 set -euo pipefail
 
 in_root() { chroot "$root" "$@"; }
@@ -37,7 +38,8 @@ enable_services() {
   ln -sf agetty "$root/etc/init.d/agetty.tty1"
   # boot runs before default: names and keys exist before the network and sshd start
   for svc in macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
-  for svc in macula-network ssh local agetty.ttyS0 agetty.tty1; do
+  # maculaos-health runs `after *` too: it judges a boot once everything else has started
+  for svc in macula-network ssh local maculaos-health agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
   done
   if [[ "$flavour" == full ]]; then
@@ -48,6 +50,20 @@ enable_services() {
     in_root rc-update del hwclock.sh 2>/dev/null || true
     rm -f "$root/etc/init.d/hwclock.sh"
   fi
+}
+
+# The public keys that verify a release's manifest.json.sig (maculaos upgrade), and the
+# directory of boot health checks (overlay/etc/maculaos/health.d has its README).
+add_trust() {
+  local key n=0
+  install -d -m 0755 "$root/etc/maculaos/keys" "$root/etc/maculaos/health.d"
+  chmod 0755 "$root/etc/maculaos" "$root/etc/maculaos/health.d"
+  for key in "$keydir"/*; do
+    [[ -f "$key" ]] || continue
+    install -m 0644 "$key" "$root/etc/maculaos/keys/$(basename "$key")"
+    n=$((n + 1))
+  done
+  ((n)) || { echo "customize.sh: $keydir: no public keys" >&2; exit 1; }
 }
 
 # User macula (sudo) with password macula, for the serial console; root cannot log in.
@@ -111,9 +127,10 @@ trim() {
 }
 
 main() {
-  (($# == 4)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR" >&2; exit 2; }
-  root=$1 flavour=$2 version=$3 kernel=$4
-  chmod 0755 "$root"/etc/init.d/macula-* "$root"/usr/local/sbin/*
+  (($# == 5)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR" >&2; exit 2; }
+  root=$1 flavour=$2 version=$3 kernel=$4 keydir=$5
+  chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/maculaos-* "$root"/usr/local/sbin/*
+  add_trust
   write_os_release
   set_init
   add_users

@@ -13,7 +13,7 @@ declare -A group=(
   [test]="python3 python3-pytest python3-pexpect openssl"
   # the kernel, initramfs, root file system and ISO (make kernel|initramfs|rootfs|iso)
   [image]="mmdebstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools
-           dosfstools busybox-static zstd cpio kmod dpkg-dev python3 fdisk"
+           dosfstools busybox-static zstd cpio kmod dpkg-dev python3 fdisk openssl"
   # booting the images
   [qemu]="qemu-system-x86 ovmf seabios qemu-utils"
 )

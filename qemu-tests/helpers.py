@@ -1,0 +1,137 @@
+"""What several QEMU scenarios share: disks, the unattended install, the cached installed disk,
+and signed releases made by release/make-release.sh."""
+import fcntl
+import functools
+import hashlib
+import json
+import os
+import pathlib
+import subprocess
+
+from machine import KERNEL_PANIC
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+MAKE_RELEASE = REPO / "release" / "make-release.sh"
+DEFAULT_SIGNING_KEY = pathlib.Path.home() / ".cache/maculaos/keys/maculaos-dev.key.pem"
+
+SERIAL = "console=ttyS0,115200n8"
+UNATTENDED = (f"{SERIAL} macula.mode=install macula.install.device=/dev/vda "
+              "macula.install.silent macula.install.power_off")
+BOOT = 420  # seconds from power-on to a login prompt, with room for a loaded TCG host
+DISK_SIZE = "4G"
+
+
+def blank_disk(path, size=DISK_SIZE):
+    subprocess.run(["truncate", "-s", size, str(path)], check=True)
+    return path
+
+
+def file_hash(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def install_unattended(machine, iso, kernel, initrd, disk, **kw):
+    """Installs from the ISO onto disk (/dev/vda) unattended; returns when the guest is off.
+
+    machine is the `machine` fixture (a function starting a Machine)."""
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[disk], append=UNATTENDED, **kw)
+    m.expect(r"MaculaOS \S+ installed on /dev/vda", BOOT + 300)
+    m.wait_exit(120)  # macula.install.power_off: QEMU exits when the guest powers off
+    assert KERNEL_PANIC not in m.log()
+
+
+def qemu_cache_dir():
+    value = os.environ.get("MACULA_QEMU_CACHE")
+    if value:
+        return pathlib.Path(value)
+    logs = pathlib.Path(os.environ.get("MACULA_QEMU_LOGS", "/tmp/macula-qemu-logs"))
+    return logs.parent / "qemu-cache"
+
+
+@functools.lru_cache(maxsize=None)
+def images_key(iso, kernel, initrd):
+    """The first 16 hex digits of the SHA-256 over the ISO, the kernel and the initramfs."""
+    h = hashlib.sha256()
+    for path in (iso, kernel, initrd):
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+def installed_template(machine, iso, kernel, initrd):
+    """The cached disk with MaculaOS installed from these images; installs it on first use.
+
+    Made once per set of images, under an exclusive lock so that concurrent pytest processes
+    (ctest -j) install once; written as .partial and renamed when complete. Templates of
+    other images are deleted when a new one is made.
+    """
+    cache = qemu_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    template = cache / f"installed-{images_key(str(iso), str(kernel), str(initrd))}.img"
+    if template.exists():
+        return template
+    with open(cache / "installed.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if template.exists():  # made by another process while this one waited
+            return template
+        partial = template.with_name(template.name + ".partial")
+        partial.unlink(missing_ok=True)
+        blank_disk(partial)
+        install_unattended(machine, iso, kernel, initrd, partial, log_name="install-template")
+        os.replace(partial, template)
+        for old in cache.glob("installed-*.img*"):
+            if old != template:
+                old.unlink(missing_ok=True)
+    return template
+
+
+def next_version():
+    """A version newer than the installed one: VERSION with its last number bumped."""
+    parts = (REPO / "VERSION").read_text().strip().split(".")
+    parts[-1] = str(int(parts[-1]) + 1)
+    return ".".join(parts)
+
+
+def upgrade_status(m):
+    """`maculaos upgrade --status --json` of a logged-in machine, parsed. Taken on one line:
+    OpenRC may still be printing on the console, between the lines of the output."""
+    out = m.run("maculaos upgrade --status --json | tr -d '\\n'; echo")
+    return json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+
+
+def copy_disk(source, dest):
+    subprocess.run(["cp", "--sparse=always", str(source), str(dest)], check=True)
+    return pathlib.Path(dest)
+
+
+def make_release(out_dir, version, *, channel="stable", key=None, kernel=None, initrd=None,
+                 rootfs=None):
+    """Makes a signed release in out_dir with release/make-release.sh; returns out_dir.
+
+    out_dir gets manifest.json, manifest.json.sig, rootfs.squashfs.zst, vmlinuz.zst and
+    initrd.zst.zst. The images default to those under test (MACULA_KERNEL, MACULA_INITRAMFS,
+    MACULA_ROOTFS), the key to MACULA_SIGNING_KEY or the development key.
+    """
+    def image(value, env):
+        value = value or os.environ.get(env)
+        if not value:
+            raise AssertionError(f"make_release: no {env.lower()} given and {env} is not set")
+        return str(value)
+
+    key = key or os.environ.get("MACULA_SIGNING_KEY") or DEFAULT_SIGNING_KEY
+    command = [str(MAKE_RELEASE), "--version", str(version), "--channel", channel,
+               "--key", str(key),
+               "--kernel", image(kernel, "MACULA_KERNEL"),
+               "--initrd", image(initrd, "MACULA_INITRAMFS"),
+               "--rootfs", image(rootfs, "MACULA_ROOTFS"),
+               str(out_dir)]
+    # zstd -3: the level changes nothing the scenarios check, and -19 takes a minute per release
+    r = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "ZSTD_LEVEL": "3"})
+    if r.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} exited {r.returncode}:\n{r.stdout}{r.stderr}")
+    return pathlib.Path(out_dir)

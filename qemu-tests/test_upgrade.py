@@ -1,0 +1,192 @@
+"""A/B upgrades on an installed disk: a signed release served from the host (reached by the
+guest at http://10.0.2.100/ only), the switch to slot B on trial, the health check marking it
+good, rollback, the three ways a new release can fail to boot, and refused releases."""
+import os
+import random
+import re
+import subprocess
+import time
+
+import helpers
+from machine import KERNEL_PANIC, RELEASE_HOST
+from torture import Torture
+
+BOOT = helpers.BOOT
+APPLY = 900  # download ~100 MB through user networking, decompress, write, read back (TCG)
+RELEASE_URL = f"http://{RELEASE_HOST}"
+
+
+def publish(server, version=None, **images):
+    """A signed release on the stable channel of the server; returns its directory."""
+    return helpers.make_release(server.root / "stable", version or helpers.next_version(), **images)
+
+
+def boot_installed(machine, disk, server=None):
+    m = machine(disks=[disk], reboot=True, release_port=server.port if server else None)
+    assert m.expect_boot_of_slot(120) == "a"
+    m.login(BOOT)
+    if server:
+        m.wait_for_network()
+    return m
+
+
+def wait_for_assessment(m, slot, health, timeout=180):
+    """Polls until the boot assessment (the last OpenRC service) has marked the slot."""
+    m.run(f"for i in $(seq {timeout // 2}); do maculaos upgrade --status --json | tr -d ' \\n' | "
+          f"grep -q '\"{slot}\":{{\"health\":\"{health}\"' && break; sleep 2; done", timeout + 30)
+    s = helpers.upgrade_status(m)
+    assert s[slot]["health"] == health, s
+    return s
+
+
+def apply(m, *args, check=True):
+    return m.sudo("maculaos upgrade --apply " + " ".join(args) + " 2>&1", APPLY, check=check)
+
+
+def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
+    version = helpers.next_version()
+    publish(release_server, version)
+    m = boot_installed(machine, installed_disk, release_server)
+    m.sudo(f"printf 'maculaos:\\n  upgrade:\\n    url: {RELEASE_URL}\\n' >> /var/lib/maculaos/config.yaml")
+    out = m.run("maculaos upgrade --check")  # exit 0: a newer version is available
+    assert f"available: {version}" in out, out
+    out = apply(m, "--reboot")
+    assert "signed by maculaos-dev.pub.pem" in out and "verified on disk" in out, out
+
+    assert m.expect_boot_of_slot(BOOT) == "b"
+    m.login(BOOT)
+    s = wait_for_assessment(m, "b", "good")
+    assert s["booted"] == "b" and s["primary"] == "b" and s["b"]["version"] == version, s
+    assert s["a"]["health"] == "good" and not s["fallback"], s
+    assert m.run("findmnt -n -o FSTYPE /run/macula/rootfs") == "squashfs"
+    assert m.run("lsblk -n -o PARTLABEL $(findmnt -n -o SOURCE /run/macula/slot)") == "maculaos-b"
+    out = m.run("maculaos upgrade --check", check=False)
+    assert "up to date" in out, out
+
+    out = m.sudo("maculaos upgrade --rollback --reboot", check=False)
+    assert "slot a" in out and "primary again" in out, out
+    assert m.expect_boot_of_slot(BOOT) == "a"
+    m.login(BOOT)
+    s = helpers.upgrade_status(m)
+    assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "good", s
+    assert KERNEL_PANIC not in m.log()
+
+
+def fallback_helpers.upgrade_status(m):
+    """The node is back on slot A: the status and the motd say slot B failed."""
+    s = helpers.upgrade_status(m)
+    assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "bad", s
+    assert s["fallback"] and s["fallback_reason"].startswith(f"slot b (version {helpers.next_version()})"), s
+    assert "fell back to slot a" in m.run("cat /run/motd.dynamic")
+    return s
+
+
+def test_failing_health_check_falls_back_to_a(machine, installed_disk, release_server):
+    publish(release_server)
+    m = boot_installed(machine, installed_disk, release_server)
+    # /etc is shared by the slots (its upper layer is on the state partition): the check
+    # fails only when slot B runs, like a release whose workload does not come up.
+    m.sudo("mkdir -p /etc/maculaos/health.d && printf '#!/bin/sh\\n"
+           "grep -q macula.slot=b /proc/cmdline && { echo workload missing >&2; exit 1; }\\nexit 0\\n'"
+           " > /etc/maculaos/health.d/50-workload && chmod +x /etc/maculaos/health.d/50-workload")
+    apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
+    assert m.expect_boot_of_slot(BOOT) == "b"
+    m.expect(r"slot b is marked bad; rebooting into slot a", BOOT)
+    assert m.expect_boot_of_slot(BOOT) == "a"
+    m.login(BOOT)
+    s = fallback_helpers.upgrade_status(m)
+    assert "health check 50-workload" in s["last_failure"] and "workload missing" in s["last_failure"], s
+
+
+def test_unmountable_root_image_falls_back_at_once(machine, installed_disk, release_server, tmp_path):
+    garbage = tmp_path / "rootfs.squashfs"
+    garbage.write_bytes(os.urandom(4 << 20))  # signed and verified, but not a file system
+    publish(release_server, rootfs=garbage)
+    m = boot_installed(machine, installed_disk, release_server)
+    apply(m, "--from", f"{RELEASE_URL}/stable/manifest.json", "--reboot")
+    assert m.expect_boot_of_slot(BOOT) == "b"
+    m.expect(r"slot b is marked bad; rebooting into slot a", 120)
+    assert m.expect_boot_of_slot(BOOT) == "a"  # at once: not three tries
+    m.login(BOOT)
+    s = fallback_helpers.upgrade_status(m)
+    assert "cannot mount its root image" in s["last_failure"], s
+
+
+def test_panicking_kernel_falls_back_after_three_tries(machine, installed_disk, release_server, tmp_path):
+    # The real kernel with an initramfs holding nothing: no /init, no root= -> it panics, and
+    # panic=10 (GRUB's command line) reboots it.
+    empty = tmp_path / "empty.cpio"
+    empty.write_bytes(subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"",
+                                     capture_output=True, check=True).stdout)
+    publish(release_server, initrd=empty)
+    m = boot_installed(machine, installed_disk, release_server)
+    apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
+    slots = []
+    while not slots or slots[-1] == "b":
+        assert len(slots) <= 3, f"booted {slots} and still not back on slot a"
+        m.child.expect(r"Command line: [^\n]*macula\.slot=([ab])", BOOT)
+        slots.append(m.child.match.group(1))
+        if slots[-1] == "b":
+            m.child.expect(r"Kernel panic", BOOT)
+    assert slots == ["b", "b", "b", "a"], slots
+    m.login(BOOT)
+    s = fallback_helpers.upgrade_status(m)
+    assert "did not boot good in 3 tries" in s["last_failure"], s
+
+
+def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, installed_disk,
+                                                                      release_server, tmp_path):
+    release = publish(release_server)
+    m = boot_installed(machine, installed_disk, release_server)
+    slot_a = m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300)
+    before = m.run("maculaos upgrade --status")
+    source = f"--from {RELEASE_URL}/stable"
+
+    # Signed by a key the node does not trust.
+    stranger = tmp_path / "stranger.key.pem"
+    subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", stranger], check=True)
+    helpers.make_release(release, helpers.next_version(), key=stranger)
+    out = apply(m, source, check=False)
+    assert "is not signed by a trusted key" in out, out
+    assert m.run("maculaos upgrade --status") == before
+    publish(release_server)  # signed again, by the right key
+
+    # A byte changed in transit (or on the server): the SHA-256 of what lands on disk differs.
+    release_server.corrupt("/stable/vmlinuz.zst", 2000)
+    out = apply(m, source, check=False)
+    assert "(tampered or corrupt)" in out or "not valid zstd data" in out, out
+    assert m.run("maculaos upgrade --status") == before
+    release_server.clear()
+
+    # Truncated on the server: fewer bytes than the signed manifest says.
+    artifact = release / "initrd.zst.zst"
+    whole = artifact.read_bytes()
+    artifact.write_bytes(whole[: len(whole) // 2])
+    out = apply(m, source, check=False)
+    assert "truncated" in out, out
+    assert m.run("maculaos upgrade --status") == before
+    artifact.write_bytes(whole)
+
+    assert m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300) == slot_a
+    s = helpers.upgrade_status(m)
+    assert s["primary"] == "a" and s["trial"] == "" and s["b"]["health"] == "empty", s
+
+    # The server goes away mid-transfer and comes back: the download resumes and completes.
+    release_server.drop_after("/stable/rootfs.squashfs.zst", 8 << 20)
+    out = apply(m, source)
+    assert re.search(r"retrying from byte \d+", out), out
+    ranges = release_server.requests_for("/stable/rootfs.squashfs.zst")
+    assert ranges[-1] and ranges[-1].startswith("bytes="), ranges
+    s = helpers.upgrade_status(m)
+    assert s["trial"] == "b" and s["b"]["tries_left"] == 3 and s["b"]["version"] == helpers.next_version(), s
+    assert m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300) == slot_a
+
+
+def test_power_cuts_always_leave_a_bootable_node(machine, installed_disk, release_server):
+    """A few rounds of qemu-tests/torture.py (make torture N=... runs many)."""
+    publish(release_server)
+    seed = int(time.time())
+    print(f"torture seed {seed}")
+    tally = Torture(lambda name, **kw: machine(log_name=name, **kw), installed_disk, release_server,
+                    random.Random(seed)).run(3)
+    assert tally.failures == 0 and tally.rounds == 3, tally.line()

@@ -1,0 +1,150 @@
+"""Power-cut torture: kill QEMU at random moments while an installed node upgrades, while its
+boot state is being rewritten, and while it boots; after every cut the node must come up on a
+working slot (a login on the console, from a slot that is good or on trial).
+
+    qemu-tests/torture.py ROUNDS [--seed N] [--logs DIR]      (make torture N=ROUNDS)
+
+needs the environment of the QEMU scenarios (MACULA_ISO, MACULA_KERNEL, MACULA_INITRAMFS,
+MACULA_ROOTFS), and prints how many rounds, boots and failures there were.
+"""
+import argparse
+import dataclasses
+import os
+import pathlib
+import random
+import sys
+import tempfile
+import time
+
+sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
+import helpers  # noqa: E402
+from flaky_http import FlakyHTTPServer  # noqa: E402
+from machine import KERNEL_PANIC, RELEASE_HOST, Machine  # noqa: E402
+
+# What is going on when the power goes, and how long into it (seconds, drawn uniformly).
+CUTS = {
+    "apply": 90,        # maculaos upgrade --apply: clearing, mkfs, download, write, read back
+    "state": 6,         # boot set-next / mark-bad in a loop: the ping-pong state copies
+    "boot": 75,         # the boot itself: GRUB's save_env, init, the assessment marking good
+}
+
+
+@dataclasses.dataclass
+class Tally:
+    rounds: int = 0
+    boots: int = 0
+    failures: int = 0
+    cuts: dict = dataclasses.field(default_factory=lambda: {k: 0 for k in CUTS})
+
+    def line(self):
+        cuts = ", ".join(f"{k} {v}" for k, v in self.cuts.items())
+        return f"torture: {self.rounds} rounds, {self.boots} boots, {self.failures} failures (cuts: {cuts})"
+
+
+class Torture:
+    def __init__(self, start_machine, disk, server, rng, log=print):
+        self.start_machine = start_machine  # (name, **Machine kwargs) -> Machine
+        self.disk = disk
+        self.server = server
+        self.rng = rng
+        self.log = log
+        self.tally = Tally()
+
+    def boot_to_login(self, name):
+        """Boots the disk; returns the logged-in machine, or None (a failure) with the reason logged."""
+        m = self.start_machine(name, disks=[self.disk], release_port=self.server.port)
+        self.tally.boots += 1
+        try:
+            slot = m.expect_boot_of_slot(240)
+            m.login(helpers.BOOT)
+            m.wait_for_network()
+            s = helpers.upgrade_status(m)
+            health = "trial" if s["trial"] == slot else s[slot]["health"]
+            assert s["booted"] == slot and health in ("good", "trial"), s
+            return m
+        except Exception as e:  # noqa: BLE001 - any way of not coming up counts
+            self.tally.failures += 1
+            self.log(f"torture: FAILURE after boot {self.tally.boots}: {e} (log: {m.log_path})")
+            m.kill()
+            return None
+
+    def cut(self, m, what):
+        """Starts `what` in the guest and kills QEMU at a random moment of it."""
+        self.tally.cuts[what] += 1
+        delay = self.rng.uniform(0, CUTS[what])
+        if what == "apply":
+            m.sudo(f"nohup maculaos upgrade --apply --from http://{RELEASE_HOST}/stable "
+                   ">/dev/console 2>&1 &")
+        elif what == "state":
+            s = helpers.upgrade_status(m)
+            standby = "b" if s["booted"] == "a" else "a"
+            if s[standby]["health"] == "empty":
+                return self.cut(m, "apply")
+            m.sudo(f"nohup sh -c 'while :; do maculaos boot set-next {standby}; "
+                   f"maculaos boot mark-bad {standby} --why torture; done' >/dev/null 2>&1 &")
+        self.log(f"torture: round {self.tally.rounds + 1}: power cut {delay:.1f} s into {what}")
+        time.sleep(delay)
+        m.kill()
+
+    def run(self, rounds):
+        m = self.boot_to_login("boot0")
+        while m and self.tally.rounds < rounds:
+            what = self.rng.choice(list(CUTS))
+            if what == "boot":
+                self.tally.cuts["boot"] += 1
+                m.kill()
+                delay = self.rng.uniform(0, CUTS["boot"])
+                self.log(f"torture: round {self.tally.rounds + 1}: power cut {delay:.1f} s into a boot")
+                cut_boot = self.start_machine(f"boot{self.tally.boots}-cut", disks=[self.disk],
+                                              release_port=self.server.port)
+                self.tally.boots += 1
+                time.sleep(delay)
+                cut_boot.kill()
+            else:
+                self.cut(m, what)
+            self.tally.rounds += 1
+            m = self.boot_to_login(f"boot{self.tally.boots}")
+            if m is not None:
+                assert KERNEL_PANIC not in m.log()
+        if m:
+            m.kill()
+        self.log(self.tally.line())
+        return self.tally
+
+
+def prepare(workdir, start_machine, version):
+    """An installed disk and a signed release of the images under test, in workdir."""
+    template = helpers.installed_template(
+        lambda log_name=None, **kw: start_machine(log_name or "install", **kw),
+        os.environ["MACULA_ISO"], os.environ["MACULA_KERNEL"], os.environ["MACULA_INITRAMFS"])
+    disk = helpers.copy_disk(template, workdir / "disk.img")
+    helpers.make_release(workdir / "releases" / "stable", version)
+    return disk
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("rounds", type=int)
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--logs", type=pathlib.Path,
+                        default=pathlib.Path(os.environ.get("MACULA_QEMU_LOGS", "/tmp/macula-qemu-logs")) / "torture")
+    args = parser.parse_args()
+    args.logs.mkdir(parents=True, exist_ok=True)
+    kernel = os.environ["MACULA_KERNEL"]
+
+    def start_machine(name, **kw):
+        return Machine(args.logs / f"{name}.log", probe_kernel=kernel, **kw)
+
+    with tempfile.TemporaryDirectory(prefix="macula-torture-") as tmp:
+        work = pathlib.Path(tmp)
+        version = helpers.next_version()
+        disk = prepare(work, start_machine, version)
+        with FlakyHTTPServer(work / "releases") as server:
+            print(f"torture: {args.rounds} rounds, seed {args.seed}, logs in {args.logs}", flush=True)
+            tally = Torture(start_machine, disk, server, random.Random(args.seed),
+                            log=lambda line: print(line, flush=True)).run(args.rounds)
+    sys.exit(1 if tally.failures or tally.rounds < args.rounds else 0)
+
+
+if __name__ == "__main__":
+    main()

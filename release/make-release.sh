@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Makes a signed MaculaOS release: the directory a node's `maculaos upgrade` downloads from.
+#
+# Usage: release/make-release.sh --version V --channel C --key KEY.pem \
+#          --kernel VMLINUZ --initrd INITRD --rootfs ROOTFS.squashfs OUT_DIR
+#
+# OUT_DIR then holds:
+#   rootfs.squashfs.zst, vmlinuz.zst, initrd.zst.zst   each input compressed with zstd -19
+#                       (ZSTD_LEVEL=N in the environment picks another level: tests use 3)
+#   manifest.json       format, version, channel and per artifact: name, url (relative to the
+#                       manifest), compression, size and sha256 (of the uncompressed file),
+#                       download_size (of the .zst)
+#   manifest.json.sig   ECDSA signature (DER) over SHA-256 of manifest.json's exact bytes, made
+#                       with KEY.pem (an EC P-256 private key)
+#
+# The release is built in a temporary directory beside OUT_DIR and renamed into place, so
+# OUT_DIR is either the whole new release or what it was before. The inputs are not checked
+# for being a real kernel or file system: only for being readable files.
+set -euo pipefail
+
+me=make-release
+die() { echo "$me: $*" >&2; exit 1; }
+usage() {
+  sed -n '4,5s/^# \{0,1\}//p' "$0" >&2
+  exit 2
+}
+
+declare -A opt=()
+out=
+parse_args() {
+  local name value
+  while (($#)); do
+    case $1 in
+      -h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+      --version|--channel|--key|--kernel|--initrd|--rootfs)
+        (($# >= 2)) || die "$1: missing value"
+        name=${1#--} value=$2
+        shift 2 ;;
+      --version=*|--channel=*|--key=*|--kernel=*|--initrd=*|--rootfs=*)
+        name=${1%%=*} name=${name#--} value=${1#*=}
+        shift ;;
+      -*) echo "$me: unknown option '$1'" >&2; usage ;;
+      *)
+        [[ -z "$out" ]] || { echo "$me: more than one OUT_DIR ('$out', '$1')" >&2; usage; }
+        out=$1
+        shift
+        continue ;;
+    esac
+    [[ -z "${opt[$name]+x}" ]] || die "--$name: given twice"
+    opt[$name]=$value
+  done
+  for name in version channel key kernel initrd rootfs; do
+    [[ -n "${opt[$name]+x}" ]] || { echo "$me: --$name: missing" >&2; usage; }
+    [[ -n "${opt[$name]}" ]] || die "--$name: empty value"
+  done
+  [[ -n "$out" ]] || { echo "$me: OUT_DIR: missing" >&2; usage; }
+}
+
+check_args() {
+  local name file
+  # the version and channel go into the manifest; the channel is also a directory in URLs
+  [[ "${opt[version]}" =~ ^[[:graph:]]+$ ]] ||
+    die "--version: '${opt[version]}': no spaces or control characters allowed"
+  [[ "${opt[channel]}" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] ||
+    die "--channel: '${opt[channel]}': letters, digits, '.', '_' and '-' only"
+  for name in key kernel initrd rootfs; do
+    file=${opt[$name]}
+    [[ -e "$file" ]] || die "--$name: $file: no such file"
+    [[ -f "$file" ]] || die "--$name: $file: not a regular file"
+    [[ -r "$file" ]] || die "--$name: $file: not readable"
+  done
+  # checked before the (slow) compression: a node verifies with P-256 keys only
+  local text
+  text=$(openssl pkey -in "${opt[key]}" -noout -text_pub 2>/dev/null) || text=
+  [[ "$text" == *"ASN1 OID: prime256v1"* ]] ||
+    die "--key: ${opt[key]}: not an ECDSA P-256 (prime256v1) private key in PEM"
+  [[ ! -e "$out" || -d "$out" ]] || die "OUT_DIR: $out: exists and is not a directory"
+  local tool
+  for tool in zstd openssl python3; do
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install $tool)"
+  done
+}
+
+# write_manifest DIR: manifest.json from the inputs (uncompressed) and DIR's .zst files.
+write_manifest() {
+  local dir=$1
+  python3 - "$dir" "${opt[version]}" "${opt[channel]}" \
+    rootfs.squashfs "${opt[rootfs]}" vmlinuz "${opt[kernel]}" initrd.zst "${opt[initrd]}" <<'PY'
+import hashlib, json, os, sys
+
+out, version, channel, *pairs = sys.argv[1:]
+artifacts = []
+for name, source in zip(pairs[0::2], pairs[1::2]):
+    digest = hashlib.sha256()
+    size = 0
+    with open(source, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    url = name + ".zst"
+    artifacts.append({
+        "name": name,
+        "url": url,
+        "compression": "zstd",
+        "size": size,
+        "sha256": digest.hexdigest(),
+        "download_size": os.path.getsize(os.path.join(out, url)),
+    })
+manifest = {"format": 1, "version": version, "channel": channel, "artifacts": artifacts}
+with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
+    f.write(json.dumps(manifest, indent=2) + "\n")
+PY
+}
+
+main() {
+  parse_args "$@"
+  check_args
+  local parent tmp old key=${opt[key]}
+  parent=$(dirname "$out")
+  mkdir -p "$parent"
+  tmp=$(mktemp -d "$parent/.$(basename "$out").new.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+
+  zstd "-${ZSTD_LEVEL:-19}" -T0 -q -o "$tmp/rootfs.squashfs.zst" "${opt[rootfs]}" || die "--rootfs: ${opt[rootfs]}: zstd failed"
+  zstd "-${ZSTD_LEVEL:-19}" -T0 -q -o "$tmp/vmlinuz.zst" "${opt[kernel]}" || die "--kernel: ${opt[kernel]}: zstd failed"
+  zstd "-${ZSTD_LEVEL:-19}" -T0 -q -o "$tmp/initrd.zst.zst" "${opt[initrd]}" || die "--initrd: ${opt[initrd]}: zstd failed"
+  write_manifest "$tmp"
+
+  openssl dgst -sha256 -sign "$key" -out "$tmp/manifest.json.sig" "$tmp/manifest.json" ||
+    die "--key: $key: signing failed"
+  # check the signature with the key's own public half before publishing it
+  if ! openssl pkey -in "$key" -pubout -out "$tmp/.pub.pem" 2>/dev/null ||
+     ! openssl dgst -sha256 -verify "$tmp/.pub.pem" -signature "$tmp/manifest.json.sig" \
+       "$tmp/manifest.json" >/dev/null; then
+    die "--key: $key: the signature does not verify"
+  fi
+  rm -f "$tmp/.pub.pem"
+  chmod 0644 "$tmp"/*
+  chmod 0755 "$tmp"
+
+  # an old release is moved aside and deleted only once the new one is in place
+  if [[ -e "$out" ]]; then
+    old=$(mktemp -d "$parent/.$(basename "$out").old.XXXXXX")
+    trap 'rm -rf "$tmp" "$old"' EXIT
+    mv -T "$out" "$old/release"
+  fi
+  if ! mv -T "$tmp" "$out"; then
+    [[ -z "${old:-}" ]] || mv -T "$old/release" "$out"
+    die "OUT_DIR: $out: could not move the new release into place"
+  fi
+  trap - EXIT
+  [[ -z "${old:-}" ]] || rm -rf "$old"
+  echo "$me: ${opt[channel]} ${opt[version]}: $out ($(du -sm "$out" | cut -f1) MiB)"
+}
+
+main "$@"

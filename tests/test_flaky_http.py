@@ -1,0 +1,139 @@
+"""The fault-injecting test server itself (tests/flaky_http.py), checked with urllib."""
+import http.client
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from flaky_http import FlakyHTTPServer
+
+DATA = bytes(range(256)) * 1024  # 256 KiB
+
+
+@pytest.fixture
+def server(tmp_path):
+    with FlakyHTTPServer(tmp_path / "www") as s:
+        (s.root / "blob").write_bytes(DATA)
+        yield s
+
+
+def get(url, range_from=None, timeout=10, context=None):
+    req = urllib.request.Request(url)
+    if range_from is not None:
+        req.add_header("Range", f"bytes={range_from}-")
+    with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
+        return r.status, dict(r.headers), r.read()
+
+
+def test_full_and_range(server):
+    status, headers, body = get(f"{server.url}/blob")
+    assert status == 200 and body == DATA and headers["Content-Length"] == str(len(DATA))
+    status, headers, body = get(f"{server.url}/blob", range_from=1000)
+    assert status == 206 and body == DATA[1000:]
+    assert headers["Content-Range"] == f"bytes 1000-{len(DATA) - 1}/{len(DATA)}"
+    with pytest.raises(urllib.error.HTTPError) as e:
+        get(f"{server.url}/blob", range_from=len(DATA))
+    assert e.value.code == 416
+    with pytest.raises(urllib.error.HTTPError) as e:
+        get(f"{server.url}/missing")
+    assert e.value.code == 404
+    assert server.requests == [("/blob", None), ("/blob", "bytes=1000-"),
+                               ("/blob", f"bytes={len(DATA)}-"), ("/missing", None)]
+
+
+def test_drop_after_once(server):
+    server.drop_after("blob", 5000)
+    with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+        get(f"{server.url}/blob")
+    assert get(f"{server.url}/blob")[2] == DATA  # the fault cleared itself
+
+
+def test_drop_after_sends_the_bytes_then_resets(server):
+    server.drop_after("/blob", 5000, times=2)
+    for _ in range(2):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/blob")
+        r = conn.getresponse()
+        assert r.getheader("Content-Length") == str(len(DATA))
+        got = b""
+        with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+            while True:
+                chunk = r.read1(65536)
+                if not chunk:
+                    raise http.client.IncompleteRead(got)
+                got += chunk
+        assert got == DATA[:5000]
+        conn.close()
+    assert get(f"{server.url}/blob")[2] == DATA
+
+
+def test_stall_after(server):
+    server.stall_after("blob", 100, 3)
+    start = time.monotonic()
+    with pytest.raises(TimeoutError):
+        get(f"{server.url}/blob", timeout=0.5)
+    assert time.monotonic() - start < 2.5
+    assert get(f"{server.url}/blob")[2] == DATA
+
+
+def test_corrupt_until_cleared(server):
+    server.corrupt("blob", 70000)
+    for _ in range(2):
+        body = get(f"{server.url}/blob")[2]
+        assert body[70000] == DATA[70000] ^ 0xFF and body[:70000] == DATA[:70000]
+        assert body[70001:] == DATA[70001:]
+    assert get(f"{server.url}/blob", range_from=70001)[2] == DATA[70001:]
+    assert get(f"{server.url}/blob", range_from=69999)[2][1] == DATA[70000] ^ 0xFF
+    server.clear("blob")
+    assert get(f"{server.url}/blob")[2] == DATA
+
+
+def test_ignore_range_and_status(server):
+    server.ignore_range("blob")
+    status, _, body = get(f"{server.url}/blob", range_from=10)
+    assert status == 200 and body == DATA
+    assert get(f"{server.url}/blob", range_from=10)[0] == 206
+    server.status("blob", 503, times=2)
+    for _ in range(2):
+        with pytest.raises(urllib.error.HTTPError) as e:
+            get(f"{server.url}/blob")
+        assert e.value.code == 503
+    assert get(f"{server.url}/blob")[0] == 200
+
+
+def test_tls(tls_ca, tmp_path):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tls_ca / "server.pem", tls_ca / "server.key")
+    with FlakyHTTPServer(tmp_path / "www", ssl_context=ctx) as s:
+        (s.root / "blob").write_bytes(DATA)
+        assert s.url.startswith("https://localhost:")
+        client = ssl.create_default_context(cafile=str(tls_ca / "ca.pem"))
+        assert get(f"{s.url}/blob", range_from=7, context=client)[2] == DATA[7:]
+
+
+def test_drop_after_delivers_exactly_nbytes_to_a_slow_reader(tmp_path):
+    big = bytes(range(256)) * 16384  # 4 MiB: far more than the socket buffers hold
+    with FlakyHTTPServer(tmp_path / "www") as s:
+        (s.root / "big").write_bytes(big)
+        s.drop_after("big", 3_000_000)
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", s.port))
+        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.5)  # the server has written everything it will; the reader lags
+        got = b""
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+                time.sleep(0.001)
+        except ConnectionResetError:
+            pass
+        sock.close()
+        body = got.split(b"\r\n\r\n", 1)[1]
+        assert len(body) == 3_000_000 and body == big[:3_000_000]
