@@ -334,17 +334,18 @@ class BootAttempt {
     if (auto r = mount_with_libmount({var, root + "/var", "none", "bind"}); !r)
       return fail("state partition: /var: " + r.error().text());
     log_.info("state: " + dev + " keeps /etc, /home, /root, /opt and /var");
-    return mount_esp();
+    mount_esp();
+    return {};
   }
 
   // The ESP stays mounted at /run/macula/esp, like Debian's /boot/efi: the boot state on it is
   // read by anyone (maculaos upgrade --status) and written by root (boot assess, upgrade).
-  Result<void> mount_esp() {
+  // Without it the system still boots (GRUB needs no help): a warning, not a failure.
+  void mount_esp() {
     auto disk = find_installed_disk(devices_);
-    if (!disk) return fail("disk mode: " + disk.error().text());
-    if (auto r = mount_with_libmount({disk->esp, kEspMountPoint, "vfat", "fmask=0022,dmask=0022"}); !r)
-      return fail("ESP: " + r.error().text());
-    return {};
+    Result<void> r = disk ? mount_with_libmount({disk->esp, kEspMountPoint, "vfat", kEspMountOptions})
+                          : std::unexpected(disk.error());
+    if (!r) log_.warn("ESP not mounted, the boot state cannot be read or changed: " + r.error().text());
   }
 
   Result<void> pivot() {

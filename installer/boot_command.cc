@@ -109,12 +109,11 @@ int assess_boot(const BootContext& ctx) {
                   std::string(to_string(booted)).c_str(), version.c_str());
       break;
     case Verdict::mark_bad_reboot:
-      next = mark_bad(view.state, booted, checks.error().message + " (version " + version + ")");
+      next = mark_bad(view.state, booted, checks.error().message);
       break;
     case Verdict::mark_trial_bad: {
       const Slot trial = *view.state.trial;
-      next = mark_bad(view.state, trial, "did not boot good in " + std::to_string(kTrialTries) +
-                                             " tries (version " + view.state.info(trial).version + ")");
+      next = mark_bad(view.state, trial, "did not boot good in " + std::to_string(kTrialTries) + " tries");
       break;
     }
     case Verdict::report:
@@ -144,10 +143,14 @@ int run_boot(std::span<const std::string> args) {
     if (!slot) p = fail("boot: slot '" + p->positional[1] + "': expected a or b");
   }
   if (!p) return std::fprintf(stderr, "%s\n", p.error().text().c_str()), 2;
+  const std::string& command = p->positional[0];
+  if (command == "status") {
+    auto view = read_boot_view();
+    if (!view) return std::fprintf(stderr, "boot: %s\n", view.error().text().c_str()), 1;
+    return std::fputs((p->has("json") ? status_json : status_text)(*view).c_str(), stdout), 0;
+  }
   auto ctx = BootContext::open();
   if (!ctx) return std::fprintf(stderr, "boot: %s\n", ctx.error().text().c_str()), 1;
-  const std::string& command = p->positional[0];
-  if (command == "status") return std::fputs((p->has("json") ? status_json : status_text)(ctx->view()).c_str(), stdout), 0;
   if (command == "assess") return assess_boot(*ctx);
   if (auto r = change(*ctx, command, slot, p->value_or("why", "")); !r)
     return std::fprintf(stderr, "%s\n", r.error().text().c_str()), 1;

@@ -28,7 +28,7 @@ Result<InstalledDisk> find_installed_disk(std::span<const BlockDevice> devices) 
 
 Result<EspMount> EspMount::open(const InstalledDisk& disk, std::string where) {
   if (is_mountpoint(where)) return EspMount(std::move(where), false);
-  if (auto r = mount_with_libmount({disk.esp, where, "vfat", ""}); !r) return std::unexpected(r.error());
+  if (auto r = mount_with_libmount({disk.esp, where, "vfat", kEspMountOptions}); !r) return std::unexpected(r.error());
   return EspMount(std::move(where), true);
 }
 
@@ -45,6 +45,18 @@ Result<BootContext> BootContext::open() {
   auto current = store.load();
   if (!current) return std::unexpected(current.error());
   return BootContext{*disk, std::move(*esp), store, *current};
+}
+
+Result<BootView> read_boot_view() {
+  if (is_mountpoint(kEspMountPoint)) {
+    const BootStateStore store(std::string(kEspMountPoint) + "/maculaos");
+    auto current = store.load();
+    if (!current) return std::unexpected(current.error());
+    return BootView{current->state, store.counter(), booted_slot()};
+  }
+  auto ctx = BootContext::open();
+  if (!ctx) return std::unexpected(ctx.error());
+  return ctx->view();
 }
 
 std::optional<Slot> booted_slot() { return parse_cmdline(read_file("/proc/cmdline").value_or("")).slot; }

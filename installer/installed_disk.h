@@ -27,6 +27,7 @@ Result<InstalledDisk> find_installed_disk(std::span<const BlockDevice> devices);
 
 // Where the ESP is mounted: init mounts it there in disk mode, and it stays.
 inline constexpr const char* kEspMountPoint = "/run/macula/esp";
+inline constexpr const char* kEspMountOptions = "fmask=0022,dmask=0022";  // state readable by all
 
 // The ESP mounted at `where` for as long as this lives (unless it already was mounted there).
 class EspMount {
@@ -56,5 +57,9 @@ struct BootContext {
   static Result<BootContext> open();
   BootView view() const { return {current.state, store.counter(), booted_slot()}; }
 };
+
+// The boot state for reading only: from the ESP init mounted (any user may read it), or else
+// through BootContext (root: it scans and mounts).
+Result<BootView> read_boot_view();
 
 }  // namespace macula

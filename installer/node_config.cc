@@ -23,25 +23,35 @@ class YamlDocument {
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-    const bool ok = yaml_parser_load(&parser, &doc_) == 1;
+    auto problem = [&](const yaml_mark_t& mark, const char* what) {
+      return fail(std::string(source) + ": line " + std::to_string(mark.line + 1) + ", column " +
+                  std::to_string(mark.column + 1) + ": " + what);
+    };
     Result<void> r;
-    if (!ok) {
-      r = fail(std::string(source) + ": line " + std::to_string(parser.problem_mark.line + 1) +
-               ", column " + std::to_string(parser.problem_mark.column + 1) + ": " +
-               (parser.problem ? parser.problem : "invalid YAML"));
+    if (yaml_parser_load(&parser, &doc_) != 1) {
+      r = problem(parser.problem_mark, parser.problem ? parser.problem : "invalid YAML");
+    } else {
+      loaded_ = true;
+      // libyaml loads one document and stops: whatever follows it (text appended after a
+      // flow mapping, a second document) would be ignored without a word. Refuse it.
+      yaml_document_t rest;
+      if (yaml_parser_load(&parser, &rest) != 1) {
+        r = problem(parser.problem_mark, parser.problem ? parser.problem : "invalid YAML");
+      } else {
+        if (yaml_node_t* extra = yaml_document_get_root_node(&rest))
+          r = problem(extra->start_mark, "a second YAML document: expected one mapping");
+        yaml_document_delete(&rest);
+      }
     }
     yaml_parser_delete(&parser);
-    if (!ok) return r;
-    loaded_ = true;
+    if (!r) return r;
     yaml_node_t* root = yaml_document_get_root_node(&doc_);
     if (!root) {  // an empty file: start an empty mapping
       yaml_document_delete(&doc_);
       yaml_document_initialize(&doc_, nullptr, nullptr, nullptr, 1, 1);
       yaml_document_add_mapping(&doc_, nullptr, YAML_BLOCK_MAPPING_STYLE);
     } else if (root->type != YAML_MAPPING_NODE) {
-      return fail(std::string(source) + ": line " + std::to_string(root->start_mark.line + 1) +
-                  ", column " + std::to_string(root->start_mark.column + 1) +
-                  ": expected a mapping of keys (hostname:, ssh_authorized_keys:, maculaos: ...)");
+      return problem(root->start_mark, "expected a mapping of keys (hostname:, ssh_authorized_keys:, maculaos: ...)");
     }
     return {};
   }

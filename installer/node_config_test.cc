@@ -71,6 +71,13 @@ TEST_CASE("upgrade settings come from maculaos.upgrade, channel stable by defaul
   auto bad = upgrade_settings("maculaos: [\n", "c.yaml");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message.find("c.yaml: line") == 0);
+  // Keys appended after an empty flow mapping are not silently dropped.
+  auto appended = upgrade_settings("{}\nmaculaos:\n  upgrade:\n    url: http://r\n", "c.yaml");
+  REQUIRE_FALSE(appended);
+  CHECK(appended.error().message.find("c.yaml: line 2") == 0);
+  auto two = upgrade_settings("hostname: a\n---\nhostname: b\n", "c.yaml");
+  REQUIRE_FALSE(two);
+  CHECK(two.error().message == "c.yaml: line 3, column 1: a second YAML document: expected one mapping");
 }
 
 }  // namespace macula

@@ -77,7 +77,9 @@ Result<ReleaseSource> release_source(const ParsedArgs& p) {
     return src;
   }
   auto text = read_file(kNodeConfigPath);
-  if (!text) return fail("upgrade: no --from and no " + std::string(kNodeConfigPath) + " to read maculaos.upgrade.url from");
+  if (!text)
+    return fail("upgrade: no --from, and the release source (maculaos.upgrade.url) cannot be read: " +
+                text.error().text() + " (the config is root's: sudo)");
   auto settings = upgrade_settings(*text, kNodeConfigPath);
   if (!settings) return std::unexpected(settings.error());
   if (settings->url.empty())
@@ -252,8 +254,7 @@ Result<int> check(const ParsedArgs& p) {
   auto src = release_source(p);
   if (!src) return std::unexpected(src.error());
   std::string current = MACULAOS_VERSION;
-  if (auto ctx = BootContext::open(); ctx && booted_slot())
-    current = ctx->current.state.info(*booted_slot()).version;
+  if (auto view = read_boot_view(); view && view->booted) current = view->state.info(*view->booted).version;
   auto release = fetch_release(*src, p.value_or("keys", kReleaseKeysDir));
   if (!release) return std::unexpected(release.error());
   const bool newer = compare_versions(release->version, current) > 0;
@@ -271,9 +272,9 @@ int run_upgrade(std::span<const std::string> args) {
   if (!p) return std::fprintf(stderr, "%s\n", p.error().text().c_str()), 2;
   Result<int> status = 0;
   if (p->has("status")) {
-    auto ctx = BootContext::open();
-    if (!ctx) status = fail("upgrade: " + ctx.error().text());
-    else std::fputs((p->has("json") ? status_json : status_text)(ctx->view()).c_str(), stdout);
+    auto view = read_boot_view();
+    if (!view) status = fail("upgrade: " + view.error().text());
+    else std::fputs((p->has("json") ? status_json : status_text)(*view).c_str(), stdout);
   } else if (p->has("check")) {
     status = check(*p);
   } else {

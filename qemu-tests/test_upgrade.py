@@ -47,8 +47,8 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     version = helpers.next_version()
     publish(release_server, version)
     m = boot_installed(machine, installed_disk, release_server)
-    m.sudo(f"printf 'maculaos:\\n  upgrade:\\n    url: {RELEASE_URL}\\n' >> /var/lib/maculaos/config.yaml")
-    out = m.run("maculaos upgrade --check")  # exit 0: a newer version is available
+    m.sudo(f"printf 'maculaos:\\n  upgrade:\\n    url: {RELEASE_URL}\\n' > /var/lib/maculaos/config.yaml")
+    out = m.sudo("maculaos upgrade --check")  # exit 0: a newer version is available
     assert f"available: {version}" in out, out
     out = apply(m, "--reboot")
     assert "signed by maculaos-dev.pub.pem" in out and "verified on disk" in out, out
@@ -60,7 +60,7 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     assert s["a"]["health"] == "good" and not s["fallback"], s
     assert m.run("findmnt -n -o FSTYPE /run/macula/rootfs") == "squashfs"
     assert m.run("lsblk -n -o PARTLABEL $(findmnt -n -o SOURCE /run/macula/slot)") == "maculaos-b"
-    out = m.run("maculaos upgrade --check", check=False)
+    out = m.sudo("maculaos upgrade --check", check=False)
     assert "up to date" in out, out
 
     out = m.sudo("maculaos upgrade --rollback --reboot", check=False)
@@ -72,7 +72,7 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     assert KERNEL_PANIC not in m.log()
 
 
-def fallback_helpers.upgrade_status(m):
+def fallback_status(m):
     """The node is back on slot A: the status and the motd say slot B failed."""
     s = helpers.upgrade_status(m)
     assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "bad", s
@@ -94,7 +94,7 @@ def test_failing_health_check_falls_back_to_a(machine, installed_disk, release_s
     m.expect(r"slot b is marked bad; rebooting into slot a", BOOT)
     assert m.expect_boot_of_slot(BOOT) == "a"
     m.login(BOOT)
-    s = fallback_helpers.upgrade_status(m)
+    s = fallback_status(m)
     assert "health check 50-workload" in s["last_failure"] and "workload missing" in s["last_failure"], s
 
 
@@ -108,7 +108,7 @@ def test_unmountable_root_image_falls_back_at_once(machine, installed_disk, rele
     m.expect(r"slot b is marked bad; rebooting into slot a", 120)
     assert m.expect_boot_of_slot(BOOT) == "a"  # at once: not three tries
     m.login(BOOT)
-    s = fallback_helpers.upgrade_status(m)
+    s = fallback_status(m)
     assert "cannot mount its root image" in s["last_failure"], s
 
 
@@ -130,7 +130,7 @@ def test_panicking_kernel_falls_back_after_three_tries(machine, installed_disk, 
             m.child.expect(r"Kernel panic", BOOT)
     assert slots == ["b", "b", "b", "a"], slots
     m.login(BOOT)
-    s = fallback_helpers.upgrade_status(m)
+    s = fallback_status(m)
     assert "did not boot good in 3 tries" in s["last_failure"], s
 
 
