@@ -35,7 +35,8 @@ either the old or the new state.
 constexpr OptionSpec kOptions[] = {{"json", 0, false}, {"why", 0, true}};
 constexpr const char* kHealthDir = "/etc/maculaos/health.d";
 constexpr const char* kSlotMount = "/run/macula/slot";  // where init mounted the booted slot
-constexpr const char* kMotd = "/run/motd.dynamic";      // pam_motd shows it at login (Debian)
+// Shown at login by /etc/update-motd.d/20-maculaos (pam_motd rewrites /run/motd.dynamic).
+constexpr const char* kMotd = "/run/macula/motd";
 
 Result<void> change(const BootContext& ctx, const std::string& command, std::optional<Slot> slot,
                     const std::string& why) {
