@@ -3,8 +3,8 @@
 same local server (tests/flaky_http.py on 127.0.0.1, no faults), same run, alternating.
 
 Reported per tool (median of RUNS): wall time, throughput and peak RSS (ru_maxrss of the
-child), and the ratios to curl's. fetch alone writes like curl; with --sha256 it also hashes
-(mbedTLS's software SHA-256), with --zstd it downloads a zstd copy and decompresses it.
+child), and the ratios to curl's. Over plain http fetch needs --sha256, so it also hashes
+(mbedTLS's software SHA-256); with --zstd it downloads a zstd copy and decompresses it.
 
 usage: download_bench.py MACULAOS_BIN [SIZE_MIB] [RUNS]     (needs GNU time: apt-get install time)
 """
@@ -48,12 +48,11 @@ def main():
     subprocess.run(["zstd", "-q", "-1", "-T0", str(blob), "-o", str(blob) + ".zst"], check=True)
     digest = h.hexdigest()
     out = work / "out"
-    results = {"curl": [], "fetch": [], "fetch --sha256": [], "fetch --zstd --sha256": []}
+    results = {"curl": [], "fetch --sha256": [], "fetch --zstd --sha256": []}
     with FlakyHTTPServer(blob.parent) as server:
         for _ in range(runs):
             for name, argv in (
                     ("curl", ["curl", "-sS", "-f", "-o", str(out), f"{server.url}/blob"]),
-                    ("fetch", [str(binary), "fetch", f"{server.url}/blob", "-o", str(out)]),
                     ("fetch --sha256", [str(binary), "fetch", f"{server.url}/blob", "-o", str(out),
                                         "--sha256", digest]),
                     ("fetch --zstd --sha256", [str(binary), "fetch", f"{server.url}/blob.zst", "-o", str(out),

@@ -102,6 +102,12 @@ void configure(CURL* h, const DownloadRequest& request, Transfer& transfer, char
 
 }  // namespace
 
+Result<void> require_verified_transport(const std::string& url, const std::string& how_to_verify) {
+  if (url.starts_with("http://"))
+    return fail(url + ": plain http is not verified: use https, or " + how_to_verify);
+  return {};
+}
+
 Result<std::uint64_t> download(const DownloadRequest& request, const DownloadSink& sink) {
   static std::once_flag global_init;
   std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });

@@ -36,6 +36,10 @@ struct DownloadRequest {
   DownloadPolicy policy = {};
 };
 
+// Plain http:// is accepted only where the caller verifies the content itself (a SHA-256, a
+// signature): commands that cannot refuse it with this, naming the URL.
+Result<void> require_verified_transport(const std::string& url, const std::string& how_to_verify);
+
 // Receives the body in order, chunk by chunk; an error aborts the transfer (never retried).
 using DownloadSink = std::function<Result<void>(std::span<const std::byte>)>;
 

@@ -20,8 +20,9 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage: maculaos fetch URL -o FILE [--sha256 HEX] [--zstd] [--ca FILE]
 
-Downloads URL (http or https) to FILE. HTTPS is always verified: against the system CA
-bundle (/etc/ssl/certs/ca-certificates.crt), or against --ca FILE (PEM) when given.
+Downloads URL (https, or http with --sha256) to FILE. HTTPS is always verified: against the
+system CA bundle (/etc/ssl/certs/ca-certificates.crt), or against --ca FILE (PEM) when given;
+plain http only when --sha256 verifies what arrives.
 The body goes to FILE.part, renamed to FILE once whole (and verified): FILE is either
 absent or complete. A FILE.part left by an interrupted run is resumed (Range request).
 Cut connections, timeouts and 5xx answers are retried, resuming where they stopped.
@@ -67,6 +68,8 @@ Result<FetchRequest> parse_request(std::span<const std::string> args) {
   r.download.progress = "fetching " + r.output;
   r.zstd = p->has("zstd");
   if (p->has("sha256")) r.sha256 = p->values.at("sha256");
+  else if (auto plain = require_verified_transport(r.download.url, "give --sha256 HEX"); !plain)
+    return fail("fetch: " + plain.error().message);
   auto retries = parse_count(*p, "retries", r.download.policy.retries);
   if (!retries) return std::unexpected(retries.error());
   r.download.policy.retries = *retries;
@@ -113,7 +116,11 @@ Result<std::uint64_t> fetch_to_file(FetchRequest request) {
   auto received = download(request.download, [&](std::span<const std::byte> chunk) {
     return request.zstd ? decoder.feed(chunk) : write(chunk);
   });
-  if (!received) return received;  // FILE.part stays, for the next run to resume
+  if (!received) {
+    // What arrived stays in FILE.part for the next run to resume; nothing arrived: no file.
+    if (::fstat(fd.get(), &st) == 0 && st.st_size == 0) ::unlink(part.c_str());
+    return received;
+  }
   if (request.zstd)
     if (auto r = decoder.finish(); !r) return std::unexpected(r.error());
   if (hash) {

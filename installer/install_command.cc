@@ -133,6 +133,8 @@ Result<InstallRequest> parse_request(std::span<const std::string> args) {
 Result<std::string> node_config(const InstallRequest& req) {
   std::string text;
   if (req.config_source.find("://") != std::string::npos) {
+    if (auto plain = require_verified_transport(req.config_source, "give the config as a file"); !plain)
+      return fail("--config: " + plain.error().message);
     auto got = download({req.config_source, req.ca_file}, [&](std::span<const std::byte> chunk) {
       text.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
       return Result<void>();

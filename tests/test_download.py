@@ -62,7 +62,7 @@ def test_resumes_a_dropped_connection(maculaos_bin, server, payload, tmp_path):
 def test_stall_times_out_and_resumes(maculaos_bin, server, payload, tmp_path):
     server.stall_after("/blob", 100_000, 30)
     out = tmp_path / "blob"
-    r = fetch(maculaos_bin, server, out, "--stall-timeout", 2)
+    r = fetch(maculaos_bin, server, out, "--stall-timeout", 2, "--sha256", sha(payload))
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == payload
     first, resumed = server.requests_for("/blob")
@@ -90,10 +90,10 @@ def test_wrong_bytes_are_refused_and_not_kept(maculaos_bin, server, payload, tmp
 
 def test_5xx_is_retried_and_404_is_not(maculaos_bin, server, payload, tmp_path):
     server.status("/blob", 503)
-    r = fetch(maculaos_bin, server, tmp_path / "a")
+    r = fetch(maculaos_bin, server, tmp_path / "a", "--sha256", sha(payload))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "a").read_bytes() == payload
-    r = run(maculaos_bin, "fetch", f"{server.url}/missing", "-o", tmp_path / "b")
+    r = run(maculaos_bin, "fetch", f"{server.url}/missing", "-o", tmp_path / "b", "--sha256", sha(b""))
     assert r.returncode == 1 and "404" in r.stderr, r.stderr
     assert len(server.requests_for("/missing")) == 1
 
@@ -101,7 +101,7 @@ def test_5xx_is_retried_and_404_is_not(maculaos_bin, server, payload, tmp_path):
 def test_gives_up_after_bounded_retries_and_resumes_next_run(maculaos_bin, server, payload, tmp_path):
     server.drop_after("/blob", 300_000, times=None)  # the server keeps cutting every attempt
     out = tmp_path / "blob"
-    r = fetch(maculaos_bin, server, out, "--retries", 2)
+    r = fetch(maculaos_bin, server, out, "--retries", 2, "--sha256", sha(payload))
     assert r.returncode == 1
     assert "after 3 attempts" in r.stderr, r.stderr
     assert len(server.requests_for("/blob")) == 3
@@ -116,6 +116,13 @@ def test_gives_up_after_bounded_retries_and_resumes_next_run(maculaos_bin, serve
     assert out.read_bytes() == payload
 
 
+def test_plain_http_without_a_hash_is_refused(maculaos_bin, server, payload, tmp_path):
+    r = fetch(maculaos_bin, server, tmp_path / "blob")
+    assert r.returncode == 2 and not (tmp_path / "blob").exists()
+    assert r.stderr == f"fetch: {server.url}/blob: plain http is not verified: use https, or give --sha256 HEX\n"
+    assert server.requests_for("/blob") == []
+
+
 def test_zstd_is_decompressed_on_the_way(maculaos_bin, server, payload, tmp_path):
     subprocess.run(["zstd", "-q", "-3", str(server.root / "blob"), "-o", str(server.root / "blob.zst")], check=True)
     server.drop_after("/blob.zst", 1 << 20)
@@ -125,7 +132,7 @@ def test_zstd_is_decompressed_on_the_way(maculaos_bin, server, payload, tmp_path
     assert out.read_bytes() == payload
     truncated = server.root / "cut.zst"
     truncated.write_bytes((server.root / "blob.zst").read_bytes()[:100_000])
-    r = run(maculaos_bin, "fetch", f"{server.url}/cut.zst", "-o", tmp_path / "cut", "--zstd")
+    r = run(maculaos_bin, "fetch", f"{server.url}/cut.zst", "-o", tmp_path / "cut", "--zstd", "--sha256", sha(payload))
     assert r.returncode == 1 and "truncated" in r.stderr, r.stderr
 
 
