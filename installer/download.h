@@ -17,9 +17,10 @@ namespace macula {
 // (a compiled-in path missing at run time makes every HTTPS request fail with error 77).
 inline constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
-// The defaults follow Chromium OS update_engine: 30 s to connect; a transfer slower than
-// 10 bytes/s for 90 s is stalled. Retries resume where the last attempt stopped, after 1, 2,
-// 4, 8, 16 s.
+// The defaults: 30 s to connect (Chromium OS update_engine); a transfer slower than 10 bytes/s
+// for 90 s is stalled (Flatcar's update_engine; Chromium's 1 B/s for 30 s gives up on a
+// congested link too soon); 5 retries like RAUC's streaming, each resuming where the last
+// attempt stopped, after 1, 2, 4, 8, 16 s rather than RAUC's fixed 1 s.
 struct DownloadPolicy {
   int retries = 5;
   std::chrono::milliseconds first_backoff{1000};
