@@ -4,9 +4,10 @@ against downloading the same artifacts alone, in the same guest, same run.
 
 The guest (TCG) boots an installed disk and reaches the release server at
 http://10.0.2.100/ (tests/flaky_http.py behind QEMU's guestfwd). "download alone" is
-`maculaos fetch` of the three compressed artifacts into tmpfs (no decompression, no hash);
-`--apply` also decompresses, hashes, writes the standby slot's file system, reads every file
-back from disk and hashes it again. Reported: both times (median of RUNS) and the ratio.
+`maculaos fetch --sha256` of the three compressed artifacts into tmpfs (plain http needs a
+hash: the download is hashed, not decompressed); `--apply` also checks the signature,
+decompresses, hashes, makes the standby slot's file system, writes it, reads every file back
+from disk and hashes it again. Reported: both times (median of RUNS) and the ratio.
 
 usage: upgrade_bench.py [RUNS]   (environment as for the QEMU scenarios: MACULA_ISO,
                                   MACULA_KERNEL, MACULA_INITRAMFS, MACULA_ROOTFS)
@@ -28,9 +29,13 @@ ARTIFACTS = ("rootfs.squashfs.zst", "vmlinuz.zst", "initrd.zst.zst")
 
 
 def seconds(m, command):
-    out = m.sudo(f"s=$(date +%s.%N); {command} >/tmp/out 2>&1; e=$(date +%s.%N); "
-                 f"echo \"took $(echo \"$e $s\" | awk '{{print $1 - $2}}')\"", timeout=1800)
-    return float(re.search(r"took ([\d.]+)", out).group(1))
+    """Wall seconds of one command in the guest; a command that fails stops the benchmark."""
+    out = m.sudo(f"s=$(date +%s.%N); {command} >/tmp/out 2>&1; rc=$?; e=$(date +%s.%N); "
+                 f"echo \"exit $rc took $(echo \"$e $s\" | awk '{{print $1 - $2}}')\"", timeout=1800)
+    rc, took = re.search(r"exit (\d+) took ([\d.]+)", out).groups()
+    if rc != "0":
+        raise SystemExit(f"upgrade_bench: '{command}' exited {rc}:\n" + m.sudo("tail -5 /tmp/out"))
+    return float(took)
 
 
 def main():
@@ -46,6 +51,7 @@ def main():
     disk = helpers.copy_disk(template, work / "disk.img")
     release = helpers.make_release(work / "www" / "stable", helpers.next_version())
     size_mib = sum((release / a).stat().st_size for a in ARTIFACTS) / (1 << 20)
+    digests = {a: helpers.file_hash(release / a) for a in ARTIFACTS}
     downloads, applies = [], []
     with FlakyHTTPServer(work / "www") as server, \
             start("console", disks=[disk], release_port=server.port, memory=1024) as m:
@@ -53,13 +59,14 @@ def main():
         m.wait_for_network()
         base = f"http://{RELEASE_HOST}/stable"
         for _ in range(runs):
-            fetches = "; ".join(f"maculaos fetch {base}/{a} -o /tmp/{a}" for a in ARTIFACTS)
+            fetches = " && ".join(f"maculaos fetch {base}/{a} -o /tmp/{a} --sha256 {digests[a]}"
+                                  for a in ARTIFACTS)
             downloads.append(seconds(m, f"sh -c '{fetches}'"))
             m.sudo("rm -f /tmp/*.zst")
             applies.append(seconds(m, f"maculaos upgrade --apply --from {base}"))
     d, a = statistics.median(downloads), statistics.median(applies)
     print(f"upgrade benchmark: {size_mib:.0f} MiB of artifacts, median of {runs} runs (logs in {work})")
-    print(f"  download alone (fetch, 3 artifacts):  {d:7.1f} s  {size_mib / d:6.1f} MiB/s")
+    print(f"  download alone (fetch --sha256, 3 artifacts): {d:7.1f} s  {size_mib / d:6.1f} MiB/s")
     print(f"  upgrade --apply (download, unzstd, SHA-256, write, read back, verify): {a:7.1f} s")
     print(f"  ratio apply / download:               {a / d:7.2f}")
 

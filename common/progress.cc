@@ -15,9 +15,9 @@ std::string mib(std::uint64_t bytes) {
 }  // namespace
 
 std::string progress_text(const std::string& what, std::uint64_t done, std::uint64_t total,
-                          std::chrono::milliseconds elapsed, bool bar) {
+                          std::chrono::milliseconds elapsed, bool bar, std::uint64_t start) {
   const double seconds = static_cast<double>(elapsed.count()) / 1000.0;
-  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  const double rate = seconds > 0 && done > start ? static_cast<double>(done - start) / seconds : 0;
   std::string text = what + ": " + mib(done);
   if (total) {
     const int percent = static_cast<int>(done * 100 / total);
@@ -38,9 +38,9 @@ std::string progress_text(const std::string& what, std::uint64_t done, std::uint
   return text;
 }
 
-Progress::Progress(std::string what, std::uint64_t total, std::FILE* out)
-    : what_(std::move(what)), total_(total), out_(out), tty_(::isatty(::fileno(out)) == 1),
-      start_(std::chrono::steady_clock::now()), last_(start_) {}
+Progress::Progress(std::string what, std::uint64_t total, std::uint64_t start, std::FILE* out)
+    : what_(std::move(what)), total_(total), start_bytes_(start), out_(out), tty_(::isatty(::fileno(out)) == 1),
+      start_(std::chrono::steady_clock::now()), last_(start_), done_(start) {}
 
 void Progress::update(std::uint64_t done) {
   done_ = done;
@@ -49,14 +49,14 @@ void Progress::update(std::uint64_t done) {
   if (now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
   last_ = now;
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - start_);
-  std::fprintf(out_, tty_ ? "\r%s\033[K" : "%s\n", progress_text(what_, done, total_, elapsed, tty_).c_str());
+  std::fprintf(out_, tty_ ? "\r%s\033[K" : "%s\n", progress_text(what_, done, total_, elapsed, tty_, start_bytes_).c_str());
   std::fflush(out_);
 }
 
 void Progress::finish() {
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start_);
-  std::fprintf(out_, tty_ ? "\r%s\033[K\n" : "%s\n", progress_text(what_, done_, total_, elapsed, tty_).c_str());
+  std::fprintf(out_, tty_ ? "\r%s\033[K\n" : "%s\n", progress_text(what_, done_, total_, elapsed, tty_, start_bytes_).c_str());
   std::fflush(out_);
 }
 

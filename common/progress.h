@@ -9,23 +9,26 @@
 
 namespace macula {
 
-// Pure: the text shown for `done` of `total` bytes after `elapsed`. total 0 = unknown.
+// Pure: the text shown for `done` of `total` bytes after `elapsed`. total 0 = unknown. `start`
+// is what was already there when the clock started (a resumed download): the rate and the
+// ETA count only the bytes moved since.
 std::string progress_text(const std::string& what, std::uint64_t done, std::uint64_t total,
-                          std::chrono::milliseconds elapsed, bool bar);
+                          std::chrono::milliseconds elapsed, bool bar, std::uint64_t start = 0);
 
 class Progress {
  public:
-  Progress(std::string what, std::uint64_t total, std::FILE* out = stderr);
+  Progress(std::string what, std::uint64_t total, std::uint64_t start = 0, std::FILE* out = stderr);
   void update(std::uint64_t done);
   void finish();
 
  private:
   std::string what_;
   std::uint64_t total_;
+  std::uint64_t start_bytes_;
   std::FILE* out_;
   bool tty_;
   std::chrono::steady_clock::time_point start_, last_;
-  std::uint64_t done_ = 0;
+  std::uint64_t done_;
 };
 
 }  // namespace macula

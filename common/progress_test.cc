@@ -19,5 +19,12 @@ TEST_CASE("a bar on a terminal, no ETA when done or when the total is unknown") 
   CHECK(progress_text("x", 0, 100, milliseconds(0), false) == "x: 0.0 MiB of 0.0 MiB (0%), 0.0 MiB/s");
 }
 
+TEST_CASE("a resumed transfer's rate and ETA count only the bytes moved since it resumed") {
+  // 90 MiB were already on disk; 5 more arrived in 5 s: 1 MiB/s, 5 MiB to go.
+  const std::string line = progress_text("x", 95 * 1024 * 1024, 100 * 1024 * 1024, milliseconds(5000), false,
+                                         90 * 1024 * 1024);
+  CHECK(line == "x: 95.0 MiB of 100.0 MiB (95%), 1.0 MiB/s, ETA 5 s");
+}
+
 }  // namespace
 }  // namespace macula

@@ -44,7 +44,7 @@ void start_body(Transfer& t) {
   curl_off_t length = -1;
   curl_easy_getinfo(t.curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
   const std::uint64_t total = length < 0 ? 0 : static_cast<std::uint64_t>(length) + (t.skip ? 0 : t.position());
-  t.progress.emplace(t.request->progress, total);
+  t.progress.emplace(t.request->progress, total, t.position());
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
