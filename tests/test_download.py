@@ -183,3 +183,16 @@ def test_release_check_verifies_the_signature_first(maculaos_bin, server, tmp_pa
     (release / "manifest.json.sig").unlink()
     r = run(maculaos_bin, "upgrade", "--check", "--from", f"{server.url}/stable", "--keys", keys)
     assert r.returncode == 1 and "release signature" in r.stderr and "404" in r.stderr, r.stderr
+
+
+def test_release_over_https_is_verified_against_the_given_ca(maculaos_bin, https_server, tls_ca, tmp_path):
+    base, www = https_server
+    keys = tmp_path / "keys"
+    make_release(www / "https-stable", make_key(keys, "release"), tmp_path)
+    source = f"{base}/https-stable"
+    r = run(maculaos_bin, "upgrade", "--check", "--from", source, "--keys", keys, "--ca", tls_ca / "ca.pem")
+    assert r.returncode == 0 and "available: 9.9.9" in r.stdout, r.stderr
+    # The same server without its CA: refused before any byte of the manifest is believed.
+    r = run(maculaos_bin, "upgrade", "--check", "--from", source, "--keys", keys)
+    assert r.returncode == 1 and "curl error 60" in r.stderr and "available" not in r.stdout, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
