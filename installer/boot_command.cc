@@ -155,8 +155,8 @@ int run_boot(std::span<const std::string> args) {
   if (command == "assess") return assess_boot(*ctx);
   if (auto r = change(*ctx, command, slot, p->value_or("why", "")); !r)
     return std::fprintf(stderr, "%s\n", r.error().text().c_str()), 1;
-  auto after = BootContext::open();
-  return after ? (std::fputs(status_text(after->view()).c_str(), stdout), 0) : 1;
+  auto after = read_boot_view();
+  return after ? (std::fputs(status_text(*after).c_str(), stdout), 0) : 1;
 }
 
 }  // namespace

@@ -37,6 +37,8 @@ EspMount::~EspMount() {
 }
 
 Result<BootContext> BootContext::open() {
+  auto lock = FileLock::acquire(kBootStateLock, "the boot state", kBootStateLockWait);
+  if (!lock) return std::unexpected(lock.error());
   auto disk = find_installed_disk(scan_block_devices());
   if (!disk) return std::unexpected(disk.error());
   auto esp = EspMount::open(*disk);
@@ -44,19 +46,27 @@ Result<BootContext> BootContext::open() {
   BootStateStore store = esp->store();
   auto current = store.load();
   if (!current) return std::unexpected(current.error());
-  return BootContext{*disk, std::move(*esp), store, *current};
+  return BootContext{std::move(*lock), *disk, std::move(*esp), store, *current};
 }
 
+namespace {
+
+Result<BootView> view_from(const BootStateStore& store) {
+  auto current = store.load();
+  if (!current) return std::unexpected(current.error());
+  return BootView{current->state, store.counter(), booted_slot()};
+}
+
+}  // namespace
+
+// No lock: a reader sees one valid copy or the other, whatever a writer is doing.
 Result<BootView> read_boot_view() {
-  if (is_mountpoint(kEspMountPoint)) {
-    const BootStateStore store(std::string(kEspMountPoint) + "/maculaos");
-    auto current = store.load();
-    if (!current) return std::unexpected(current.error());
-    return BootView{current->state, store.counter(), booted_slot()};
-  }
-  auto ctx = BootContext::open();
-  if (!ctx) return std::unexpected(ctx.error());
-  return ctx->view();
+  if (is_mountpoint(kEspMountPoint)) return view_from(BootStateStore(std::string(kEspMountPoint) + "/maculaos"));
+  auto disk = find_installed_disk(scan_block_devices());
+  if (!disk) return std::unexpected(disk.error());
+  auto esp = EspMount::open(*disk);
+  if (!esp) return std::unexpected(esp.error());
+  return view_from(esp->store());
 }
 
 std::optional<Slot> booted_slot() { return parse_cmdline(read_file("/proc/cmdline").value_or("")).slot; }

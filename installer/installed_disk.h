@@ -8,6 +8,7 @@
 
 #include "common/block_devices.h"
 #include "common/boot_state.h"
+#include "common/file_lock.h"
 #include "common/result.h"
 #include "installer/boot_state_store.h"
 #include "installer/boot_status.h"
@@ -47,13 +48,21 @@ class EspMount {
 // The slot this system booted from (macula.slot= on /proc/cmdline), if any.
 std::optional<Slot> booted_slot();
 
-// The installed disk and its boot state, open for one command.
+// Held by every command that changes the boot state (and by `upgrade --apply` while it fills
+// the standby slot): two of them at once would write the same state copy from the same
+// `current`, and one change would be lost; two upgrades would fill the same slot.
+inline constexpr const char* kBootStateLock = "/run/macula-boot-state.lock";
+inline constexpr std::chrono::seconds kBootStateLockWait{10};
+
+// The installed disk and its boot state, open (and locked) for one command that changes it.
 struct BootContext {
+  FileLock lock;
   InstalledDisk disk;
   EspMount esp;
   BootStateStore store;
   StoredState current;
 
+  // Takes the lock first, so `current` cannot be stale while this lives.
   static Result<BootContext> open();
   BootView view() const { return {current.state, store.counter(), booted_slot()}; }
 };

@@ -169,6 +169,14 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     assert m.run("maculaos upgrade --status") == before
     artifact.write_bytes(whole)
 
+    # Another command changing the boot state (here flock(1) holding its lock): refused, not raced.
+    m.sudo("flock /run/macula-boot-state.lock sleep 120 </dev/null >/dev/null 2>&1 & "
+           "until ! flock -n /run/macula-boot-state.lock true; do sleep 0.2; done")
+    out = apply(m, source, check=False)
+    assert "the boot state is busy" in out, out
+    assert m.run("maculaos upgrade --status") == before
+    m.sudo("pkill -x sleep")
+
     assert m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300) == slot_a
     s = helpers.upgrade_status(m)
     assert s["primary"] == "a" and s["trial"] == "" and s["b"]["health"] == "empty", s
