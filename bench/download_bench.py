@@ -5,6 +5,8 @@ same local server (tests/flaky_http.py on 127.0.0.1, no faults), same run, alter
 Reported per tool (median of RUNS): wall time, throughput and peak RSS (ru_maxrss of the
 child), and the ratios to curl's. Over plain http fetch needs --sha256, so it also hashes
 (mbedTLS's software SHA-256); with --zstd it downloads a zstd copy and decompresses it.
+`curl | tee | sha256sum` is the same job as fetch --sha256 done by the usual tools (coreutils'
+SHA-256, in a second process).
 
 usage: download_bench.py MACULAOS_BIN [SIZE_MIB] [RUNS]     (needs GNU time: apt-get install time)
 """
@@ -48,11 +50,13 @@ def main():
     subprocess.run(["zstd", "-q", "-1", "-T0", str(blob), "-o", str(blob) + ".zst"], check=True)
     digest = h.hexdigest()
     out = work / "out"
-    results = {"curl": [], "fetch --sha256": [], "fetch --zstd --sha256": []}
+    results = {"curl": [], "curl | tee | sha256sum": [], "fetch --sha256": [], "fetch --zstd --sha256": []}
     with FlakyHTTPServer(blob.parent) as server:
         for _ in range(runs):
             for name, argv in (
                     ("curl", ["curl", "-sS", "-f", "-o", str(out), f"{server.url}/blob"]),
+                    ("curl | tee | sha256sum",
+                     ["sh", "-c", f"curl -sS -f {server.url}/blob | tee {out} | sha256sum"]),
                     ("fetch --sha256", [str(binary), "fetch", f"{server.url}/blob", "-o", str(out),
                                         "--sha256", digest]),
                     ("fetch --zstd --sha256", [str(binary), "fetch", f"{server.url}/blob.zst", "-o", str(out),
@@ -65,7 +69,7 @@ def main():
     for name, rs in results.items():
         t = statistics.median(x for x, _ in rs)
         rss = statistics.median(r for _, r in rs)
-        print(f"  {name:21s} {t:7.2f} s {size_mib / t:8.1f} MiB/s  peak RSS {rss:6.1f} MiB"
+        print(f"  {name:24s} {t:7.2f} s {size_mib / t:8.1f} MiB/s  peak RSS {rss:6.1f} MiB"
               f"  (time x{t / base_t:.2f}, RSS x{rss / base_rss:.2f} of curl's)")
     subprocess.run(["rm", "-rf", str(work)])
 
