@@ -36,20 +36,21 @@ EspMount::~EspMount() {
   if (mounted_) ::umount2(where_.c_str(), 0);
 }
 
-Result<BootContext> BootContext::open() {
-  auto lock = FileLock::acquire(kBootStateLock, "the boot state", kBootStateLockWait);
-  if (!lock) return std::unexpected(lock.error());
+namespace {
+
+struct MountedEsp {
+  InstalledDisk disk;
+  EspMount esp;
+};
+
+// The installed disk's partitions, and its ESP mounted (unless init already did).
+Result<MountedEsp> mount_installed_esp() {
   auto disk = find_installed_disk(scan_block_devices());
   if (!disk) return std::unexpected(disk.error());
   auto esp = EspMount::open(*disk);
   if (!esp) return std::unexpected(esp.error());
-  BootStateStore store = esp->store();
-  auto current = store.load();
-  if (!current) return std::unexpected(current.error());
-  return BootContext{std::move(*lock), *disk, std::move(*esp), store, *current};
+  return MountedEsp{*disk, std::move(*esp)};
 }
-
-namespace {
 
 Result<BootView> view_from(const BootStateStore& store) {
   auto current = store.load();
@@ -59,14 +60,23 @@ Result<BootView> view_from(const BootStateStore& store) {
 
 }  // namespace
 
+Result<BootContext> BootContext::open() {
+  auto lock = FileLock::acquire(kBootStateLock, "the boot state", kBootStateLockWait);
+  if (!lock) return std::unexpected(lock.error());
+  auto mounted = mount_installed_esp();
+  if (!mounted) return std::unexpected(mounted.error());
+  BootStateStore store = mounted->esp.store();
+  auto current = store.load();
+  if (!current) return std::unexpected(current.error());
+  return BootContext{std::move(*lock), mounted->disk, std::move(mounted->esp), store, *current};
+}
+
 // No lock: a reader sees one valid copy or the other, whatever a writer is doing.
 Result<BootView> read_boot_view() {
   if (is_mountpoint(kEspMountPoint)) return view_from(BootStateStore(std::string(kEspMountPoint) + "/maculaos"));
-  auto disk = find_installed_disk(scan_block_devices());
-  if (!disk) return std::unexpected(disk.error());
-  auto esp = EspMount::open(*disk);
-  if (!esp) return std::unexpected(esp.error());
-  return view_from(esp->store());
+  auto mounted = mount_installed_esp();
+  if (!mounted) return std::unexpected(mounted.error());
+  return view_from(mounted->esp.store());
 }
 
 std::optional<Slot> booted_slot() { return parse_cmdline(read_file("/proc/cmdline").value_or("")).slot; }
