@@ -1,13 +1,5 @@
 #!/usr/bin/env bash
-# Makes the MaculaOS ISO: hybrid (boots from CD and USB stick), BIOS and UEFI, GRUB with the
-# menu of grub-iso.cfg, volume label MACULAOS (what our PID 1 looks for).
-#
-#   /boot/vmlinuz                 KERNEL
-#   /boot/initrd.zst              INITRAMFS
-#   /boot/grub/grub.cfg           bootloader/grub-iso.cfg
-#   /maculaos/rootfs.squashfs     ROOTFS_SQUASHFS
-#
-# Usage: bootloader/make-iso.sh KERNEL INITRAMFS ROOTFS_SQUASHFS OUT.iso
+# Makes the MaculaOS ISO. What it takes and what it makes: usage() below, or --help.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +8,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 # partition map it knows of (partmap.lst) and prints an error for each one missing.
 grub_modules=(normal configfile linux echo test serial terminal search iso9660 fat all_video)
 mapfile -t grub_partmaps </usr/lib/grub/i386-pc/partmap.lst
+
+usage() {
+  cat <<'USAGE'
+Makes the MaculaOS ISO: hybrid (boots from CD and USB stick), BIOS and UEFI, GRUB with the
+menu of grub-iso.cfg, volume label MACULAOS (what our PID 1 looks for).
+
+  /boot/vmlinuz                 KERNEL
+  /boot/initrd.zst              INITRAMFS
+  /boot/grub/grub.cfg           bootloader/grub-iso.cfg
+  /maculaos/rootfs.squashfs     ROOTFS_SQUASHFS
+
+Usage: bootloader/make-iso.sh KERNEL INITRAMFS ROOTFS_SQUASHFS OUT.iso
+USAGE
+}
 
 # The tree hard-links the inputs (on one file system; copies them otherwise).
 make_tree() {
@@ -44,7 +50,8 @@ make_iso() {
 }
 
 main() {
-  (($# == 4)) || { sed -n '2,11s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+  [[ "${1:-}" == -h || "${1:-}" == --help ]] && { usage; exit 0; }
+  (($# == 4)) || { usage >&2; exit 2; }
   local kernel=$1 initrd=$2 rootfs=$3 out=$4 f
   for f in "$kernel" "$initrd" "$rootfs"; do
     [[ -f "$f" ]] || { echo "make-iso: $f: no such file" >&2; exit 1; }

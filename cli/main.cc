@@ -2,13 +2,13 @@
 #include <string>
 #include <vector>
 
+#include "ab/boot_command.h"
 #include "cli/version_command.h"
 #include "common/applet.h"
 #include "init/init_command.h"
-#include "installer/boot_command.h"
-#include "installer/fetch_command.h"
 #include "installer/install_command.h"
-#include "installer/upgrade_command.h"
+#include "net/fetch_command.h"
+#include "upgrade/upgrade_command.h"
 
 int main(int argc, char** argv) {
   const macula::Applet applets[] = {

@@ -20,11 +20,8 @@ as each reports itself at run time (libcryptsetup has no such call: its version 
 one of the archive linked in, recorded at build time).
 )";
 
-int run_version(std::span<const std::string> args) {
-  if (!args.empty()) {
-    std::fprintf(stderr, "version: takes no arguments, got '%s'\n", args[0].c_str());
-    return 2;
-  }
+Result<int> run_version(std::span<const std::string> args) {
+  if (!args.empty()) return usage_error("takes no arguments, got '" + args[0] + "'");
   for (const ComponentVersion& c : component_versions())
     std::printf("%-14s %s\n", c.name.c_str(), c.version.c_str());
   return 0;

@@ -34,7 +34,7 @@ Result<Invocation> resolve_invocation(std::span<const Applet> applets,
   if (const Applet* a = find_applet(applets, argv0); a && a->by_name) {
     inv.applet = a;
   } else {
-    if (rest.empty()) return fail(std::string(kUmbrella) + ": no command given (expected one of: " +
+    if (rest.empty()) return usage_error(std::string(kUmbrella) + ": no command given (expected one of: " +
                                   names(applets) + "; see maculaos --help)");
     const std::string& command = rest.front();
     rest = rest.subspan(1);
@@ -42,13 +42,13 @@ Result<Invocation> resolve_invocation(std::span<const Applet> applets,
       inv.help = true;
       if (command == "help" && !rest.empty()) {
         inv.applet = find_applet(applets, rest.front());
-        if (!inv.applet) return fail("maculaos help: unknown command '" + rest.front() +
+        if (!inv.applet) return usage_error("maculaos help: unknown command '" + rest.front() +
                                      "' (expected one of: " + names(applets) + ")");
       }
       return inv;
     }
     inv.applet = find_applet(applets, command);
-    if (!inv.applet) return fail("maculaos: unknown command '" + command +
+    if (!inv.applet) return usage_error("maculaos: unknown command '" + command +
                                  "' (expected one of: " + names(applets) + ")");
   }
   inv.help = !rest.empty() && is_help(rest.front());
@@ -80,7 +80,10 @@ int run_applets(std::span<const Applet> applets, std::span<const std::string> ar
     if (!text.ends_with('\n')) std::fputc('\n', stdout);
     return 0;
   }
-  return inv->applet->run(inv->args);
+  auto status = inv->applet->run(inv->args);
+  if (status) return *status;
+  std::fprintf(stderr, "%s: %s\n", std::string(inv->applet->name).c_str(), status.error().text().c_str());
+  return status.error().usage ? 2 : 1;
 }
 
 }  // namespace macula

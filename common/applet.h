@@ -16,7 +16,9 @@ struct Applet {
   std::string_view name;     // command name, and the argv[0] it answers to if by_name
   std::string_view summary;  // one line for the command list
   std::string_view usage;    // printed by `NAME --help`
-  int (*run)(std::span<const std::string> args);  // args after the applet's name
+  // Runs with the args after the applet's name: the exit status, or the error the dispatcher
+  // prints once, as "NAME: error", exiting 2 for a usage error and 1 for any other.
+  Result<int> (*run)(std::span<const std::string> args);
   bool by_name = false;      // also selected when argv[0] is this name (init, macula-install)
 };
 
@@ -35,7 +37,8 @@ Result<Invocation> resolve_invocation(std::span<const Applet> applets,
 // The command list shown by `maculaos --help`.
 std::string command_list(std::span<const Applet> applets);
 
-// Runs argv through the table: usage on --help (exit 0), one-line error on misuse (exit 2).
+// Runs argv through the table: usage on --help (exit 0), one-line error on misuse (exit 2),
+// the applet's own error as one line (exit 1).
 int run_applets(std::span<const Applet> applets, std::span<const std::string> argv);
 
 }  // namespace macula

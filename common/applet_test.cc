@@ -5,7 +5,7 @@
 namespace macula {
 namespace {
 
-int noop(std::span<const std::string>) { return 0; }
+Result<int> noop(std::span<const std::string>) { return 0; }
 
 const Applet kApplets[] = {
     {"version", "print versions", "usage: version", noop},
@@ -95,12 +95,21 @@ TEST_CASE("run_applets passes the arguments and returns the applet's status") {
   static std::vector<std::string> seen;
   const Applet applets[] = {{"echo", "", "usage: echo", [](std::span<const std::string> a) {
                                seen.assign(a.begin(), a.end());
-                               return 7;
+                               return Result<int>(7);
                              }}};
   CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "echo", "a", "b"}) == 7);
   CHECK(seen == std::vector<std::string>{"a", "b"});
   CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "nope"}) == 2);
   CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "echo", "--help"}) == 0);
+}
+
+TEST_CASE("run_applets exits 2 for an applet's usage error and 1 for any other error") {
+  const Applet applets[] = {{"broken", "", "usage: broken", [](std::span<const std::string> a) -> Result<int> {
+                               if (a.empty()) return usage_error("expected an argument");
+                               return fail("it broke");
+                             }}};
+  CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "broken"}) == 2);
+  CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "broken", "x"}) == 1);
 }
 
 TEST_CASE("the command list names every applet with its summary") {

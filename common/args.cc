@@ -50,15 +50,15 @@ Result<ParsedArgs> parse_args(std::string_view program, std::span<const OptionSp
     } else if (arg.size() == 2) {
       spec = find_short(specs, arg[1]);
     }
-    if (!spec) return fail(who + ": unknown option '" + arg + "' (see " + who + " --help)");
+    if (!spec) return usage_error("unknown option '" + arg + "' (see " + who + " --help)");
     const std::string name(spec->name);
     if (!spec->takes_value) {
-      if (inline_value) return fail(who + ": option '--" + name + "' takes no value");
+      if (inline_value) return usage_error("option '--" + name + "' takes no value");
       out.flags.insert(name);
       continue;
     }
     if (!inline_value) {
-      if (i + 1 == args.size()) return fail(who + ": option '" + arg + "' needs a value");
+      if (i + 1 == args.size()) return usage_error("option '" + arg + "' needs a value");
       inline_value = args[++i];
     }
     out.values[name] = *inline_value;

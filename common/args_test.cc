@@ -41,18 +41,21 @@ TEST_CASE("a later value replaces an earlier one") {
   CHECK(p->values.at("output") == "b");
 }
 
-TEST_CASE("errors name the program and the offending option") {
+TEST_CASE("errors are usage errors naming the offending option and where help is") {
   auto unknown = parse({"--frob"});
   REQUIRE_FALSE(unknown);
-  CHECK(unknown.error().message == "t: unknown option '--frob' (see t --help)");
+  CHECK(unknown.error().message == "unknown option '--frob' (see t --help)");
+  CHECK(unknown.error().usage);
 
   auto missing = parse({"-o"});
   REQUIRE_FALSE(missing);
-  CHECK(missing.error().message == "t: option '-o' needs a value");
+  CHECK(missing.error().message == "option '-o' needs a value");
+  CHECK(missing.error().usage);
 
   auto flag_value = parse({"--yes=no"});
   REQUIRE_FALSE(flag_value);
-  CHECK(flag_value.error().message == "t: option '--yes' takes no value");
+  CHECK(flag_value.error().message == "option '--yes' takes no value");
+  CHECK(flag_value.error().usage);
 }
 
 }  // namespace

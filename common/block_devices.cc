@@ -36,6 +36,7 @@ void probe_filesystem(BlockDevice& dev) {
   dev.label = probe_value(pr.get(), "LABEL");
   dev.type = probe_value(pr.get(), "TYPE");
   dev.partlabel = probe_value(pr.get(), "PART_ENTRY_NAME");
+  dev.partuuid = probe_value(pr.get(), "PART_ENTRY_UUID");
 }
 
 }  // namespace

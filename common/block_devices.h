@@ -15,6 +15,7 @@ struct BlockDevice {
   std::string type;   // file-system type from libblkid, "" if none
   bool partition = false;
   std::string partlabel = {};  // GPT partition name, "" if none
+  std::string partuuid = {};   // GPT partition GUID (lower case, as libblkid gives it), "" if none
   std::string disk = {};       // the whole disk it is on (its own name for a disk)
 };
 

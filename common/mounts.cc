@@ -72,7 +72,7 @@ Result<void> mount_with_libmount(const MountRequest& request) {
 }
 
 Result<ScopedMount> ScopedMount::mount(const MountRequest& request) {
-  if (auto r = mount_with_libmount(request); !r) return std::unexpected(r.error());
+  if (auto r = mount_with_libmount(request); !r) return fail(r.error());
   return ScopedMount(request.target);
 }
 

@@ -1,4 +1,4 @@
-// /run/macula/boot.json: what this boot did and how long each stage took. Later tools and the
+// boot.json (kBootReportPath, common/run_paths.h): what this boot did and how long each stage took. Later tools and the
 // benchmark read it.
 #pragma once
 
@@ -7,8 +7,6 @@
 #include <vector>
 
 namespace macula {
-
-inline constexpr const char* kBootReportPath = "/run/macula/boot.json";
 
 struct StageTiming {
   std::string stage;

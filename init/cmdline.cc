@@ -4,6 +4,9 @@
 #include <charconv>
 #include <utility>
 
+#include "ab/installed_disk.h"
+#include "common/kernel_cmdline.h"
+
 namespace macula {
 
 namespace {
@@ -101,9 +104,11 @@ class Parser {
       for (auto& m : split_list(v)) c_.extra_modules.push_back(std::move(m));
     } else if (key == "console") {
       if (!v.empty()) c_.consoles.emplace_back(v);
-    } else if (key == "macula.slot") {
+    } else if (key == kSlotParam) {
       c_.slot = parse_slot(v);
       if (!c_.slot) warn(key, v, "expected a or b; using none (disk mode will stop)");
+    } else if (key == kEspParam) {
+      c_.esp = v;
     } else if (key == "init") {
       if (v.starts_with('/')) {
         c_.init = v;
@@ -140,38 +145,10 @@ std::string_view to_string(Mode m) { return name_of(kModes, m); }
 std::string_view to_string(Emergency e) { return name_of(kEmergencies, e); }
 std::string_view to_string(Stage s) { return name_of(kStages, s); }
 
-std::vector<std::string> split_cmdline(std::string_view cmdline) {
-  std::vector<std::string> words;
-  std::string word;
-  bool quoted = false, in_word = false;
-  for (char ch : cmdline) {
-    if (ch == '"') {
-      quoted = !quoted;
-      in_word = true;
-    } else if (!quoted && (ch == ' ' || ch == '\t' || ch == '\n')) {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else {
-      word += ch;
-      in_word = true;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
-  return words;
-}
-
 BootConfig parse_cmdline(std::string_view cmdline) {
   BootConfig config;
   Parser parser(config);
-  for (const std::string& word : split_cmdline(cmdline)) {
-    const size_t eq = word.find('=');
-    if (eq == std::string::npos) {
-      parser.apply(word, std::nullopt);
-    } else {
-      parser.apply(std::string_view(word).substr(0, eq), std::string_view(word).substr(eq + 1));
-    }
-  }
+  for (const CmdlineParam& p : parse_cmdline_params(cmdline)) parser.apply(p.key, p.value);
   return config;
 }
 

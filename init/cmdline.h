@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/boot_state.h"
+#include "ab/boot_state.h"
 
 namespace macula {
 
@@ -32,11 +32,9 @@ struct BootConfig {
   std::vector<std::string> consoles;       // every console=, in order
   std::string init = "/sbin/init";         // init= : what to exec in the new root
   std::optional<Slot> slot;                // macula.slot=a|b: the slot GRUB booted
+  std::string esp;                         // macula.esp=PARTUUID: the disk GRUB booted from
   std::vector<std::string> warnings;
 };
-
-// Splits like the kernel does: on spaces, with "double quotes" allowed around a value.
-std::vector<std::string> split_cmdline(std::string_view cmdline);
 
 BootConfig parse_cmdline(std::string_view cmdline);
 

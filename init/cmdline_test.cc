@@ -95,12 +95,5 @@ TEST_CASE("timeouts out of range are refused") {
   }
 }
 
-TEST_CASE("quoted values keep their spaces and lose their quotes") {
-  CHECK(split_cmdline("a=\"b c\" d  \"e f\"\n") ==
-        std::vector<std::string>{"a=b c", "d", "e f"});
-  CHECK(split_cmdline("").empty());
-  CHECK(split_cmdline("x=\"\"") == std::vector<std::string>{"x="});
-}
-
 }  // namespace
 }  // namespace macula

@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Packs the initramfs: our static PID 1 as /init, busybox for the rescue shell, and the kernel
-# modules the lists in kernel-configs/modules/ name, with their build-time load order.
-#
-#   /init                            BINARY (the static maculaos multi-call binary)
-#   /bin/busybox, /bin/<applet>      busybox-static, one symlink per applet (sh included)
-#   /lib/modules/KVER/<path>.ko      the module closure (kernel-configs/resolve-modules.py)
-#   /lib/modules/maculaos.modules    NAME<TAB>PATH<TAB>DEP,DEP|- per module, deps first
-#   /lib/modules/maculaos.load       the module names to load at boot, one a line
-#   /dev/console                     char 5:1, so the kernel has a console before devtmpfs
-#   /dev /proc /sys /run /newroot /tmp   empty mount points
-#
-# Usage: init/make-initramfs.sh BINARY OUT.cpio.zst [KERNEL_DIR]
-#   KERNEL_DIR is what kernel-configs/fetch-kernel.sh made (default: build/kernel).
+# Packs the initramfs. What it takes and what it makes: usage() below, or --help.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # Storage first: its drivers probe asynchronously while the rest loads.
 module_lists=(storage filesystems device-mapper misc)
+
+usage() {
+  cat <<'USAGE'
+Packs the initramfs: our static PID 1 as /init, busybox for the rescue shell, and the kernel
+modules the lists in kernel-configs/modules/ name, with their build-time load order.
+
+  /init                            BINARY (the static maculaos multi-call binary)
+  /bin/busybox, /bin/<applet>      busybox-static, one symlink per applet (sh included)
+  /lib/modules/KVER/<path>.ko      the module closure (kernel-configs/resolve-modules.py)
+  /lib/modules/maculaos.modules    NAME<TAB>PATH<TAB>DEP,DEP|- per module, deps first
+  /lib/modules/maculaos.load       the module names to load at boot, one a line
+  /dev/console                     char 5:1, so the kernel has a console before devtmpfs
+  /dev /proc /sys /run /newroot /tmp   empty mount points
+
+Usage: init/make-initramfs.sh BINARY OUT.cpio.zst [KERNEL_DIR]
+  KERNEL_DIR is what kernel-configs/fetch-kernel.sh made (default: build/kernel).
+USAGE
+}
 
 add_busybox() {
   local root=$1 applet
@@ -49,7 +55,8 @@ pack() {
 }
 
 main() {
-  (($# >= 2)) || { sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+  [[ "${1:-}" == -h || "${1:-}" == --help ]] && { usage; exit 0; }
+  (($# >= 2)) || { usage >&2; exit 2; }
   local binary=$1 out=$2 kernel=${3:-$repo/build/kernel}
   [[ -x "$binary" ]] || { echo "make-initramfs: $binary: not an executable" >&2; exit 1; }
   if [[ ! -f "$kernel/KVER" ]]; then

@@ -12,20 +12,23 @@
 #include <filesystem>
 #include <iostream>
 
+#include "ab/boot_state.h"
+#include "ab/boot_state_store.h"
+#include "ab/disk_layout.h"
+#include "ab/slot_files.h"
+#include "ab/verified_copy.h"
 #include "common/args.h"
-#include "common/boot_state.h"
 #include "common/files.h"
+#include "common/kernel_cmdline.h"
+#include "common/media_layout.h"
 #include "common/mounts.h"
 #include "common/process.h"
-#include "init/cmdline.h"
-#include "installer/boot_state_store.h"
-#include "installer/disk_layout.h"
-#include "installer/download.h"
+#include "common/run_paths.h"
+#include "config/node_config.h"
 #include "installer/grub_disk_cfg.h"
-#include "installer/node_config.h"
-#include "installer/slot_files.h"
 #include "installer/target_disk.h"
-#include "installer/verified_copy.h"
+#include "net/download.h"
+#include "net/resource.h"
 
 namespace macula {
 
@@ -61,23 +64,25 @@ constexpr OptionSpec kOptions[] = {
     {"from-cmdline", 0, false},
 };
 
-constexpr const char* kDefaultSource = "/run/macula/media";
-constexpr const char* kIncompleteStateLabel = "MACULAOS_NEW";
+constexpr std::uint64_t kMaxConfigBytes = 1 << 20;
 
 struct SlotFile {
   std::string source;  // path on the media
-  std::string name;    // name in the slot
+  std::string_view name;  // name in the slot
 };
 
+// Where each file of kSlotFileNames comes from on the media.
 std::vector<SlotFile> slot_files(const std::string& media) {
-  return {{media + "/maculaos/rootfs.squashfs", "rootfs.squashfs"},
-          {media + "/boot/vmlinuz", "vmlinuz"},
-          {media + "/boot/initrd.zst", "initrd.zst"}};
+  const std::string_view on_media[] = {kMediaRootImage, kMediaKernel, kMediaInitrd};
+  std::vector<SlotFile> files;
+  for (size_t i = 0; i < std::size(kSlotFileNames); ++i)
+    files.push_back({media + "/" + std::string(on_media[i]), kSlotFileNames[i]});
+  return files;
 }
 
 struct InstallRequest {
   std::string device;
-  std::string source = kDefaultSource;
+  std::string source = kMediaMount;
   std::optional<std::uint64_t> slot_size;
   std::string config_source;  // file or URL, "" for none
   std::string ca_file;
@@ -88,32 +93,30 @@ struct InstallRequest {
 };
 
 // The macula.install.* keys of the ISO's install mode (k3OS's names with our prefix).
-void apply_cmdline(std::string_view cmdline, InstallRequest& req) {
-  for (const std::string& word : split_cmdline(cmdline)) {
-    const size_t eq = word.find('=');
-    const std::string key = word.substr(0, eq);
-    const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
-    if (key == "macula.install.device") req.device = value;
-    else if (key == "macula.install.config_url") req.config_source = value;
-    else if (key == "macula.install.silent") req.yes = true;
-    else if (key == "macula.install.power_off") req.power_off = true;
+void apply_cmdline(std::span<const CmdlineParam> params, InstallRequest& req) {
+  for (const CmdlineParam& p : params) {
+    const std::string value = p.value.value_or("");
+    if (p.key == "macula.install.device") req.device = value;
+    else if (p.key == "macula.install.config_url") req.config_source = value;
+    else if (p.key == "macula.install.silent") req.yes = true;
+    else if (p.key == "macula.install.power_off") req.power_off = true;
   }
 }
 
 Result<InstallRequest> parse_request(std::span<const std::string> args) {
   auto p = parse_args("macula-install", kOptions, args);
-  if (!p) return std::unexpected(p.error());
+  if (!p) return fail(p.error());
   InstallRequest req;
   if (p->has("from-cmdline")) {
-    auto cmdline = read_file("/proc/cmdline");
-    if (!cmdline) return std::unexpected(cmdline.error());
-    apply_cmdline(*cmdline, req);
+    auto params = read_kernel_cmdline();
+    if (!params) return fail(params.error());
+    apply_cmdline(*params, req);
   }
   if (p->positional.size() > 1)
-    return fail("macula-install: expected one DEVICE, got " + std::to_string(p->positional.size()));
+    return usage_error("expected one DEVICE, got " + std::to_string(p->positional.size()));
   if (!p->positional.empty()) req.device = p->positional[0];
   if (req.device.empty())
-    return fail("macula-install: no DEVICE given (e.g. macula-install /dev/sda; see --help)");
+    return usage_error("no DEVICE given (e.g. macula-install /dev/sda; see --help)");
   req.yes = req.yes || p->has("yes");
   req.dry_run = p->has("dry-run");
   req.source = p->value_or("source", req.source);
@@ -121,7 +124,7 @@ Result<InstallRequest> parse_request(std::span<const std::string> args) {
   req.ca_file = p->value_or("ca", "");
   if (p->has("slot-size")) {
     auto size = parse_size(p->values.at("slot-size"));
-    if (!size) return fail("macula-install: --slot-size: " + size.error().message);
+    if (!size) return usage_error("--slot-size: " + size.error().message);
     req.slot_size = *size;
   }
   if (p->has("hostname")) req.flags.hostname = p->values.at("hostname");
@@ -132,17 +135,12 @@ Result<InstallRequest> parse_request(std::span<const std::string> args) {
 
 Result<std::string> node_config(const InstallRequest& req) {
   std::string text;
-  if (req.config_source.find("://") != std::string::npos) {
-    if (auto plain = require_verified_transport(req.config_source, "give the config as a file"); !plain)
-      return fail("--config: " + plain.error().message);
-    auto got = download({req.config_source, req.ca_file}, [&](std::span<const std::byte> chunk) {
-      text.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
-      return Result<void>();
-    });
-    if (!got) return fail("--config: " + got.error().message);
-  } else if (!req.config_source.empty()) {
-    auto read = read_file(req.config_source);
-    if (!read) return fail("--config: " + read.error().text());
+  if (!req.config_source.empty()) {
+    if (is_url(req.config_source))
+      if (auto plain = require_verified_transport(req.config_source, "give the config as a file"); !plain)
+        return fail("--config", plain.error());
+    auto read = read_resource(req.config_source, {.ca_file = req.ca_file}, kMaxConfigBytes);
+    if (!read) return fail("--config", read.error());
     text = *read;
   }
   return merge_node_config(text, req.config_source.empty() ? "flags" : req.config_source, req.flags);
@@ -163,7 +161,7 @@ std::string describe_plan(const TargetDisk& disk, const DiskLayout& layout, cons
     out += line;
   }
   out += "\nSlot A gets, from " + req.source + " (" + format_size(payload) + "):\n";
-  for (const SlotFile& f : slot_files(req.source)) out += "  " + f.source + " -> " + f.name + "\n";
+  for (const SlotFile& f : slot_files(req.source)) out += "  " + f.source + " -> " + std::string(f.name) + "\n";
   out += "Slot B stays empty. GRUB for BIOS (i386-pc) and UEFI (removable path) goes to the ESP.\n";
   out += "The node config goes to " + std::string(kNodeConfigPath) + " on the state partition (mode 0600).\n";
   return out;
@@ -181,7 +179,7 @@ class LoopDevice {
  public:
   static Result<LoopDevice> attach(const std::string& image) {
     auto dev = run_command({"losetup", "--find", "--show", "--partscan", image});
-    if (!dev) return std::unexpected(dev.error());
+    if (!dev) return fail(dev.error());
     std::string path = *dev;
     while (!path.empty() && path.back() == '\n') path.pop_back();
     return LoopDevice(path);
@@ -202,10 +200,10 @@ Result<std::string> partition_node(const std::string& disk, int number) {
   const std::string name = fs::path(disk).filename();
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator("/sys/class/block/" + name, ec)) {
-      if (read_file((entry.path() / "partition").string()).value_or("") != std::to_string(number) + "\n") continue;
-      const std::string node = "/dev/" + entry.path().filename().string();
-      if (fs::exists(node)) return node;
+    for (fs::directory_iterator it("/sys/class/block/" + name, ec), end; !ec && it != end; it.increment(ec)) {
+      if (read_file((it->path() / "partition").string()).value_or("") != std::to_string(number) + "\n") continue;
+      const std::string node = "/dev/" + it->path().filename().string();
+      if (fs::exists(node, ec)) return node;
     }
     ::usleep(100 * 1000);
   }
@@ -217,48 +215,55 @@ class Installer {
   Installer(InstallRequest req, std::string config) : req_(std::move(req)), config_(std::move(config)) {}
 
   Result<void> run(const std::string& disk, const DiskLayout& layout) {
-    work_ = "/run/macula-install";
-    if (auto r = make_dirs(work_); !r) return r;
+    if (auto r = make_dirs(kWorkDir); !r) return r;
     step("wiping old signatures and writing the partition table");
-    if (auto r = run_command({"wipefs", "--all", "--force", disk}); !r) return fail(r.error().message);
+    if (auto r = run_command({"wipefs", "--all", "--force", disk}); !r) return fail(r.error());
     if (auto r = run_command({"sfdisk", "--quiet", "--wipe", "always", disk}, sfdisk_script(layout)); !r)
-      return fail(r.error().message);
-    std::vector<std::string> parts;
+      return fail(r.error());
     for (const PartitionPlan& p : layout.partitions) {
       auto node = partition_node(disk, p.number);
-      if (!node) return std::unexpected(node.error());
-      parts.push_back(*node);
+      if (!node) return fail(node.error());
+      nodes_.push_back(*node);
     }
     step("making file systems");
-    Result<void> r = mkfs(parts[1], "vfat", "MACULA_ESP");
-    if (r) r = mkfs(parts[2], "ext4", slot_label(Slot::a));
-    if (r) r = mkfs(parts[3], "ext4", slot_label(Slot::b));
-    if (r) r = mkfs(parts[4], "ext4", kIncompleteStateLabel);
-    if (r) r = write_slot(parts[2]);
-    if (r) r = install_bootloader(disk, parts[1]);
-    if (r) r = write_state(parts[4]);
-    if (r) r = finish(parts[1], parts[4]);
+    for (const PartitionPlan& p : layout.partitions) {
+      // The state's own label says "installed": finish() writes it last.
+      const std::string_view label = p.number == kStatePartition.number ? kIncompleteStateLabel : p.label;
+      if (p.filesystem == "vfat") {
+        if (auto r = run_command({"mkfs.vfat", "-F", "32", "-n", std::string(label), node(p.number)}); !r)
+          return fail(r.error());
+      } else if (p.filesystem == "ext4") {
+        if (auto r = make_ext4(node(p.number), label); !r) return r;
+      }
+    }
+    Result<void> r = write_slot(node(kSlotAPartition.number));
+    if (r) r = install_bootloader(disk, node(kEspPartition.number));
+    if (r) r = write_state(node(kStatePartition.number));
+    if (r) r = finish(node(kEspPartition.number), node(kStatePartition.number));
     return r;
   }
 
  private:
+  static constexpr const char* kWorkDir = "/run/macula-install";
+
   void step(const std::string& what) { std::printf("macula-install: %s\n", what.c_str()); std::fflush(stdout); }
 
-  Result<void> mkfs(const std::string& dev, const std::string& fs, const std::string& label) {
-    if (fs == "ext4") return make_ext4(dev, label);
-    if (auto r = run_command({"mkfs.vfat", "-F", "32", "-n", label, dev}); !r) return fail(r.error().message);
-    return {};
+  // Partitions are numbered from 1, in disk order (ab/disk_layout.h).
+  const std::string& node(int number) const { return nodes_[static_cast<size_t>(number - 1)]; }
+
+  Result<ScopedMount> mount(const std::string& dev, std::string_view fstype, const char* dir) const {
+    return ScopedMount::mount({dev, std::string(kWorkDir) + "/" + dir, std::string(fstype), ""});
   }
 
   Result<void> write_slot(const std::string& dev) {
     step("writing slot A");
-    auto slot = ScopedMount::mount({dev, work_ + "/slot", "ext4", ""});
-    if (!slot) return std::unexpected(slot.error());
+    auto slot = mount(dev, kSlotAPartition.filesystem, "slot");
+    if (!slot) return fail(slot.error());
     std::vector<CopiedFile> files;
     for (const SlotFile& f : slot_files(req_.source)) {
-      auto copied = copy_verified(f.source, slot->dir() + "/" + f.name);
-      if (!copied) return std::unexpected(copied.error());
-      step("verified " + f.name + " on disk: sha256 " + copied->sha256);
+      auto copied = copy_verified(f.source, slot->dir() + "/" + std::string(f.name));
+      if (!copied) return fail(copied.error());
+      step("verified " + std::string(f.name) + " on disk: sha256 " + copied->sha256);
       files.push_back(*copied);
     }
     return write_slot_manifest(slot->dir(), MACULAOS_VERSION, files);
@@ -266,27 +271,28 @@ class Installer {
 
   Result<void> install_bootloader(const std::string& disk, const std::string& esp_dev) {
     step("installing GRUB for BIOS and UEFI");
-    auto esp = ScopedMount::mount({esp_dev, work_ + "/esp", "vfat", ""});
-    if (!esp) return std::unexpected(esp.error());
+    auto esp = mount(esp_dev, kEspPartition.filesystem, "esp");
+    if (!esp) return fail(esp.error());
     const std::string boot = esp->dir() + "/boot";
-    if (auto r = make_dirs(esp->dir() + "/maculaos"); !r) return r;
-    if (auto r = BootStateStore(esp->dir() + "/maculaos").create(installed_state(MACULAOS_VERSION)); !r) return r;
-    const std::string modules = "part_gpt fat ext2 regexp loadenv test";
+    const std::string state_dir = esp->dir() + "/" + std::string(kEspStateDir);
+    if (auto r = make_dirs(state_dir); !r) return r;
+    if (auto r = BootStateStore(state_dir).create(installed_state(MACULAOS_VERSION)); !r) return r;
+    const std::string modules = "part_gpt fat ext2 regexp loadenv test probe";
     auto bios = run_command({"grub-install", "--target=i386-pc", "--boot-directory=" + boot,
                              "--modules=" + modules, disk});
-    if (!bios) return fail(bios.error().message);
+    if (!bios) return fail(bios.error());
     auto efi = run_command({"grub-install", "--target=x86_64-efi", "--efi-directory=" + esp->dir(),
                             "--boot-directory=" + boot, "--removable", "--no-nvram",
                             "--modules=" + modules, disk});
-    if (!efi) return fail(efi.error().message);
+    if (!efi) return fail(efi.error());
     ::sync();
     return {};
   }
 
   Result<void> write_state(const std::string& dev) {
     step("writing the node config");
-    auto state = ScopedMount::mount({dev, work_ + "/state", "ext4", ""});
-    if (!state) return std::unexpected(state.error());
+    auto state = mount(dev, kStatePartition.filesystem, "state");
+    if (!state) return fail(state.error());
     const std::string dir = state->dir() + "/var/lib/maculaos";
     if (auto r = make_dirs(dir); !r) return r;
     ::chmod(dir.c_str(), 0700);
@@ -297,38 +303,35 @@ class Installer {
   Result<void> finish(const std::string& esp_dev, const std::string& state_dev) {
     step("marking the disk installed");
     {
-      auto esp = ScopedMount::mount({esp_dev, work_ + "/esp", "vfat", ""});
-      if (!esp) return std::unexpected(esp.error());
+      auto esp = mount(esp_dev, kEspPartition.filesystem, "esp");
+      if (!esp) return fail(esp.error());
       if (auto r = write_file_atomic(esp->dir() + "/boot/grub/grub.cfg", kGrubDiskCfg, 0644); !r) return r;
     }
-    if (auto r = run_command({"e2label", state_dev, "MACULAOS_STATE"}); !r) return fail(r.error().message);
+    if (auto r = run_command({"e2label", state_dev, std::string(kStatePartition.label)}); !r) return fail(r.error());
     ::sync();
     return {};
   }
 
   InstallRequest req_;
   std::string config_;
-  std::string work_;
+  std::vector<std::string> nodes_;  // /dev/... of partition N at N - 1
 };
 
-int install(const InstallRequest& req) {
+Result<int> install(const InstallRequest& req) {
   auto config = node_config(req);
-  if (!config) return std::fprintf(stderr, "macula-install: %s\n", config.error().text().c_str()), 1;
+  if (!config) return fail(config.error());
   auto disk = inspect_target(req.device);
-  if (!disk) return std::fprintf(stderr, "macula-install: %s\n", disk.error().text().c_str()), 1;
-  if (auto free = check_target_unused(*disk); !free)
-    return std::fprintf(stderr, "macula-install: %s\n", free.error().text().c_str()), 1;
+  if (!disk) return fail(disk.error());
+  if (auto free = check_target_unused(*disk); !free) return fail(free.error());
   std::uint64_t payload = 0;
   for (const SlotFile& f : slot_files(req.source)) {
     std::error_code ec;
     const auto size = fs::file_size(f.source, ec);
-    if (ec)
-      return std::fprintf(stderr, "macula-install: %s: missing (expected the MaculaOS media at %s)\n",
-                          f.source.c_str(), req.source.c_str()), 1;
+    if (ec) return fail(f.source + ": missing (expected the MaculaOS media at " + req.source + ")");
     payload += size;
   }
   auto layout = plan_layout(disk->size, req.slot_size.value_or(default_slot_size(payload)));
-  if (!layout) return std::fprintf(stderr, "macula-install: %s\n", layout.error().message.c_str()), 1;
+  if (!layout) return fail(layout.error());
 
   std::fputs(describe_plan(*disk, *layout, req, payload).c_str(), stdout);
   if (req.dry_run) return std::puts("\n--dry-run: nothing was written."), 0;
@@ -338,24 +341,26 @@ int install(const InstallRequest& req) {
   std::string device = req.device;
   if (disk->is_image) {
     auto attached = LoopDevice::attach(req.device);
-    if (!attached) return std::fprintf(stderr, "macula-install: %s\n", attached.error().text().c_str()), 1;
+    if (!attached) return fail(attached.error());
     loop.emplace(std::move(*attached));
     device = loop->path();
   }
   if (auto r = Installer(req, *config).run(device, *layout); !r)
-    return std::fprintf(stderr, "macula-install: install failed, %s is not bootable: %s\n", req.device.c_str(),
-                        r.error().text().c_str()), 1;
+    return fail("install failed, " + req.device + " is not bootable", r.error());
   std::printf("macula-install: MaculaOS %s installed on %s (slot A).\n", MACULAOS_VERSION, req.device.c_str());
   return 0;
 }
 
-int run_install(std::span<const std::string> args) {
+Result<int> run_install(std::span<const std::string> args) {
   auto req = parse_request(args);
-  if (!req) return std::fprintf(stderr, "%s\n", req.error().text().c_str()), 2;
-  const int status = install(*req);
+  if (!req) return fail(req.error());
+  auto status = install(*req);
   if (req->power_off) {
+    // Unattended: the error is said before the machine goes.
+    if (!status) std::fprintf(stderr, "macula-install: %s\n", status.error().text().c_str());
     ::sync();
-    return run_command({"poweroff"}) ? status : 1;
+    if (auto off = run_command({"poweroff"}); !off) return fail("poweroff", off.error());
+    return status.value_or(1);
   }
   return status;
 }

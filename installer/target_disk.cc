@@ -14,6 +14,7 @@
 
 #include "common/fd.h"
 #include "common/files.h"
+#include "common/run_paths.h"
 
 namespace macula {
 
@@ -86,7 +87,7 @@ Result<void> check_target_free(const TargetDisk& disk, std::span<const MountEntr
                                std::span<const std::string> swap_devices) {
   auto ours = [&](dev_t d) { return std::ranges::find(disk.devices, d) != disk.devices.end(); };
   for (const MountEntry& m : mounts)
-    if (ours(m.device) && m.mount_point.starts_with("/run/macula/"))
+    if (ours(m.device) && m.mount_point.starts_with(std::string(kRunDir) + "/"))
       return fail(disk.path + " is the disk MaculaOS is running from (" + device_name(m.device) +
                   " is mounted at " + m.mount_point + "): refusing to erase it");
   for (const MountEntry& m : mounts)

@@ -7,6 +7,7 @@ import json
 import os
 import pathlib
 import subprocess
+import uuid
 
 from machine import KERNEL_PANIC
 
@@ -90,9 +91,14 @@ def installed_template(machine, iso, kernel, initrd):
     return template
 
 
+def installed_version():
+    """The version the ISO under test installs: VERSION."""
+    return (REPO / "VERSION").read_text().strip()
+
+
 def next_version():
     """A version newer than the installed one: VERSION with its last number bumped."""
-    parts = (REPO / "VERSION").read_text().strip().split(".")
+    parts = installed_version().split(".")
     parts[-1] = str(int(parts[-1]) + 1)
     return ".".join(parts)
 
@@ -107,6 +113,18 @@ def upgrade_status(m):
 def copy_disk(source, dest):
     subprocess.run(["cp", "--sparse=always", str(source), str(dest)], check=True)
     return pathlib.Path(dest)
+
+
+def new_disk_identity(disk):
+    """Gives a copied disk image GUIDs of its own (the disk's and each partition's), as a
+    separate install would have: copies of one template share them, like cloned disks."""
+    table = json.loads(subprocess.run(["sfdisk", "--json", str(disk)], capture_output=True, text=True,
+                                      check=True).stdout)["partitiontable"]
+    subprocess.run(["sfdisk", "--quiet", "--disk-id", str(disk), str(uuid.uuid4())], check=True)
+    for number in range(1, len(table["partitions"]) + 1):
+        subprocess.run(["sfdisk", "--quiet", "--part-uuid", str(disk), str(number), str(uuid.uuid4())],
+                       check=True)
+    return disk
 
 
 def make_release(out_dir, version, *, channel="stable", key=None, kernel=None, initrd=None,

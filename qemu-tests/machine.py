@@ -55,10 +55,12 @@ class Machine:
 
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
-                 release_port=None):
+                 release_port=None, boot_disk=None):
         """reboot: a guest that reboots (or panics with panic=N) starts again in this QEMU
         process and log; by default QEMU exits instead (-no-reboot).
         release_port: http://10.0.2.100/ in the guest reaches 127.0.0.1:release_port here.
+        boot_disk: the index in disks of the disk the firmware boots first (its bootindex);
+        by default the firmware's own order, the first disk.
         """
         self.log_path = pathlib.Path(log_path)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,8 +91,10 @@ class Machine:
             args += ["-append", append]
         if cdrom:
             args += ["-drive", f"file={cdrom},media=cdrom,readonly=on,if=ide"]
-        for disk in disks:
-            args += ["-drive", f"file={disk},format=raw,if=virtio"]
+        for i, disk in enumerate(disks):
+            # virtio-blk-pci devices in this order: the guest sees them as vda, vdb, ...
+            args += ["-drive", f"file={disk},format=raw,if=none,id=disk{i}",
+                     "-device", f"virtio-blk-pci,drive=disk{i}" + (",bootindex=0" if i == boot_disk else "")]
         self.command = ["qemu-system-x86_64", *args]
         self._log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self._log.write("$ " + " ".join(self.command) + "\n")

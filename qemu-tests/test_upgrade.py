@@ -83,9 +83,9 @@ def fallback_status(m):
     return s
 
 
-def test_failing_health_check_falls_back_to_a(machine, installed_disk, release_server):
-    publish(release_server)
-    m = boot_installed(machine, installed_disk, release_server)
+def upgrade_that_fails_its_health_check(m):
+    """Applies the published release with a health check that fails on slot B only: B boots
+    on trial, is marked bad, and the node comes back on A. Returns the status there."""
     # /etc is shared by the slots (its upper layer is on the state partition): the check
     # fails only when slot B runs, like a release whose workload does not come up.
     m.sudo("mkdir -p /etc/maculaos/health.d && printf '#!/bin/sh\\n"
@@ -96,7 +96,13 @@ def test_failing_health_check_falls_back_to_a(machine, installed_disk, release_s
     m.expect(r"slot b is marked bad; rebooting into slot a", BOOT)
     assert m.expect_boot_of_slot(BOOT) == "a"
     m.login(BOOT)
-    s = fallback_status(m)
+    return fallback_status(m)
+
+
+def test_failing_health_check_falls_back_to_a(machine, installed_disk, release_server):
+    publish(release_server)
+    m = boot_installed(machine, installed_disk, release_server)
+    s = upgrade_that_fails_its_health_check(m)
     assert "health check 50-workload" in s["last_failure"] and "workload missing" in s["last_failure"], s
 
 
@@ -200,3 +206,52 @@ def test_power_cuts_always_leave_a_bootable_node(machine, installed_disk, releas
     tally = Torture(lambda name, **kw: machine(log_name=name, **kw), installed_disk, release_server,
                     random.Random(seed)).run(3)
     assert tally.failures == 0 and tally.rounds == 3, tally.line()
+
+
+def boot_one_of(machine, disks, index, server):
+    """Boots disks[index] of a machine holding all of them (the firmware's choice); checks
+    that the root came from a slot of that disk (vda, vdb, ... in order)."""
+    m = machine(disks=disks, boot_disk=index, reboot=True, release_port=server.port,
+                log_name=f"boot-disk{index}")
+    assert m.expect_boot_of_slot(120) == "a"
+    m.login(BOOT)
+    m.wait_for_network()
+    assert m.run("lsblk -n -o PKNAME $(findmnt -n -o SOURCE /run/macula/slot)") == "vd" + "abcd"[index]
+    return m
+
+
+def power_off(m):
+    m.sudo("sync; poweroff", check=False)
+    m.wait_exit(120)
+    assert KERNEL_PANIC not in m.log()
+
+
+def test_two_disks_each_boot_changes_only_the_disk_it_booted_from(machine, installed_disk, release_server, tmp_path):
+    """Two installed disks in one machine: whichever the firmware boots, the upgrade, the trial
+    and its fallback change that disk only (GRUB names its ESP with macula.esp=)."""
+    first = installed_disk
+    second = helpers.new_disk_identity(helpers.copy_disk(installed_disk, tmp_path / "second.img"))
+    version = helpers.next_version()
+    publish(release_server, version)
+
+    # The firmware boots the second disk: it is upgraded to the next version, which passes.
+    first_before = helpers.file_hash(first)
+    m = boot_one_of(machine, [first, second], 1, release_server)
+    apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
+    assert m.expect_boot_of_slot(BOOT) == "b"
+    m.login(BOOT)
+    s = wait_for_assessment(m, "b", "good")
+    assert s["primary"] == "b" and s["b"]["version"] == version, s
+    power_off(m)
+    assert helpers.file_hash(first) == first_before, "booting the second disk changed the first"
+
+    # The firmware boots the first disk (still the installed version): its upgrade fails its
+    # health check and falls back; the second disk, now at the newer version, is not touched.
+    second_before = helpers.file_hash(second)
+    m = boot_one_of(machine, [first, second], 0, release_server)
+    s = helpers.upgrade_status(m)
+    assert s["booted"] == "a" and s["primary"] == "a" and s["a"]["version"] == helpers.installed_version(), s
+    s = upgrade_that_fails_its_health_check(m)
+    assert "health check 50-workload" in s["last_failure"], s
+    power_off(m)
+    assert helpers.file_hash(second) == second_before, "booting the first disk changed the second"

@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
-# Makes a signed MaculaOS release: the directory a node's `maculaos upgrade` downloads from.
-#
-# Usage: release/make-release.sh --version V --channel C --key KEY.pem \
-#          --kernel VMLINUZ --initrd INITRD --rootfs ROOTFS.squashfs OUT_DIR
-#
-# OUT_DIR then holds:
-#   rootfs.squashfs.zst, vmlinuz.zst, initrd.zst.zst   each input compressed with zstd -19
-#                       (ZSTD_LEVEL=N in the environment picks another level: tests use 3)
-#   manifest.json       format, version, channel and per artifact: name, url (relative to the
-#                       manifest), compression, size and sha256 (of the uncompressed file),
-#                       download_size (of the .zst)
-#   manifest.json.sig   ECDSA signature (DER) over SHA-256 of manifest.json's exact bytes, made
-#                       with KEY.pem (an EC P-256 private key)
-#
-# The release is built in a temporary directory beside OUT_DIR and renamed into place, so
-# OUT_DIR is either the whole new release or what it was before. The inputs are not checked
-# for being a real kernel or file system: only for being readable files.
+# Makes a signed MaculaOS release, the directory a node's `maculaos upgrade` downloads from.
+# What it takes and what it makes: usage() below, or --help.
 set -euo pipefail
 
 me=make-release
 die() { echo "$me: $*" >&2; exit 1; }
 usage() {
-  sed -n '4,5s/^# \{0,1\}//p' "$0" >&2
-  exit 2
+  cat <<'USAGE'
+Makes a signed MaculaOS release: the directory a node's `maculaos upgrade` downloads from.
+
+Usage: release/make-release.sh --version V --channel C --key KEY.pem \
+         --kernel VMLINUZ --initrd INITRD --rootfs ROOTFS.squashfs OUT_DIR
+
+OUT_DIR then holds:
+  rootfs.squashfs.zst, vmlinuz.zst, initrd.zst.zst   each input compressed with zstd -19
+                      (ZSTD_LEVEL=N in the environment picks another level: tests use 3)
+  manifest.json       format, version, channel and per artifact: name, url (relative to the
+                      manifest), compression, size and sha256 (of the uncompressed file),
+                      download_size (of the .zst)
+  manifest.json.sig   ECDSA signature (DER) over SHA-256 of manifest.json's exact bytes, made
+                      with KEY.pem (an EC P-256 private key)
+
+The release is built in a temporary directory beside OUT_DIR and renamed into place, so
+OUT_DIR is either the whole new release or what it was before. The inputs are not checked
+for being a real kernel or file system: only for being readable files.
+USAGE
 }
+misuse() { echo "$me: $*" >&2; echo "(see $0 --help)" >&2; exit 2; }
 
 declare -A opt=()
 out=
@@ -31,7 +34,7 @@ parse_args() {
   local name value
   while (($#)); do
     case $1 in
-      -h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+      -h|--help) usage; exit 0 ;;
       --version|--channel|--key|--kernel|--initrd|--rootfs)
         (($# >= 2)) || die "$1: missing value"
         name=${1#--} value=$2
@@ -39,9 +42,9 @@ parse_args() {
       --version=*|--channel=*|--key=*|--kernel=*|--initrd=*|--rootfs=*)
         name=${1%%=*} name=${name#--} value=${1#*=}
         shift ;;
-      -*) echo "$me: unknown option '$1'" >&2; usage ;;
+      -*) misuse "unknown option '$1'" ;;
       *)
-        [[ -z "$out" ]] || { echo "$me: more than one OUT_DIR ('$out', '$1')" >&2; usage; }
+        [[ -z "$out" ]] || misuse "more than one OUT_DIR ('$out', '$1')"
         out=$1
         shift
         continue ;;
@@ -50,10 +53,10 @@ parse_args() {
     opt[$name]=$value
   done
   for name in version channel key kernel initrd rootfs; do
-    [[ -n "${opt[$name]+x}" ]] || { echo "$me: --$name: missing" >&2; usage; }
+    [[ -n "${opt[$name]+x}" ]] || misuse "--$name: missing"
     [[ -n "${opt[$name]}" ]] || die "--$name: empty value"
   done
-  [[ -n "$out" ]] || { echo "$me: OUT_DIR: missing" >&2; usage; }
+  [[ -n "$out" ]] || misuse "OUT_DIR: missing"
 }
 
 check_args() {

@@ -1,18 +1,6 @@
 #!/usr/bin/env bash
-# Builds MaculaOS's root file system, a squashfs the live system and the installed A/B slots
-# mount read-only: Debian 12 minbase with OpenRC, the packages of packages-<flavour>.txt, the
-# files of overlay/ (and overlay-full/ for full), customize.sh's changes, and the kernel's
-# modules (the same kernel as the initramfs).
-#
-# Usage: PUBLIC_KEYS="A.pub.pem ..." rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
-#   KERNEL_DIR: what kernel-configs/fetch-kernel.sh made (default: build/kernel)
-#   PUBLIC_KEYS: the release-signing public keys (PEM) the image trusts, space-separated;
-#     each goes to /etc/maculaos/keys/<its file name>
-#
-# The squashfs is cached in ${CACHE:-~/.cache/maculaos} under a hash of everything it is made
-# from (the files in rootfs/, VERSION, the kernel package, the public keys' contents), so an
-# unchanged recipe is not built twice. Packages are fetched from the Debian archive at build
-# time: to pick up newer ones with an unchanged recipe, delete the cached rootfs-*.squashfs.
+# Builds MaculaOS's root file system (the squashfs the live system and the A/B slots mount
+# read-only). What it takes and what it makes: usage() below, or rootfs/build.sh --help.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,8 +14,22 @@ sources=(
 )
 
 usage() {
-  sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
-  exit 2
+  cat <<'USAGE'
+Builds MaculaOS's root file system, a squashfs the live system and the installed A/B slots
+mount read-only: Debian 12 minbase with OpenRC, the packages of packages-<flavour>.txt, the
+files of overlay/ (and overlay-full/ for full), customize.sh's changes, and the kernel's
+modules (the same kernel as the initramfs).
+
+Usage: PUBLIC_KEYS="A.pub.pem ..." rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
+  KERNEL_DIR: what kernel-configs/fetch-kernel.sh made (default: build/kernel)
+  PUBLIC_KEYS: the release-signing public keys (PEM) the image trusts, space-separated;
+    each goes to /etc/maculaos/keys/<its file name>
+
+The squashfs is cached in ${CACHE:-~/.cache/maculaos} under a hash of everything it is made
+from (the files in rootfs/, VERSION, the kernel package, the public keys' contents), so an
+unchanged recipe is not built twice. Packages are fetched from the Debian archive at build
+time: to pick up newer ones with an unchanged recipe, delete the cached rootfs-*.squashfs.
+USAGE
 }
 
 # The flavour's packages, comma-separated: full is lite plus packages-full.txt.
@@ -118,9 +120,10 @@ build() {
 }
 
 main() {
-  (($# >= 2)) || usage
+  [[ "${1:-}" == -h || "${1:-}" == --help ]] && { usage; exit 0; }
+  (($# >= 2)) || { usage >&2; exit 2; }
   local flavour=$1 out=$2 kernel=${3:-$repo/build/kernel} target
-  [[ "$flavour" == lite || "$flavour" == full ]] || usage
+  [[ "$flavour" == lite || "$flavour" == full ]] || { echo "rootfs: '$flavour': expected lite or full" >&2; exit 2; }
   [[ -f "$kernel/PACKAGE" ]] || { echo "rootfs: $kernel: no kernel (make kernel)" >&2; exit 1; }
   kernel=$(cd "$kernel" && pwd)
   public_keys

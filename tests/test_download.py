@@ -84,7 +84,7 @@ def test_wrong_bytes_are_refused_and_not_kept(maculaos_bin, server, payload, tmp
     r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
     assert r.returncode == 1
     error = r.stderr.strip().splitlines()[-1]  # after the progress lines: one line saying why
-    assert error.startswith(f"fetch {server.url}/blob: SHA-256 ") and f"differs from the expected {sha(payload)}" in error
+    assert error.startswith(f"fetch: {server.url}/blob: SHA-256 ") and f"differs from the expected {sha(payload)}" in error
     assert not out.exists() and not (tmp_path / "blob.part").exists()
 
 

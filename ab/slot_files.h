@@ -1,0 +1,28 @@
+// What makes a slot, shared by the installer (slot A) and the upgrader (the standby slot):
+// an ext4 file system GRUB can read, the slot files, and slot.json written last.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ab/verified_copy.h"
+#include "common/result.h"
+
+namespace macula {
+
+// What a slot holds (and a release must carry): the root image, the kernel, the initramfs.
+// GRUB (bootloader/grub-disk.cfg) loads /vmlinuz and /initrd.zst from the slot; init mounts
+// /rootfs.squashfs.
+inline constexpr std::string_view kSlotRootImage = "rootfs.squashfs";
+inline constexpr std::string_view kSlotFileNames[] = {kSlotRootImage, "vmlinuz", "initrd.zst"};
+
+// mkfs.ext4 with the features GRUB 2.06 reads (no metadata_csum_seed).
+Result<void> make_ext4(const std::string& device, std::string_view label);
+
+// slot.json: the version and each file's size and SHA-256. Written last: a slot without it
+// is incomplete.
+Result<void> write_slot_manifest(const std::string& slot_dir, const std::string& version,
+                                 std::span<const CopiedFile> files);
+
+}  // namespace macula

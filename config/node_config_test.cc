@@ -1,0 +1,83 @@
+#include "config/node_config.h"
+
+#include <catch2/catch.hpp>
+
+namespace macula {
+namespace {
+
+TEST_CASE("flags merge into an existing config, replacing and appending") {
+  const std::string in =
+      "hostname: old\n"
+      "ssh_authorized_keys:\n"
+      "  - ssh-ed25519 AAAA first\n"
+      "maculaos:\n"
+      "  upgrade:\n"
+      "    url: https://updates.example/\n";
+  ConfigFlags flags;
+  flags.hostname = "edge-7";
+  flags.ssh_keys = {"ssh-ed25519 BBBB second"};
+  flags.password_hash = "$6$salt$hash";
+  auto out = merge_node_config(in, "config.yaml", flags);
+  REQUIRE(out);
+  CHECK_THAT(*out, Catch::Contains("hostname: edge-7"));
+  CHECK_THAT(*out, !Catch::Contains("old"));
+  CHECK_THAT(*out, Catch::Contains("- ssh-ed25519 AAAA first") && Catch::Contains("- ssh-ed25519 BBBB second"));
+  CHECK_THAT(*out, Catch::Contains("url: https://updates.example/"));
+  CHECK_THAT(*out, Catch::Contains("password: $6$salt$hash"));
+}
+
+TEST_CASE("an empty config with no flags is an empty mapping; flags alone make one") {
+  auto empty = merge_node_config("", "flags", {});
+  REQUIRE(empty);
+  CHECK_THAT(*empty, Catch::Contains("{}"));
+  ConfigFlags flags;
+  flags.hostname = "n1";
+  auto only = merge_node_config("", "flags", flags);
+  REQUIRE(only);
+  CHECK_THAT(*only, Catch::Contains("hostname: n1"));
+}
+
+TEST_CASE("a config that does not parse names its line and column") {
+  auto bad = merge_node_config("hostname: a\nssh_authorized_keys: [one, two\nx: y\n", "cfg.yaml", {});
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().message, Catch::StartsWith("cfg.yaml: line ") && Catch::Contains(", column "));
+
+  auto tabs = merge_node_config("a:\n\tb: c\n", "cfg.yaml", {});
+  REQUIRE_FALSE(tabs);
+  CHECK_THAT(tabs.error().message, Catch::StartsWith("cfg.yaml: line 2, column 1: "));
+
+  auto list = merge_node_config("- a\n- b\n", "cfg.yaml", {});
+  REQUIRE_FALSE(list);
+  CHECK(list.error().message ==
+        "cfg.yaml: line 1, column 1: expected a mapping of keys (hostname:, ssh_authorized_keys:, maculaos: ...)");
+}
+
+}  // namespace
+}  // namespace macula
+
+namespace macula {
+
+TEST_CASE("upgrade settings come from maculaos.upgrade, channel stable by default") {
+  auto s = upgrade_settings("maculaos:\n  upgrade:\n    url: http://rel.example/os/\n", "c.yaml");
+  REQUIRE(s);
+  CHECK(s->url == "http://rel.example/os");
+  CHECK(s->channel == "stable");
+  s = upgrade_settings("hostname: n1\nmaculaos:\n  upgrade: {url: 'https://r', channel: edge}\n", "c.yaml");
+  REQUIRE(s);
+  CHECK(s->channel == "edge");
+  s = upgrade_settings("hostname: n1\n", "c.yaml");
+  REQUIRE(s);
+  CHECK(s->url.empty());
+  auto bad = upgrade_settings("maculaos: [\n", "c.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("c.yaml: line") == 0);
+  // Keys appended after an empty flow mapping are not silently dropped.
+  auto appended = upgrade_settings("{}\nmaculaos:\n  upgrade:\n    url: http://r\n", "c.yaml");
+  REQUIRE_FALSE(appended);
+  CHECK(appended.error().message.find("c.yaml: line 2") == 0);
+  auto two = upgrade_settings("hostname: a\n---\nhostname: b\n", "c.yaml");
+  REQUIRE_FALSE(two);
+  CHECK(two.error().message == "c.yaml: line 3, column 1: a second YAML document: expected one mapping");
+}
+
+}  // namespace macula

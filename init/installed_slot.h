@@ -1,0 +1,32 @@
+// Installed boots (disk and recovery modes): the root image of the slot GRUB chose
+// (macula.slot=), on the disk GRUB booted from (macula.esp=, ab/installed_disk.h), and the
+// state partition's layers for /etc, /home, /root, /opt and /var. The ESP stays mounted at
+// /run/macula/esp, like Debian's /boot/efi, for the tools that read and change the boot state.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "ab/installed_disk.h"
+#include "init/root_source.h"
+
+namespace macula {
+
+class InstalledSlotRoot final : public RootSource {
+ public:
+  using RootSource::RootSource;
+  // A slot whose image does not mount will not get better with more tries: it is marked bad
+  // and the node reboots into the other slot at once (this returns only if that is refused).
+  Result<void> mount_root_image(std::span<const BlockDevice> devices) override;
+  Result<void> mount_persistent(const std::string& new_root) override;
+
+ private:
+  Result<void> mount_slot(Slot slot, const std::string& image);
+  void give_up_on_slot(Slot slot, const std::string& why);
+  Result<void> seed_var(const std::string& var);
+  void mount_esp();
+
+  InstalledDisk disk_;
+};
+
+}  // namespace macula

@@ -1,0 +1,133 @@
+#include "net/fetch_command.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <optional>
+
+#include "common/args.h"
+#include "common/fd.h"
+#include "net/download.h"
+#include "net/file_sink.h"
+
+namespace macula {
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: maculaos fetch URL -o FILE [--sha256 HEX] [--zstd] [--ca FILE]
+
+Downloads URL (https, or http with --sha256) to FILE. HTTPS is always verified: against the
+system CA bundle (/etc/ssl/certs/ca-certificates.crt), or against --ca FILE (PEM) when given;
+plain http only when --sha256 verifies what arrives.
+The body goes to FILE.part, renamed to FILE once whole (and verified): FILE is either
+absent or complete. A FILE.part left by an interrupted run is resumed (Range request).
+Cut connections, timeouts and 5xx answers are retried, resuming where they stopped.
+
+  -o, --output FILE        where to write the body (required)
+      --sha256 HEX         refuse the download unless FILE's SHA-256 is HEX
+      --zstd               decompress the body (zstd) on the way: FILE holds the result
+      --ca FILE            PEM CA bundle to verify the server with
+      --retries N          retries after the first attempt (default 5; backoff 1, 2, 4.. s)
+      --stall-timeout S    give up an attempt after S seconds below 10 bytes/s (default 90)
+)";
+
+constexpr OptionSpec kOptions[] = {
+    {"output", 'o', true}, {"ca", 0, true},      {"sha256", 0, true},
+    {"zstd", 0, false},    {"retries", 0, true}, {"stall-timeout", 0, true},
+};
+
+struct FetchRequest {
+  DownloadRequest download;
+  std::string output;
+  std::optional<std::string> sha256 = std::nullopt;
+  bool zstd = false;
+};
+
+Result<int> parse_count(const ParsedArgs& p, std::string_view name, int fallback) {
+  if (!p.has(name)) return fallback;
+  const std::string& text = p.values.at(std::string(name));
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0)
+    return usage_error("--" + std::string(name) + " '" + text + "': expected a whole number >= 0");
+  return value;
+}
+
+Result<FetchRequest> parse_request(std::span<const std::string> args) {
+  auto p = parse_args("maculaos fetch", kOptions, args);
+  if (!p) return fail(p.error());
+  if (p->positional.size() != 1)
+    return usage_error("expected exactly one URL, got " + std::to_string(p->positional.size()) +
+                       " (see maculaos fetch --help)");
+  if (!p->has("output")) return usage_error("missing -o FILE (where to write)");
+  FetchRequest r{.download = {p->positional[0], p->value_or("ca", "")}, .output = p->values.at("output")};
+  r.download.progress = "fetching " + r.output;
+  r.zstd = p->has("zstd");
+  if (p->has("sha256")) r.sha256 = p->values.at("sha256");
+  else if (auto plain = require_verified_transport(r.download.url, "give --sha256 HEX"); !plain)
+    return usage_error(plain.error().message);
+  auto retries = parse_count(*p, "retries", r.download.policy.retries);
+  if (!retries) return fail(retries.error());
+  r.download.policy.retries = *retries;
+  auto stall = parse_count(*p, "stall-timeout", static_cast<int>(r.download.policy.stall_timeout.count()));
+  if (!stall) return fail(stall.error());
+  r.download.policy.stall_timeout = std::chrono::seconds(*stall);
+  return r;
+}
+
+// Downloads into FILE.part (resuming it), checks, fsyncs and renames: FILE is absent or whole.
+Result<std::uint64_t> fetch_to_file(FetchRequest request) {
+  const std::string part = request.output + ".part";
+  // Decompressed bytes cannot tell where the compressed stream stopped: start over.
+  const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (request.zstd ? O_TRUNC : O_APPEND);
+  UniqueFd fd(::open(part.c_str(), flags, 0644));
+  if (!fd) return fail_errno("cannot create " + part);
+  FileSink sink(fd.get(), part, request.download.url, {.zstd = request.zstd, .hash = request.sha256.has_value()});
+  if (!request.zstd) {
+    if (auto r = sink.take_existing(); !r) return fail(r.error());
+    request.download.offset = sink.size();
+  }
+  if (request.download.offset) std::fprintf(stderr, "fetch: resuming %s at byte %llu\n", part.c_str(),
+                                            static_cast<unsigned long long>(request.download.offset));
+  auto received = download(request.download, [&](std::span<const std::byte> chunk) { return sink.feed(chunk); });
+  if (!received) {
+    // What arrived stays in FILE.part for the next run to resume; nothing arrived: no file.
+    struct stat st {};
+    if (::fstat(fd.get(), &st) == 0 && st.st_size == 0) ::unlink(part.c_str());
+    return received;
+  }
+  if (auto r = sink.finish(); !r) return fail(r.error());
+  if (request.sha256) {
+    const std::string got = sink.sha256();
+    if (got != *request.sha256) {
+      ::unlink(part.c_str());  // wrong bytes are not worth resuming
+      return fail(request.download.url + ": SHA-256 " + got + " differs from the expected " + *request.sha256);
+    }
+  }
+  if (::fsync(fd.get()) != 0) return fail_errno("fsync " + part);
+  if (::rename(part.c_str(), request.output.c_str()) != 0)
+    return fail_errno("rename " + part + " to " + request.output);
+  return received;
+}
+
+Result<int> run_fetch(std::span<const std::string> args) {
+  auto request = parse_request(args);
+  if (!request) return fail(request.error());
+  const std::string url = request->download.url, output = request->output;
+  auto received = fetch_to_file(std::move(*request));
+  if (!received) return fail(received.error());
+  std::printf("fetched %s: %llu bytes to %s\n", url.c_str(), static_cast<unsigned long long>(*received),
+              output.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Applet fetch_applet() {
+  return {"fetch", "download a URL to a file (HTTPS verified, resumed, retried)", kUsage, run_fetch};
+}
+
+}  // namespace macula

@@ -1,0 +1,42 @@
+// A release as a server publishes it (see README, "Releases, keys and upgrades"): manifest.json,
+// signed in manifest.json.sig, naming one artifact per slot file. Parsing and the decisions
+// about it are pure; fetching and verifying the signature live in upgrade_command.cc and signature.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ab/slot_files.h"
+#include "common/result.h"
+
+namespace macula {
+
+struct Artifact {
+  std::string name;         // one of kSlotFileNames
+  std::string url;          // absolute, or relative to the manifest's location
+  bool zstd = false;        // compression: "zstd" or "none"
+  std::uint64_t size = 0;   // bytes on disk (decompressed)
+  std::string sha256;       // of the bytes on disk
+  std::uint64_t download_size = 0;  // bytes transferred; 0 if not given
+};
+
+struct ReleaseManifest {
+  std::string version;
+  std::string channel;
+  std::vector<Artifact> artifacts;  // in kSlotFileNames order
+};
+
+// Fails with "SOURCE: what is wrong" unless every field is present and sane.
+Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view source);
+
+// Where `url` points when it is written in the manifest at `manifest_location` (a URL or a
+// path): absolute URLs stay, anything else is taken relative to the manifest's directory.
+std::string resolve_location(std::string_view manifest_location, std::string_view url);
+
+// Compares dotted versions numerically (0.10.0 > 0.9.1); a suffix after '-' sorts before the
+// plain version (0.2.0-rc1 < 0.2.0). Negative, zero or positive, like strcmp.
+int compare_versions(std::string_view a, std::string_view b);
+
+}  // namespace macula

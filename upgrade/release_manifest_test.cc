@@ -1,0 +1,78 @@
+#include "upgrade/release_manifest.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace macula {
+
+namespace {
+
+const std::string kHash(64, 'a');
+
+std::string artifact(const std::string& name, const std::string& extra = "") {
+  return R"({"name": ")" + name + R"(", "url": ")" + name + R"(.zst", "compression": "zstd", "size": 10, "sha256": ")" +
+         kHash + "\"" + extra + "}";
+}
+
+std::string manifest(const std::string& artifacts, const std::string& format = "1") {
+  return R"({"format": )" + format + R"(, "version": "0.2.0", "channel": "stable", "artifacts": [)" + artifacts + "]}";
+}
+
+const std::string kAll = artifact("vmlinuz") + "," + artifact("rootfs.squashfs", R"(, "download_size": 4)") + "," +
+                         artifact("initrd.zst");
+
+std::string error_of(const std::string& json) {
+  auto m = parse_manifest(json, "m.json");
+  REQUIRE_FALSE(m);
+  return m.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("a complete manifest parses, artifacts in slot order") {
+  auto m = parse_manifest(manifest(kAll), "m.json");
+  REQUIRE(m);
+  CHECK(m->version == "0.2.0");
+  CHECK(m->channel == "stable");
+  REQUIRE(m->artifacts.size() == 3);
+  CHECK(m->artifacts[0].name == "rootfs.squashfs");
+  CHECK(m->artifacts[0].download_size == 4);
+  CHECK(m->artifacts[1].name == "vmlinuz");
+  CHECK(m->artifacts[2].name == "initrd.zst");
+  CHECK(m->artifacts[2].zstd);
+  CHECK(m->artifacts[2].size == 10);
+}
+
+TEST_CASE("a manifest missing or mangling what a slot needs is refused, naming it") {
+  CHECK(error_of("{not json") .find("m.json: not valid JSON") == 0);
+  CHECK(error_of(manifest(kAll, "2")).find("\"format\" must be 1") != std::string::npos);
+  CHECK(error_of(manifest(artifact("vmlinuz") + "," + artifact("initrd.zst"))) ==
+        "m.json: no artifact named rootfs.squashfs (a slot needs it)");
+  CHECK(error_of(manifest(kAll + "," + artifact("vmlinuz"))) == "m.json: artifact vmlinuz is listed twice");
+  CHECK(error_of(manifest(kAll + "," + artifact("../../etc/shadow"))).find("unknown artifact") != std::string::npos);
+  std::string bad_hash = manifest(kAll);
+  bad_hash.replace(bad_hash.find(kHash), 64, std::string(64, 'G'));
+  CHECK(error_of(bad_hash).find("\"sha256\" must be 64 lower-case hex digits") != std::string::npos);
+  std::string no_version = manifest(kAll);
+  no_version.replace(no_version.find("\"0.2.0\""), 7, "\"\"");
+  CHECK(error_of(no_version) == "m.json: missing \"version\"");
+}
+
+TEST_CASE("artifact URLs are taken relative to the manifest") {
+  CHECK(resolve_location("http://h/stable/manifest.json", "rootfs.squashfs.zst") == "http://h/stable/rootfs.squashfs.zst");
+  CHECK(resolve_location("/srv/rel/manifest.json", "vmlinuz.zst") == "/srv/rel/vmlinuz.zst");
+  CHECK(resolve_location("http://h/m.json", "https://cdn/x.zst") == "https://cdn/x.zst");
+  CHECK(resolve_location("manifest.json", "x.zst") == "x.zst");
+}
+
+TEST_CASE("versions compare numerically, pre-releases before releases") {
+  CHECK(compare_versions("0.10.0", "0.9.1") > 0);
+  CHECK(compare_versions("0.1.0", "0.1.0") == 0);
+  CHECK(compare_versions("0.1", "0.1.0") == 0);
+  CHECK(compare_versions("0.2.0-rc1", "0.2.0") < 0);
+  CHECK(compare_versions("0.2.0", "0.1.9-x") > 0);
+  CHECK(compare_versions("1.0.0-rc1", "1.0.0-rc2") < 0);
+}
+
+}  // namespace macula
