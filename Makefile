@@ -5,6 +5,7 @@
 #   make run        build the live ISO and boot it in QEMU on this terminal (Ctrl-A X quits)
 #   make test       every test: unit (also under ASan + UBSan), system tests, QEMU scenarios
 #   make torture N=50  power-cut torture of upgrades on an installed disk in QEMU (SEED= replays)
+#   make fuzz RUNS=N   each libFuzzer harness of fuzz/ for N executions (make test runs a short round)
 #   make toolchain  the static-library sysroot only
 #   make clean      remove the build tree (the sysroot cache stays)
 #
@@ -46,7 +47,7 @@ DEV_KEYS = $(if $(filter $(DEV_KEY_DIR)/maculaos-dev.key.pem,$(SIGNING_KEY))$(fi
 CHANNEL ?= stable
 RELEASE_VERSION ?= $(VERSION)
 
-.PHONY: all build toolchain test unit-sanitized run clean torture
+.PHONY: all build toolchain test unit-sanitized run clean torture fuzz fuzz-build fuzz-short
 .PHONY: kernel initramfs rootfs rootfs-full iso iso-full release
 
 all: build
@@ -62,7 +63,7 @@ build: toolchain
 	  -DMACULA_ROOTFS=$(abspath $(ROOTFS_LITE)) -DMACULA_SIGNING_KEY=$(abspath $(SIGNING_KEY)) >/dev/null
 	@cmake --build $(BUILD)/release -j$(JOBS)
 
-test: build unit-sanitized iso
+test: build unit-sanitized fuzz-short iso
 	@toolchain/deps.sh test qemu
 	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS)
 
@@ -71,6 +72,20 @@ unit-sanitized:
 	@cmake -S . -B $(BUILD)/sanitize -DMACULA_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD)/sanitize -j$(JOBS)
 	cd $(BUILD)/sanitize && ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer harnesses (fuzz/): clang 16 with libc++, ASan and UBSan.
+fuzz-build:
+	@toolchain/deps.sh build fuzz
+	@CC=clang-16 CXX=clang++-16 cmake -S . -B $(BUILD)/fuzz -DMACULA_FUZZ=ON >/dev/null
+	@cmake --build $(BUILD)/fuzz -j$(JOBS)
+
+RUNS ?= 1000000
+fuzz: fuzz-build
+	fuzz/run.sh $(BUILD)/fuzz runs $(RUNS)
+
+# What make test runs: the regression inputs, then 10 s of each harness.
+fuzz-short: fuzz-build
+	fuzz/run.sh $(BUILD)/fuzz seconds 10
 
 # Power cuts at random moments of upgrades, boot-state updates and boots (qemu-tests/torture.py):
 # N rounds, then how many rounds, boots and failures. SEED= replays a run.
@@ -104,7 +119,7 @@ initramfs: build kernel
 	@$(MAKE) --no-print-directory $(INITRAMFS)
 
 $(INITRAMFS): $(BUILD)/release/maculaos.stripped $(KERNEL_DIR)/PACKAGE init/make-initramfs.sh \
-              kernel-configs/resolve-modules.py $(wildcard kernel-configs/modules/*.list)
+              kernel-configs/resolve-modules.py $(wildcard kernel-configs/modules/*.list kernel-configs/modules/on-demand/*.list)
 	@init/make-initramfs.sh $< $@ $(KERNEL_DIR)
 
 rootfs: kernel

@@ -12,6 +12,7 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "common/run_paths.h"
+#include "common/watchdog.h"
 
 namespace macula {
 
@@ -34,6 +35,8 @@ either the old or the new state.
 
 constexpr OptionSpec kOptions[] = {{"json", 0, false}, {"why", 0, true}};
 constexpr const char* kHealthDir = "/etc/maculaos/health.d";
+// Each check, with whatever it starts in its process group: assess holds the boot-state lock.
+constexpr std::chrono::seconds kHealthCheckTimeout{60};
 
 // mark-good, mark-bad and set-next as the change they ask for.
 Result<BootChange> requested_change(const BootContext& ctx, const std::string& command, std::optional<Slot> slot,
@@ -76,7 +79,7 @@ Result<void> run_health_checks() {
   std::sort(checks.begin(), checks.end());
   for (const std::string& check : checks) {
     std::printf("boot assess: health check %s\n", check.c_str());
-    if (auto r = run_command({"timeout", "60", check}); !r)
+    if (auto r = run_command({check}, "", kHealthCheckTimeout); !r)
       return fail("health check " + std::filesystem::path(check).filename().string(), r.error());
   }
   return {};
@@ -118,9 +121,15 @@ Result<int> assess_boot(BootContext& ctx) {
   }
   auto next = ctx.commit(*change);
   if (!next) return fail("assess", next.error());
-  if (change->kind == BootChange::Kind::mark_good)
+  if (change->kind == BootChange::Kind::mark_good) {
     std::printf("boot assess: slot %s (version %s) passed its checks: marked good\n",
                 std::string(to_string(booted)).c_str(), next->info(booted).version.c_str());
+    // init armed the watchdog for this trial boot: it has reached its end.
+    if (auto stopped = disarm_watchdog(); !stopped)
+      std::fprintf(stderr, "boot assess: %s\n", stopped.error().text().c_str());
+    else if (*stopped)
+      std::puts("boot assess: the trial's watchdog is stopped");
+  }
   view.state = *next;
   write_motd(view);
   if (checks) return 0;

@@ -21,6 +21,17 @@ std::optional<SlotHealth> parse_health(std::string_view s) {
 
 std::string get(const GrubEnv& env, std::string_view key) { return lookup(env, key).value_or(""); }
 
+// Why a slot failed, as the state keeps it: one line, at most kMaxFailureBytes (a health
+// check's stderr can be long, and the state block's text must fit in one sector).
+std::string failure_line(std::string why) {
+  for (char& c : why)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  if (why.size() <= kMaxFailureBytes) return why;
+  size_t cut = kMaxFailureBytes - 3;
+  while (cut > 0 && (static_cast<unsigned char>(why[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return why.substr(0, cut) + "...";
+}
+
 BootState next(const BootState& s) {
   BootState n = s;
   ++n.seq;
@@ -141,7 +152,7 @@ Result<BootState> mark_bad(const BootState& state, Slot slot, std::string why) {
   n.info(slot).health = SlotHealth::bad;
   if (n.trial == slot) n.trial.reset();
   if (n.primary == slot) n.primary = other(slot);
-  n.last_failure = std::move(why);
+  n.last_failure = failure_line(std::move(why));
   return n;
 }
 

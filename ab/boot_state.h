@@ -36,6 +36,8 @@ std::optional<Slot> parse_slot(std::string_view);
 inline Slot other(Slot s) { return s == Slot::a ? Slot::b : Slot::a; }
 
 inline constexpr int kTrialTries = 3;
+// last_failure is kept to one line of at most this many bytes.
+inline constexpr size_t kMaxFailureBytes = 200;
 
 struct SlotInfo {
   SlotHealth health = SlotHealth::empty;

@@ -1,6 +1,8 @@
 #include "ab/boot_state.h"
 
 #include <catch2/catch.hpp>
+#include <cstring>
+#include <map>
 
 namespace macula {
 namespace {
@@ -126,6 +128,94 @@ TEST_CASE("clearing the standby slot empties it and ends its trial; the primary 
 
 namespace macula {
 namespace {
+
+// GRUB's grub_envblk_iterate (grub-core/lib/envblk.c, 2.06), written out again as GRUB has it,
+// and what grub-disk.cfg's macula_read_copy makes of a copy: load_env of four names (the last
+// assignment of each wins), valid when MACULA_SEQ is set and equals MACULA_COMMIT.
+struct GrubView {
+  bool valid = false;
+  std::string seq, primary, trial;
+  bool operator==(const GrubView&) const = default;
+};
+
+GrubView grub_reads(const std::string& block) {
+  std::map<std::string, std::string> vars;
+  const char* p = block.data() + std::strlen("# GRUB Environment Block\n");
+  const char* pend = block.data() + block.size();
+  auto find_next_line = [&](const char* q) {
+    while (q < pend && *q++ != '\n') {
+    }
+    return q;
+  };
+  while (p < pend) {
+    if (*p == '#') {
+      p = find_next_line(p);
+      continue;
+    }
+    const char* q = p;
+    while (q < pend && *q != '=') q++;
+    if (q == pend) break;
+    const std::string name(p, q);
+    const char* value_start = q + 1;
+    for (q = value_start; q < pend && *q != '\n'; q++)
+      if (*q == '\\') q++;
+    if (q >= pend) break;
+    std::string value;
+    for (const char* v = value_start; v < q; v++) {
+      if (*v == '\\') v++;
+      value += *v;
+    }
+    vars[name] = value;
+    p = find_next_line(q);
+  }
+  GrubView view;
+  view.valid = !vars["MACULA_SEQ"].empty() && vars["MACULA_SEQ"] == vars["MACULA_COMMIT"];
+  if (view.valid) view = {true, vars["MACULA_SEQ"], vars["MACULA_PRIMARY"], vars["MACULA_TRIAL"]};
+  return view;
+}
+
+GrubView linux_reads(const std::string& block) {
+  auto s = decode_state(block);
+  if (!s) return {};
+  return {true, std::to_string(s->seq), std::string(to_string(s->primary)),
+          s->trial ? std::string(to_string(*s->trial)) : "none"};
+}
+
+TEST_CASE("a block torn at any byte reads the same in Linux and in GRUB, and long reasons are cut") {
+  const BootState old_state = start_trial(installed_state("0.1.0"), Slot::b, "0.2.0");
+  // The new copy: slot B fails with a long, multi-line reason (a health check's stderr).
+  auto new_state = mark_bad(old_state, Slot::b, "health check 50-x: " + std::string(500, 'z') + "\nsecond line");
+  REQUIRE(new_state);
+  CHECK(new_state->last_failure.size() <= kMaxFailureBytes);
+  CHECK(new_state->last_failure.find('\n') == std::string::npos);
+  auto new_block = encode_state(*new_state);
+  REQUIRE(new_block);
+  CHECK(new_block->find_last_not_of('#') < kGrubEnvTextMax);
+  const GrubView whole_new{true, std::to_string(new_state->seq), "a", "none"};
+
+  // What it overwrites: a copy written the same way, or one an older MaculaOS wrote with its
+  // text running past the first sector.
+  std::string older = "# GRUB Environment Block\nMACULA_SEQ=2\nMACULA_PRIMARY=a\nMACULA_TRIAL=b\n"
+                      "MACULA_A_HEALTH=good\nMACULA_A_VERSION=0.1.0\nMACULA_B_HEALTH=fresh\n"
+                      "MACULA_B_VERSION=0.2.0\nMACULA_LAST_FAILURE=" + std::string(600, 'y') +
+                      "\nMACULA_COMMIT=2\n";
+  older.resize(kGrubEnvSize, '#');
+  auto old_block = encode_state(old_state);
+  REQUIRE(old_block);
+  for (const std::string& before : {*old_block, older}) {
+    REQUIRE(linux_reads(before) == GrubView{true, "2", "a", "b"});
+    for (size_t cut = 0; cut <= kGrubEnvSize; ++cut) {
+      const std::string torn = new_block->substr(0, cut) + before.substr(cut);
+      CAPTURE(cut, before == older);
+      const GrubView linux = linux_reads(torn);
+      CHECK(grub_reads(torn) == linux);
+      // A copy torn anywhere is the old state, the new one, or no state (the other copy is used).
+      CHECK((linux == whole_new || linux == GrubView{true, "2", "a", "b"} || !linux.valid));
+      // Between blocks of one sector of text, a cut past the first sector leaves the new state.
+      if (before != older && cut >= kGrubEnvTextMax) CHECK(linux == whole_new);
+    }
+  }
+}
 
 // Every state a disk can hold: primary, trial and the health of each slot. A trial is of the
 // slot that is not primary, and holds a fresh version (start_trial makes it so).

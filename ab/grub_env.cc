@@ -9,9 +9,10 @@ constexpr std::string_view kHeader = "# GRUB Environment Block\n";
 }  // namespace
 
 std::optional<std::string> lookup(const GrubEnv& env, std::string_view key) {
+  std::optional<std::string> value;
   for (const auto& [k, v] : env)
-    if (k == key) return v;
-  return std::nullopt;
+    if (k == key) value = v;
+  return value;
 }
 
 Result<GrubEnv> parse_grub_env(std::string_view block) {
@@ -19,25 +20,29 @@ Result<GrubEnv> parse_grub_env(std::string_view block) {
     return fail("not a GRUB environment block (expected " + std::to_string(kGrubEnvSize) +
                 " bytes starting with '# GRUB Environment Block')");
   GrubEnv env;
-  std::string_view rest = block.substr(kHeader.size());
-  while (!rest.empty() && rest.front() != '#') {
-    const size_t eol = rest.find('\n');
-    if (eol == std::string_view::npos) return fail("GRUB environment block: unterminated line");
-    const std::string_view line = rest.substr(0, eol);
-    rest.remove_prefix(eol + 1);
-    const size_t eq = line.find('=');
-    if (eq == std::string_view::npos || eq == 0)
-      return fail("GRUB environment block: malformed line '" + std::string(line) + "'");
-    std::string value;
-    for (size_t i = eq + 1; i < line.size(); ++i) {
-      if (line[i] == '\\' && i + 1 < line.size()) {
-        ++i;
-        value += line[i] == 'n' ? '\n' : line[i];
-      } else {
-        value += line[i];
-      }
+  size_t p = kHeader.size();
+  const size_t end = block.size();
+  auto next_line = [&](size_t at) {
+    const size_t nl = block.find('\n', at);
+    return nl == std::string_view::npos ? end : nl + 1;
+  };
+  while (p < end) {
+    if (block[p] == '#') {
+      p = next_line(p);
+      continue;
     }
-    env.emplace_back(std::string(line.substr(0, eq)), std::move(value));
+    const size_t eq = block.find('=', p);
+    if (eq == std::string_view::npos) break;  // GRUB: broken, stop
+    size_t q = eq + 1;
+    while (q < end && block[q] != '\n') q += block[q] == '\\' ? 2 : 1;
+    if (q >= end) break;  // GRUB: broken, stop
+    std::string value;
+    for (size_t i = eq + 1; i < q; ++i) {
+      if (block[i] == '\\') ++i;
+      value += block[i];
+    }
+    env.emplace_back(std::string(block.substr(p, eq - p)), std::move(value));
+    p = next_line(q);
   }
   return env;
 }
@@ -47,15 +52,14 @@ Result<std::string> format_grub_env(const GrubEnv& env) {
   for (const auto& [key, value] : env) {
     out += key + "=";
     for (char c : value) {
-      if (c == '\\') out += "\\\\";
-      else if (c == '\n') out += "\\n";
-      else out += c;
+      if (c == '\\' || c == '\n') out += '\\';
+      out += c;
     }
     out += '\n';
   }
-  if (out.size() > kGrubEnvSize)
+  if (out.size() > kGrubEnvTextMax)
     return fail("GRUB environment block: " + std::to_string(out.size()) + " bytes of variables do not fit in " +
-                std::to_string(kGrubEnvSize));
+                std::to_string(kGrubEnvTextMax));
   out.resize(kGrubEnvSize, '#');
   return out;
 }

@@ -1,4 +1,7 @@
 // The MaculaOS multi-call binary: every applet of the product, chosen by name or first argument.
+#include <unistd.h>
+
+#include <span>
 #include <string>
 #include <vector>
 
@@ -11,6 +14,10 @@
 #include "upgrade/upgrade_command.h"
 
 int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv, argv + argc);
+  // As PID 1 nothing on the command line is a request (not even --help): exiting would panic
+  // the kernel.
+  if (::getpid() == 1) macula::run_as_pid1(std::span(args).subspan(args.empty() ? 0 : 1));
   const macula::Applet applets[] = {
       macula::init_applet(),
       macula::install_applet(),
@@ -19,6 +26,5 @@ int main(int argc, char** argv) {
       macula::fetch_applet(),
       macula::upgrade_applet(),
   };
-  const std::vector<std::string> args(argv, argv + argc);
   return macula::run_applets(applets, args);
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <array>
@@ -31,12 +32,17 @@ std::string last_line(std::string text) {
 
 }  // namespace
 
-Result<std::string> run_command(const std::vector<std::string>& argv, const std::string& input) {
+Result<std::string> run_command(const std::vector<std::string>& argv, const std::string& input,
+                                std::chrono::milliseconds timeout) {
+  const bool timed = timeout.count() > 0;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto in = make_pipe(), out = make_pipe(), err = make_pipe();
   if (!in || !out || !err) return fail_errno("pipe for " + argv[0]);
   const pid_t pid = ::fork();
   if (pid < 0) return fail_errno("fork " + argv[0]);
+  if (timed) ::setpgid(pid, pid);  // as the child does: whichever runs first, the group exists
   if (pid == 0) {
+    if (timed) ::setpgid(0, 0);
     ::dup2(in->read.get(), 0);
     ::dup2(out->write.get(), 1);
     ::dup2(err->write.get(), 2);
@@ -57,8 +63,18 @@ Result<std::string> run_command(const std::vector<std::string>& argv, const std:
   std::string stdout_text, stderr_text;
   std::array<pollfd, 2> fds{pollfd{out->read.get(), POLLIN, 0}, pollfd{err->read.get(), POLLIN, 0}};
   int open_fds = 2;
+  bool timed_out = false;
   while (open_fds > 0) {
-    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
+    int wait_ms = -1;
+    if (timed) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        timed_out = true;
+        break;
+      }
+      wait_ms = static_cast<int>(left.count());
+    }
+    if (::poll(fds.data(), fds.size(), wait_ms) < 0 && errno != EINTR) break;
     for (size_t i = 0; i < fds.size(); ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
       char buf[4096];
@@ -71,12 +87,18 @@ Result<std::string> run_command(const std::vector<std::string>& argv, const std:
       }
     }
   }
+  // The group outlives its leader until it is reaped: what the command left behind in it (or
+  // the command itself, when time is up) is killed before the wait.
+  if (timed) ::kill(-pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return stdout_text;
   std::string cmd;
   for (const std::string& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
+  if (timed_out)
+    return fail(cmd + " did not finish within " + std::to_string(timeout.count() / 1000) +
+                " s: killed, with its process group");
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return stdout_text;
   const std::string why = last_line(stderr_text);
   return fail(cmd + " failed" + (why.empty() ? "" : ": " + why) +
               (WIFEXITED(status) ? " (exit " + std::to_string(WEXITSTATUS(status)) + ")" : " (killed)"));

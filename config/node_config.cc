@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <charconv>
 #include <cstring>
 #include <optional>
 
@@ -169,6 +170,23 @@ Result<UpgradeSettings> upgrade_settings(std::string_view yaml, std::string_view
   settings.url = doc.scalar_at(upgrade, "url").value_or("");
   settings.channel = doc.scalar_at(upgrade, "channel").value_or(settings.channel);
   while (settings.url.ends_with('/')) settings.url.pop_back();
+  return settings;
+}
+
+Result<BootSettings> boot_settings(std::string_view yaml, std::string_view source) {
+  YamlDocument doc;
+  if (auto r = doc.load(yaml, source); !r) return fail(r.error());
+  BootSettings settings;
+  const int os = doc.mapping_at(doc.root(), "maculaos");
+  const int boot = os ? doc.mapping_at(os, "boot") : 0;
+  const auto watchdog = boot ? doc.scalar_at(boot, "watchdog") : std::nullopt;
+  if (!watchdog) return settings;
+  unsigned seconds = 0;
+  auto [end, ec] = std::from_chars(watchdog->data(), watchdog->data() + watchdog->size(), seconds);
+  if (ec != std::errc() || end != watchdog->data() + watchdog->size() || seconds > 3600)
+    return fail(std::string(source) + ": maculaos.boot.watchdog '" + *watchdog +
+                "': expected whole seconds from 0 (off) to 3600");
+  settings.watchdog = std::chrono::seconds(seconds);
   return settings;
 }
 

@@ -2,6 +2,7 @@
 // that does not parse is refused with its line and column; the installer's flags are merged in.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,5 +31,13 @@ struct UpgradeSettings {
   std::string channel = "stable";
 };
 Result<UpgradeSettings> upgrade_settings(std::string_view yaml, std::string_view source);
+
+// maculaos.boot in config.yaml: how an installed node boots.
+struct BootSettings {
+  // maculaos.boot.watchdog: seconds a trial boot has to pass its health check before the
+  // hardware watchdog resets it (0: off); unset, init's default (macula.watchdog= wins).
+  std::optional<std::chrono::seconds> watchdog;
+};
+Result<BootSettings> boot_settings(std::string_view yaml, std::string_view source);
 
 }  // namespace macula

@@ -80,4 +80,14 @@ TEST_CASE("upgrade settings come from maculaos.upgrade, channel stable by defaul
   CHECK(two.error().message == "c.yaml: line 3, column 1: a second YAML document: expected one mapping");
 }
 
+TEST_CASE("maculaos.boot.watchdog: seconds from 0 to an hour, unset when absent") {
+  using namespace std::chrono_literals;
+  CHECK(boot_settings("maculaos:\n  boot:\n    watchdog: 120\n", "c.yaml")->watchdog == 120s);
+  CHECK(boot_settings("maculaos:\n  boot: {watchdog: 0}\n", "c.yaml")->watchdog == 0s);
+  CHECK_FALSE(boot_settings("hostname: n1\n", "c.yaml")->watchdog);
+  auto bad = boot_settings("maculaos:\n  boot:\n    watchdog: ten\n", "c.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "c.yaml: maculaos.boot.watchdog 'ten': expected whole seconds from 0 (off) to 3600");
+}
+
 }  // namespace macula

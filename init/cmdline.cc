@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <set>
 #include <utility>
 
 #include "ab/installed_disk.h"
@@ -61,6 +62,20 @@ std::vector<std::string> split_list(std::string_view v) {
   return out;
 }
 
+// A value as warnings quote it: one line (a quoted value can hold a newline), and not so long
+// that it drowns the line.
+std::string shortened(std::string_view value) {
+  constexpr size_t kMax = 64;
+  std::string out(value.substr(0, kMax));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  if (value.size() > kMax) out += "... (" + std::to_string(value.size()) + " bytes)";
+  return out;
+}
+
+// Keys that may be given more than once: each adds to a list.
+bool accumulates(std::string_view key) { return key == "console" || key == "macula.modules"; }
+
 class Parser {
  public:
   explicit Parser(BootConfig& config) : c_(config) {}
@@ -88,18 +103,14 @@ class Parser {
       if (auto e = lookup(kEmergencies, v)) {
         c_.emergency = *e;
       } else {
-        warn(key, v, "expected " + choices(kEmergencies) + "; using " +
-                         std::string(name_of(kEmergencies, c_.emergency)));
+        warn(key, v, "expected " + choices(kEmergencies) +
+                         "; using the default (reboot on an installed disk, else shell)");
       }
     } else if (key == "macula.timeout") {
-      unsigned seconds = 0;
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-      if (ec != std::errc() || end != v.data() + v.size() || seconds == 0 || seconds > 3600) {
-        warn(key, v, "expected whole seconds from 1 to 3600; using " +
-                         std::to_string(c_.device_timeout.count()));
-      } else {
-        c_.device_timeout = std::chrono::seconds(seconds);
-      }
+      seconds(key, v, 1, c_.device_timeout);
+    } else if (key == "macula.watchdog") {
+      std::chrono::seconds watchdog = c_.watchdog.value_or(kTrialWatchdog);
+      if (seconds(key, v, 0, watchdog)) c_.watchdog = watchdog;
     } else if (key == "macula.modules") {
       for (auto& m : split_list(v)) c_.extra_modules.push_back(std::move(m));
     } else if (key == "console") {
@@ -113,12 +124,25 @@ class Parser {
       if (v.starts_with('/')) {
         c_.init = v;
       } else {
-        warn(key, v, "expected an absolute path; using " + c_.init);
+        warn(key, v, "expected an absolute path; using " + shortened(c_.init));
       }
     }
   }
 
  private:
+  // Whole seconds from `min` to an hour, into target; false (and a warning) for anything else.
+  bool seconds(std::string_view key, std::string_view v, unsigned min, std::chrono::seconds& target) {
+    unsigned n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n < min || n > 3600) {
+      warn(key, v, "expected whole seconds from " + std::to_string(min) + " to 3600; using " +
+                       std::to_string(target.count()));
+      return false;
+    }
+    target = std::chrono::seconds(n);
+    return true;
+  }
+
   // A bare flag means on; an explicit value must be a boolean.
   void flag(std::string_view key, std::optional<std::string_view> value, bool& target,
             std::string_view meaning_of_true) {
@@ -133,7 +157,7 @@ class Parser {
   }
 
   void warn(std::string_view key, std::string_view value, const std::string& what) {
-    c_.warnings.push_back(std::string(key) + "=" + std::string(value) + ": " + what);
+    c_.warnings.push_back(shortened(key) + "=" + shortened(value) + ": " + what);
   }
 
   BootConfig& c_;
@@ -148,8 +172,29 @@ std::string_view to_string(Stage s) { return name_of(kStages, s); }
 BootConfig parse_cmdline(std::string_view cmdline) {
   BootConfig config;
   Parser parser(config);
-  for (const CmdlineParam& p : parse_cmdline_params(cmdline)) parser.apply(p.key, p.value);
+  std::set<std::string> seen;
+  for (const CmdlineParam& p : parse_cmdline_params(cmdline)) {
+    const bool ours = p.key.starts_with("macula.") || p.key == "init";
+    if (ours && !accumulates(p.key) && !seen.insert(p.key).second)
+      config.warnings.push_back(shortened(p.key) + "=" + shortened(p.value.value_or("")) + ": " +
+                                shortened(p.key) + " was given before; this one wins");
+    parser.apply(p.key, p.value);
+  }
   return config;
+}
+
+Emergency emergency_action(const BootConfig& config, std::optional<Mode> mode) {
+  Emergency action = config.emergency.value_or(mode == Mode::disk ? Emergency::reboot : Emergency::shell);
+  if (action == Emergency::shell && !config.shell_allowed) action = Emergency::reboot;
+  return action;
+}
+
+std::vector<std::string> ignored_argument_warnings(std::span<const std::string> args) {
+  std::vector<std::string> warnings;
+  for (const std::string& arg : args)
+    warnings.push_back("argument '" + shortened(arg) +
+                       "' on the kernel command line: unknown to the kernel, which handed it to /init; ignored");
+  return warnings;
 }
 
 }  // namespace macula

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,12 +22,18 @@ std::string_view to_string(Mode);
 std::string_view to_string(Emergency);
 std::string_view to_string(Stage);
 
+// A trial boot's time to reach its health check, when nothing says otherwise.
+inline constexpr std::chrono::seconds kTrialWatchdog{600};
+
 struct BootConfig {
   std::optional<Mode> mode;              // unset: chosen by the file systems present
   bool debug = false;                    // macula.debug
   std::optional<Stage> break_before;     // macula.break[=stage]; bare means pivot
   bool shell_allowed = true;             // macula.shell=0 forbids every shell
-  Emergency emergency = Emergency::shell;
+  std::optional<Emergency> emergency;      // macula.emergency=; unset: emergency_action()'s default
+  // macula.watchdog=SECONDS: how long a trial boot has to pass its health check before the
+  // hardware watchdog resets it; 0 = off; unset: maculaos.boot.watchdog, else kTrialWatchdog
+  std::optional<std::chrono::seconds> watchdog;
   std::chrono::seconds device_timeout{10};
   std::vector<std::string> extra_modules;  // macula.modules=a,b
   std::vector<std::string> consoles;       // every console=, in order
@@ -37,5 +44,15 @@ struct BootConfig {
 };
 
 BootConfig parse_cmdline(std::string_view cmdline);
+
+// What a fatal error does. macula.emergency= when given; else an installed disk reboots (no
+// one may be at its console: the reboot spends a try of a trial slot, and GRUB goes back to
+// the primary after the last), and everything else gives a shell. Never a shell when
+// macula.shell=0. `mode` is the mode of the boot, when known.
+Emergency emergency_action(const BootConfig& config, std::optional<Mode> mode);
+
+// The arguments the kernel hands /init (words it does not know, with no '=', and everything
+// after "--"): PID 1 boots on, with one warning for each.
+std::vector<std::string> ignored_argument_warnings(std::span<const std::string> args);
 
 }  // namespace macula

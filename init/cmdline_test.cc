@@ -13,7 +13,7 @@ TEST_CASE("an empty command line gives the defaults") {
   CHECK_FALSE(c.debug);
   CHECK_FALSE(c.break_before);
   CHECK(c.shell_allowed);
-  CHECK(c.emergency == Emergency::shell);
+  CHECK_FALSE(c.emergency);
   CHECK(c.device_timeout == 10s);
   CHECK(c.init == "/sbin/init");
   CHECK(c.warnings.empty());
@@ -61,7 +61,7 @@ TEST_CASE("bad values are warnings naming the parameter and the value used inste
       "macula.shell=maybe init=sbin/init macula.debug=2");
   CHECK_FALSE(c.mode);
   CHECK(c.device_timeout == 10s);
-  CHECK(c.emergency == Emergency::shell);
+  CHECK_FALSE(c.emergency);
   CHECK(c.break_before == Stage::pivot);
   CHECK(c.shell_allowed);
   CHECK(c.init == "/sbin/init");
@@ -70,7 +70,9 @@ TEST_CASE("bad values are warnings naming the parameter and the value used inste
         "macula.mode=bogus: expected live, install, disk, recovery or shell; choosing by the "
         "media present instead");
   CHECK(c.warnings[1] == "macula.timeout=abc: expected whole seconds from 1 to 3600; using 10");
-  CHECK(c.warnings[2] == "macula.emergency=explode: expected shell, reboot or poweroff; using shell");
+  CHECK(c.warnings[2] ==
+        "macula.emergency=explode: expected shell, reboot or poweroff; using the default (reboot on an "
+        "installed disk, else shell)");
   CHECK(c.warnings[3] ==
         "macula.break=later: expected modules, devices, mount, overlay or pivot; breaking before "
         "pivot instead");
@@ -93,6 +95,52 @@ TEST_CASE("timeouts out of range are refused") {
     CHECK(c.device_timeout == 10s);
     CHECK(c.warnings.size() == 1);
   }
+}
+
+TEST_CASE("an installed disk reboots on a fatal error unless a shell is asked for; others give a shell") {
+  const BootConfig plain = parse_cmdline("");
+  CHECK(emergency_action(plain, Mode::disk) == Emergency::reboot);
+  CHECK(emergency_action(plain, Mode::live) == Emergency::shell);
+  CHECK(emergency_action(plain, Mode::recovery) == Emergency::shell);
+  CHECK(emergency_action(plain, std::nullopt) == Emergency::shell);
+  CHECK(emergency_action(parse_cmdline("macula.emergency=shell"), Mode::disk) == Emergency::shell);
+  CHECK(emergency_action(parse_cmdline("macula.emergency=poweroff"), Mode::live) == Emergency::poweroff);
+  CHECK(emergency_action(parse_cmdline("macula.shell=0"), Mode::live) == Emergency::reboot);
+  CHECK(emergency_action(parse_cmdline("macula.shell=0 macula.emergency=shell"), Mode::disk) == Emergency::reboot);
+}
+
+TEST_CASE("hostile command lines: one warning per bad word, and the boot goes on") {
+  const std::string long_word = "macula.mode=" + std::string(3000, 'x');
+  const BootConfig c = parse_cmdline("macula.timeout= macula.timeout=99999 macula.watchdog=-5 "
+                                     "macula.mode=live macula.mode=disk macula.slot= " + long_word);
+  CHECK(c.device_timeout == 10s);
+  CHECK_FALSE(c.watchdog);
+  CHECK_FALSE(c.mode);  // the long word is the last macula.mode= and is not a mode
+  CHECK_FALSE(c.slot);
+  REQUIRE(c.warnings.size() == 8);  // 3 bad numbers, an empty slot, 3 repeats, a bad mode
+  for (const std::string& w : c.warnings) CHECK(w.size() < 200);
+  CHECK(c.warnings[1] == "macula.timeout=99999: macula.timeout was given before; this one wins");
+  CHECK_THAT(c.warnings.back(), Catch::Contains("(3000 bytes)"));
+}
+
+TEST_CASE("a quoted value holding a newline still warns in one line (found by fuzz/cmdline_fuzz)") {
+  const BootConfig c = parse_cmdline("macula.emergency=\"later\nsoon\" init=/sbin/init\n");
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0].find('\n') == std::string::npos);
+  CHECK_THAT(c.warnings[0], Catch::StartsWith("macula.emergency=later?soon"));
+}
+
+TEST_CASE("watchdog seconds: 0 turns it off, up to an hour") {
+  CHECK(parse_cmdline("macula.watchdog=0").watchdog == 0s);
+  CHECK(parse_cmdline("macula.watchdog=900").watchdog == 900s);
+  CHECK(parse_cmdline("macula.watchdog=3601").warnings.size() == 1);
+}
+
+TEST_CASE("the kernel's leftover words are ignored by PID 1, each with a warning") {
+  const std::vector<std::string> args{"single", "splash", "--help"};
+  const auto warnings = ignored_argument_warnings(args);
+  REQUIRE(warnings.size() == 3);
+  CHECK_THAT(warnings[2], Catch::Contains("'--help'") && Catch::Contains("ignored"));
 }
 
 }  // namespace

@@ -41,5 +41,36 @@ TEST_CASE("a tree is copied with its files, modes and symlinks") {
   fs::remove_all(base);
 }
 
+TEST_CASE("a merge keeps what is there, adds what is missing, and completes a copy cut short") {
+  const fs::path base = fs::temp_directory_path() / ("macula-merge-" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  fs::create_directories(base / "src/lib/dpkg");
+  fs::create_directories(base / "src/tmp");
+  ::chmod((base / "src/tmp").c_str(), 01777);
+  std::ofstream(base / "src/lib/dpkg/status") << "Package: openrc\n";
+  std::ofstream(base / "src/log.txt") << "image\n";
+  // What the installer put there first, and what a copy cut short left behind.
+  fs::create_directories(base / "dst/lib/maculaos");
+  std::ofstream(base / "dst/lib/maculaos/config.yaml") << "hostname: n1\n";
+  std::ofstream(base / "dst/log.txt") << "node's own\n";
+  fs::create_directories(base / "dst/lib/dpkg");
+  std::ofstream(base / "dst/lib/dpkg/status.maculaos-partial") << "torn";
+
+  REQUIRE(copy_tree((base / "src").string(), (base / "dst").string(), CopyMode::merge));
+  auto text = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  CHECK(text(base / "dst/lib/dpkg/status") == "Package: openrc\n");
+  CHECK(text(base / "dst/lib/maculaos/config.yaml") == "hostname: n1\n");
+  CHECK(text(base / "dst/log.txt") == "node's own\n");
+  CHECK((fs::status(base / "dst/tmp").permissions() & fs::perms::mask) ==
+        (fs::perms::all | fs::perms::sticky_bit));
+  for (const auto& e : fs::recursive_directory_iterator(base / "dst"))
+    CHECK_FALSE(e.path().filename().string().ends_with(".maculaos-partial"));
+  CHECK_FALSE(copy_tree((base / "src").string(), (base / "dst").string()));  // fresh: refuses what exists
+  fs::remove_all(base);
+}
+
 }  // namespace
 }  // namespace macula

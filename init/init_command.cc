@@ -25,7 +25,6 @@
 #include "init/installed_slot.h"
 #include "init/live_media.h"
 #include "init/module_loader.h"
-#include "init/module_plan.h"
 #include "init/switch_root.h"
 
 namespace macula {
@@ -67,12 +66,14 @@ std::int64_t boottime_ms() {
 // success it has exec'd the new init.
 class BootAttempt {
  public:
-  BootAttempt(BootLog& log, std::int64_t init_started_ms) : log_(log) {
+  BootAttempt(BootLog& log, std::int64_t init_started_ms, std::span<const std::string> kernel_args)
+      : log_(log), kernel_args_(kernel_args) {
     report_.version = MACULAOS_VERSION;
     report_.init_started_ms = init_started_ms;
   }
 
   const BootConfig& config() const { return config_; }
+  std::optional<Mode> mode() const { return root_ ? std::optional(mode_) : config_.mode; }
 
   Error run() {
     Result<void> r = setup();
@@ -94,6 +95,7 @@ class BootAttempt {
     auto cmdline = read_file(kKernelCmdlinePath);
     if (!cmdline) return fail(cmdline.error());
     config_ = parse_cmdline(*cmdline);
+    for (std::string& w : ignored_argument_warnings(kernel_args_)) config_.warnings.push_back(std::move(w));
     log_.set_debug(config_.debug);
     log_.info("MaculaOS " + report_.version + " init started at " +
               std::to_string(report_.init_started_ms) + " ms");
@@ -127,20 +129,9 @@ class BootAttempt {
   }
 
   Result<void> load_kernel_modules() {
-    const std::string dir = std::string(kModuleDir) + "/";
-    auto index_text = read_file(dir + "maculaos.modules");
-    if (!index_text) {
-      log_.warn("no module index (" + index_text.error().text() + "): loading no modules");
-      return {};
-    }
-    auto index = parse_module_index(*index_text);
-    if (!index) {
-      log_.warn(index.error().text() + ": loading no modules");
-      return {};
-    }
-    std::vector<std::string> wanted = parse_module_names(read_file(dir + "maculaos.load").value_or(""));
+    std::vector<std::string> wanted = module_list("load");
     wanted.insert(wanted.end(), config_.extra_modules.begin(), config_.extra_modules.end());
-    const ModuleLoadResult loaded = load_modules(plan_module_loads(*index, wanted), report_.kernel, log_);
+    const ModuleLoadResult loaded = load_modules(std::move(wanted), report_.kernel, log_);
     report_.modules_loaded = loaded.loaded;
     report_.modules_failed = loaded.failed;
     log_.info("loaded " + std::to_string(loaded.loaded) + " kernel modules" +
@@ -205,7 +196,10 @@ class BootAttempt {
   }
 
   Result<void> pivot() {
-    if (auto r = check_init_in(kNewRoot, config_.init); !r) return r;
+    if (auto r = check_init_in(kNewRoot, config_.init); !r) {
+      root_->give_up(r.error().text());  // no init in the image: more tries will not find one
+      return r;
+    }
     hand_off(report_, log_);
     log_.info("switching root to " + std::string(kNewRoot) + ", then exec " + config_.init);
     return switch_root(kNewRoot);
@@ -217,6 +211,7 @@ class BootAttempt {
   }
 
   BootLog& log_;
+  std::span<const std::string> kernel_args_;
   BootConfig config_;
   Mode mode_ = Mode::live;
   std::unique_ptr<RootSource> root_;
@@ -224,42 +219,56 @@ class BootAttempt {
   std::vector<BlockDevice> devices_;
 };
 
-[[noreturn]] void run_as_pid1() {
+// One attempt, with what the emergency path needs to know of it. Nothing thrown leaves it: an
+// exception (out of memory, a library's) is a failed boot like any other.
+struct AttemptOutcome {
+  Error error;
+  Emergency action = Emergency::shell;
+};
+
+AttemptOutcome attempt_boot(BootLog& log, std::int64_t started, std::span<const std::string> kernel_args) {
+  BootConfig config;
+  std::optional<Mode> mode;
+  Error error;
+  try {
+    BootAttempt attempt(log, started, kernel_args);
+    error = attempt.run();
+    config = attempt.config();
+    mode = attempt.mode();
+  } catch (const std::exception& e) {
+    error = Error{0, std::string("unexpected error: ") + e.what()};
+  } catch (...) {
+    error = Error{0, "unexpected error of unknown type"};
+  }
+  return {std::move(error), emergency_action(config, mode)};
+}
+
+Result<int> run_init(std::span<const std::string>) {
+  return usage_error("must run as PID 1 (it is the initramfs's /init), not as PID " + std::to_string(::getpid()));
+}
+
+}  // namespace
+
+[[noreturn]] void run_as_pid1(std::span<const std::string> kernel_args) {
   BootLog log;
   const std::int64_t started = boottime_ms();
   for (;;) {
-    BootAttempt attempt(log, started);
-    const Error error = attempt.run();
-    log.error("boot failed: " + error.text());
-    const BootConfig& config = attempt.config();
-    Emergency action = config.emergency;
-    if (action == Emergency::shell && !config.shell_allowed) {
-      log.error("no emergency shell (macula.shell=0): rebooting instead");
-      action = Emergency::reboot;
-    }
-    if (action == Emergency::shell) {
+    AttemptOutcome outcome = attempt_boot(log, started, kernel_args);
+    log.error("boot failed: " + outcome.error.text());
+    if (outcome.action == Emergency::shell) {
       auto shell = run_console_shell(
-          "macula-init: emergency shell. The boot failed: " + error.text() +
+          "macula-init: emergency shell. The boot failed: " + outcome.error.text() +
               "\nmacula-init: fix what you can, then exit the shell to retry the boot.",
           "macula-emergency# ");
       if (shell) continue;
       log.error(shell.error().text() + ": rebooting instead");
-      action = Emergency::reboot;
+      outcome.action = Emergency::reboot;
     }
-    log.error(std::string(action == Emergency::poweroff ? "powering off" : "rebooting") + " in 5 seconds");
+    log.error(std::string(outcome.action == Emergency::poweroff ? "powering off" : "rebooting") + " in 5 seconds");
     ::sleep(5);
-    leave(action);
+    leave(outcome.action);
   }
 }
-
-Result<int> run_init(std::span<const std::string> args) {
-  if (!args.empty()) return usage_error("takes no arguments, got '" + args[0] + "' (see init --help)");
-  if (::getpid() != 1)
-    return usage_error("must run as PID 1 (it is the initramfs's /init), not as PID " + std::to_string(::getpid()));
-  run_as_pid1();
-}
-
-}  // namespace
 
 Applet init_applet() {
   return {"init", "PID 1 of the initramfs: boot MaculaOS", kUsage, run_init, true};

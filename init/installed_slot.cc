@@ -1,16 +1,20 @@
 #include "init/installed_slot.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
-
-#include <filesystem>
 
 #include "ab/boot_context.h"
 #include "ab/disk_layout.h"
 #include "ab/slot_files.h"
+#include "ab/boot_state_store.h"
+#include "common/files.h"
 #include "common/mounts.h"
 #include "common/run_paths.h"
+#include "common/watchdog.h"
+#include "config/node_config.h"
 #include "init/console_shell.h"
 #include "init/copy_tree.h"
+#include "init/module_loader.h"
 
 namespace macula {
 
@@ -19,6 +23,21 @@ namespace {
 // On the state partition: an upper layer (and work dir) for each of these directories of the
 // root image; /var is the state's own directory, seeded from the image on the first boot.
 constexpr const char* kPersistentOverlays[] = {"etc", "home", "root", "opt"};
+// On the state partition, once the image's /var has been merged into its var/ whole.
+constexpr const char* kVarSeededMark = ".var-seeded";
+
+// An overlay's upper directory, made with the owner and mode of the image's directory (the
+// merged directory shows the upper's: /root must stay 0700). Left alone once it exists: a
+// change made on the running system lands there and is kept.
+Result<void> make_upper(const std::string& upper, const std::string& lower) {
+  if (::access(upper.c_str(), F_OK) == 0) return {};
+  struct stat st {};
+  if (::stat(lower.c_str(), &st) != 0) return fail_errno("stat " + lower);
+  if (auto r = make_dirs(upper); !r) return r;
+  if (::chown(upper.c_str(), st.st_uid, st.st_gid) != 0) return fail_errno("chown " + upper);
+  if (::chmod(upper.c_str(), st.st_mode & 07777) != 0) return fail_errno("chmod " + upper);
+  return {};
+}
 
 }  // namespace
 
@@ -34,7 +53,7 @@ Result<void> InstalledSlotRoot::mount_root_image(std::span<const BlockDevice> de
   disk_ = *disk;
   const std::string image = std::string(kSlotMount) + "/" + std::string(kSlotRootImage);
   if (auto r = mount_slot(slot, image); !r) {
-    give_up_on_slot(slot, r.error().text());
+    give_up(r.error().text());
     return r;
   }
   report_.slot = to_string(slot);
@@ -52,7 +71,9 @@ Result<void> InstalledSlotRoot::mount_slot(Slot slot, const std::string& image) 
   return {};
 }
 
-void InstalledSlotRoot::give_up_on_slot(Slot slot, const std::string& why) {
+void InstalledSlotRoot::give_up(const std::string& why) {
+  if (!config_.slot || disk_.disk.empty()) return;
+  const Slot slot = *config_.slot;
   const std::string name = "slot " + std::string(to_string(slot));
   auto ctx = BootContext::open(disk_, slot);
   auto next = ctx ? ctx->commit({BootChange::Kind::mark_bad, slot, why}) : fail(ctx.error());
@@ -68,7 +89,7 @@ Result<void> InstalledSlotRoot::mount_persistent(const std::string& new_root) {
   report_.state = disk_.state;
   for (const char* dir : kPersistentOverlays) {
     const std::string base = std::string(kStateMount) + "/overlay/" + dir;
-    Result<void> r = make_dirs(base + "/upper");
+    Result<void> r = make_upper(base + "/upper", std::string(kRootImageMount) + "/" + dir);
     if (r) r = make_dirs(base + "/work");
     if (r) r = mount_with_libmount({"overlay", new_root + "/" + dir, "overlay",
                                    "lowerdir=" + std::string(kRootImageMount) + "/" + dir + ",upperdir=" + base +
@@ -81,17 +102,43 @@ Result<void> InstalledSlotRoot::mount_persistent(const std::string& new_root) {
     return fail("state partition: /var", r.error());
   log_.info("state: " + disk_.state + " keeps /etc, /home, /root, /opt and /var");
   mount_esp();
+  arm_watchdog_on_trial();
   return {};
 }
 
-// The first boot copies the image's /var into a temporary name, renamed when whole.
+// macula.watchdog=, else the node config's maculaos.boot.watchdog, else the default.
+std::chrono::seconds InstalledSlotRoot::watchdog_timeout() {
+  if (config_.watchdog) return *config_.watchdog;
+  const std::string path = std::string(kStateMount) + kNodeConfigPath;
+  auto text = read_file(path);
+  auto settings = text ? boot_settings(*text, path) : Result<BootSettings>(BootSettings{});
+  if (!settings) log_.warn(settings.error().text() + "; the trial watchdog uses " + std::to_string(kTrialWatchdog.count()) + " s");
+  return settings && settings->watchdog ? *settings->watchdog : kTrialWatchdog;
+}
+
+// A trial boot must reach its health check: the hardware watchdog resets it otherwise (and the
+// reset spends the try). No watchdog device: a warning, and the boot goes on.
+void InstalledSlotRoot::arm_watchdog_on_trial() {
+  auto current = BootStateStore(std::string(kEspMount) + "/" + std::string(kEspStateDir)).load();
+  if (!current || !current->state.trial || current->state.trial != config_.slot) return;
+  const std::chrono::seconds timeout = watchdog_timeout();
+  if (timeout.count() == 0) return log_.info("trial boot: watchdog off (0 s)");
+  const ModuleLoadResult loaded = load_modules(module_list("watchdog"), report_.kernel, log_, LoadFailure::debug);
+  auto armed = arm_watchdog(timeout);
+  if (!armed)
+    return log_.warn("trial boot without a watchdog (" + armed.error().text() + " after trying " +
+                     std::to_string(loaded.loaded + loaded.failed) + " drivers): a hang would need a person");
+  report_.watchdog_s = armed->count();
+  log_.info("trial boot: watchdog armed, " + std::to_string(armed->count()) + " s to pass the health check");
+}
+
+// Until it has been done whole, the image's /var is merged into the state's: what is there
+// (the config the installer wrote, what a cut-short merge copied) stays, the rest is added.
 Result<void> InstalledSlotRoot::seed_var(const std::string& var) {
-  if (::access(var.c_str(), F_OK) == 0) return {};
-  const std::string seed = var + ".seed";
-  std::error_code ec;
-  std::filesystem::remove_all(seed, ec);
-  if (auto r = copy_tree(std::string(kRootImageMount) + "/var", seed); !r) return r;
-  if (::rename(seed.c_str(), var.c_str()) != 0) return fail_errno("rename " + seed);
+  const std::string mark = std::string(kStateMount) + "/" + kVarSeededMark;
+  if (::access(mark.c_str(), F_OK) == 0) return {};
+  if (auto r = copy_tree(std::string(kRootImageMount) + "/var", var, CopyMode::merge); !r) return r;
+  if (auto r = write_file_atomic(mark, "", 0644); !r) return r;
   log_.info("state: seeded /var from the image (first boot)");
   return {};
 }

@@ -4,6 +4,7 @@
 // /run/macula/esp, like Debian's /boot/efi, for the tools that read and change the boot state.
 #pragma once
 
+#include <chrono>
 #include <span>
 #include <string>
 
@@ -19,12 +20,16 @@ class InstalledSlotRoot final : public RootSource {
   // and the node reboots into the other slot at once (this returns only if that is refused).
   Result<void> mount_root_image(std::span<const BlockDevice> devices) override;
   Result<void> mount_persistent(const std::string& new_root) override;
+  // Marks the booted slot bad and reboots into the other at once; returns only if the boot
+  // state refuses (the other slot is not good either), and the boot goes on to its emergency.
+  void give_up(const std::string& why) override;
 
  private:
   Result<void> mount_slot(Slot slot, const std::string& image);
-  void give_up_on_slot(Slot slot, const std::string& why);
   Result<void> seed_var(const std::string& var);
   void mount_esp();
+  void arm_watchdog_on_trial();
+  std::chrono::seconds watchdog_timeout();
 
   InstalledDisk disk_;
 };

@@ -5,6 +5,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # Storage first: its drivers probe asynchronously while the rest loads.
 module_lists=(storage filesystems device-mapper misc)
+# Shipped, and loaded by /init only when it needs them (maculaos.<name>).
+on_demand_lists=(watchdog)
 
 usage() {
   cat <<'USAGE'
@@ -16,6 +18,7 @@ modules the lists in kernel-configs/modules/ name, with their build-time load or
   /lib/modules/KVER/<path>.ko      the module closure (kernel-configs/resolve-modules.py)
   /lib/modules/maculaos.modules    NAME<TAB>PATH<TAB>DEP,DEP|- per module, deps first
   /lib/modules/maculaos.load       the module names to load at boot, one a line
+  /lib/modules/maculaos.watchdog   the watchdog drivers, loaded on a trial boot
   /dev/console                     char 5:1, so the kernel has a console before devtmpfs
   /dev /proc /sys /run /newroot /tmp   empty mount points
 
@@ -35,6 +38,7 @@ add_busybox() {
 add_modules() {
   local root=$1 kernel=$2 lists=()
   for l in "${module_lists[@]}"; do lists+=("$repo/kernel-configs/modules/$l.list"); done
+  for l in "${on_demand_lists[@]}"; do lists+=("on-demand:$repo/kernel-configs/modules/on-demand/$l.list"); done
   python3 "$repo/kernel-configs/resolve-modules.py" "$kernel/root" "$(cat "$kernel/KVER")" \
     "$root" "${lists[@]}"
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/fd.h"
+#include "common/files.h"
 
 namespace macula {
 
@@ -17,12 +18,30 @@ std::string kernel_release() {
   return u.release;
 }
 
-ModuleLoadResult load_modules(const ModulePlan& plan, const std::string& release, BootLog& log) {
+std::vector<std::string> module_list(const std::string& list) {
+  return parse_module_names(read_file(std::string(kModuleDir) + "/maculaos." + list).value_or(""));
+}
+
+ModuleLoadResult load_modules(std::vector<std::string> names, const std::string& release, BootLog& log,
+                              LoadFailure failure) {
   ModuleLoadResult result;
-  for (const std::string& name : plan.unknown) {
-    log.warn("module " + name + ": not in the initramfs (not in kernel-configs/modules lists)");
-    ++result.failed;
+  auto index_text = read_file(std::string(kModuleDir) + "/maculaos.modules");
+  if (!index_text) {
+    log.warn("no module index (" + index_text.error().text() + "): loading no modules");
+    return result;
   }
+  auto index = parse_module_index(*index_text);
+  if (!index) {
+    log.warn("no module index (" + index.error().text() + "): loading no modules");
+    return result;
+  }
+  const ModulePlan plan = plan_module_loads(*index, names);
+  auto failed = [&](const std::string& line) {
+    failure == LoadFailure::warn ? log.warn(line) : log.debug(line);
+    ++result.failed;
+  };
+  for (const std::string& name : plan.unknown)
+    failed("module " + name + ": not in the initramfs (not in kernel-configs/modules lists)");
   const std::string base = std::string(kModuleDir) + "/" + release + "/";
   for (const ModuleEntry* m : plan.load) {
     const std::string path = base + m->path;
@@ -33,8 +52,7 @@ ModuleLoadResult load_modules(const ModulePlan& plan, const std::string& release
       ++result.loaded;
       continue;
     }
-    log.warn("module " + m->name + " (" + path + "): " + std::strerror(errno));
-    ++result.failed;
+    failed("module " + m->name + " (" + path + "): " + std::strerror(errno));
   }
   return result;
 }

@@ -44,6 +44,8 @@ Result<std::vector<ModuleEntry>> parse_module_index(std::string_view text) {
       return fail("module index line " + std::to_string(line_no) +
                   ": expected NAME<TAB>PATH<TAB>DEPS, got '" + std::string(line) + "'");
     ModuleEntry e{normalize_module_name(fields[0]), std::string(fields[1]), {}};
+    if (seen.contains(e.name))
+      return fail("module index line " + std::to_string(line_no) + ": " + e.name + " is listed twice");
     if (fields[2] != "-") {
       for (std::string_view dep : split(fields[2], ',')) {
         std::string d = normalize_module_name(dep);
@@ -89,7 +91,9 @@ ModulePlan plan_module_loads(std::span<const ModuleEntry> index,
     const ModuleEntry* e = todo.back();
     todo.pop_back();
     if (!needed.insert(e->name).second) continue;
-    for (const std::string& dep : e->deps) todo.push_back(by_name.at(dep));
+    // parse_module_index lists every dep before its module: each is in by_name.
+    for (const std::string& dep : e->deps)
+      if (auto it = by_name.find(dep); it != by_name.end()) todo.push_back(it->second);
   }
   for (const ModuleEntry& e : index)
     if (needed.contains(e.name)) plan.load.push_back(&e);

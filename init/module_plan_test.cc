@@ -66,5 +66,11 @@ TEST_CASE("the load list ignores comments and blank lines") {
         std::vector<std::string>{"sd_mod", "usb_storage"});
 }
 
+TEST_CASE("a module listed twice in the index is refused (found by fuzz/module_index_fuzz)") {
+  auto twice = parse_module_index("crc16\tcrc16.ko\t-\next4\text4.ko\t-\next4\text4.ko\tcrc16\n");
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().message == "module index line 3: ext4 is listed twice");
+}
+
 }  // namespace
 }  // namespace macula

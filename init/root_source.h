@@ -28,6 +28,8 @@ class RootSource {
   virtual Result<void> mount_root_image(std::span<const BlockDevice> devices) = 0;
   // What persists across boots, mounted into the new root (over its overlay).
   virtual Result<void> mount_persistent(const std::string& new_root) = 0;
+  // The root it gave cannot boot, and more tries will not change that (no init in it).
+  virtual void give_up(const std::string&) {}
 
  protected:
   const BootConfig& config_;

@@ -1,7 +1,7 @@
 // macula-install: partitions a disk (or a disk image), writes and verifies slot A, installs
 // GRUB for BIOS and UEFI and the node config. The order of work makes an interrupted install
-// never look installed: the state partition carries a temporary label and the ESP no
-// grub.cfg until every byte has been written and verified; those two come last.
+// never look installed: the state partition carries a temporary label until every byte has
+// been written and verified, and GRUB boots the disk only once it carries the real one.
 #include "installer/install_command.h"
 
 #include <sys/mount.h>
@@ -217,7 +217,8 @@ class Installer {
   Result<void> run(const std::string& disk, const DiskLayout& layout) {
     if (auto r = make_dirs(kWorkDir); !r) return r;
     step("wiping old signatures and writing the partition table");
-    if (auto r = run_command({"wipefs", "--all", "--force", disk}); !r) return fail(r.error());
+    // No --force: wipefs refuses a disk the kernel still uses, a last check after ours.
+    if (auto r = run_command({"wipefs", "--all", disk}); !r) return fail(r.error());
     if (auto r = run_command({"sfdisk", "--quiet", "--wipe", "always", disk}, sfdisk_script(layout)); !r)
       return fail(r.error());
     for (const PartitionPlan& p : layout.partitions) {
@@ -239,7 +240,7 @@ class Installer {
     Result<void> r = write_slot(node(kSlotAPartition.number));
     if (r) r = install_bootloader(disk, node(kEspPartition.number));
     if (r) r = write_state(node(kStatePartition.number));
-    if (r) r = finish(node(kEspPartition.number), node(kStatePartition.number));
+    if (r) r = finish(node(kStatePartition.number));
     return r;
   }
 
@@ -285,6 +286,9 @@ class Installer {
                             "--boot-directory=" + boot, "--removable", "--no-nvram",
                             "--modules=" + modules, disk});
     if (!efi) return fail(efi.error());
+    // It boots only a disk whose state partition carries the installed label (written last):
+    // before that, GRUB hands the machine back to the firmware's next boot device.
+    if (auto r = write_file_atomic(boot + "/grub/grub.cfg", kGrubDiskCfg, 0644); !r) return r;
     ::sync();
     return {};
   }
@@ -299,14 +303,10 @@ class Installer {
     return write_file_atomic(state->dir() + kNodeConfigPath, config_, 0600);
   }
 
-  // The marks that say "installed", written last: grub.cfg, then the state partition's label.
-  Result<void> finish(const std::string& esp_dev, const std::string& state_dev) {
+  // The one mark that says "installed", written last: the state partition's label. Before it
+  // GRUB boots nothing from this disk and the ISO does not take it for an installed system.
+  Result<void> finish(const std::string& state_dev) {
     step("marking the disk installed");
-    {
-      auto esp = mount(esp_dev, kEspPartition.filesystem, "esp");
-      if (!esp) return fail(esp.error());
-      if (auto r = write_file_atomic(esp->dir() + "/boot/grub/grub.cfg", kGrubDiskCfg, 0644); !r) return r;
-    }
     if (auto r = run_command({"e2label", state_dev, std::string(kStatePartition.label)}); !r) return fail(r.error());
     ::sync();
     return {};

@@ -35,15 +35,35 @@ std::optional<dev_t> parse_dev(std::string_view majmin) {
   return makedev(major, minor);
 }
 
-// The disk's own device number and those of its partitions, from /sys/class/block/NAME.
+// The names of /sys/class/block/NAME's subdirectories that are its partitions.
+std::vector<std::string> partitions_of(const std::string& name) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(fs::path("/sys/class/block") / name, ec), end; !ec && it != end; it.increment(ec))
+    if (fs::exists(it->path() / "partition", ec)) out.push_back(it->path().filename());
+  return out;
+}
+
+// The disk's own device number and those of its partitions.
 std::vector<dev_t> disk_and_partitions(const std::string& name) {
   std::vector<dev_t> out;
-  const fs::path dir = fs::path("/sys/class/block") / name;
-  if (auto d = parse_dev(sysfs(dir / "dev"))) out.push_back(*d);
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (fs::exists(entry.path() / "partition", ec))
-      if (auto d = parse_dev(sysfs(entry.path() / "dev"))) out.push_back(*d);
+  if (auto d = parse_dev(sysfs(fs::path("/sys/class/block") / name / "dev"))) out.push_back(*d);
+  for (const std::string& part : partitions_of(name))
+    if (auto d = parse_dev(sysfs(fs::path("/sys/class/block") / name / part / "dev"))) out.push_back(*d);
+  return out;
+}
+
+// "sda2 is held by dm-0" for every holder (device-mapper, LVM, md, LUKS) of the disk or its
+// partitions, from the holders/ directories of sysfs.
+std::vector<std::string> holders_of(const std::string& name) {
+  std::vector<std::string> out;
+  std::vector<fs::path> dirs{fs::path("/sys/class/block") / name};
+  for (const std::string& part : partitions_of(name)) dirs.push_back(dirs.front() / part);
+  for (const fs::path& dir : dirs) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir / "holders", ec), end; !ec && it != end; it.increment(ec))
+      out.push_back(dir.filename().string() + " is held by " + it->path().filename().string());
+  }
   return out;
 }
 
@@ -52,10 +72,10 @@ std::vector<dev_t> loops_backed_by(const std::string& image) {
   std::vector<dev_t> out;
   std::error_code ec;
   const fs::path real = fs::weakly_canonical(image, ec);
-  for (const auto& entry : fs::directory_iterator("/sys/class/block", ec)) {
-    const std::string name = entry.path().filename();
-    if (!name.starts_with("loop") || fs::exists(entry.path() / "partition", ec)) continue;
-    if (sysfs(entry.path() / "loop" / "backing_file") != real.string()) continue;
+  for (fs::directory_iterator it("/sys/class/block", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename();
+    if (!name.starts_with("loop") || fs::exists(it->path() / "partition", ec)) continue;
+    if (sysfs(it->path() / "loop" / "backing_file") != real.string()) continue;
     for (dev_t d : disk_and_partitions(name)) out.push_back(d);
   }
   return out;
@@ -99,6 +119,9 @@ Result<void> check_target_free(const TargetDisk& disk, std::span<const MountEntr
     if (::stat(swap.c_str(), &st) == 0 && S_ISBLK(st.st_mode) && ours(st.st_rdev))
       return fail(disk.path + " is in use: " + swap + " is active swap (swapoff it first)");
   }
+  if (!disk.holders.empty())
+    return fail(disk.path + " is in use: " + disk.holders.front() +
+                " (device-mapper: LVM, RAID or an open LUKS volume; stop it first)");
   if (disk.read_only) return fail(disk.path + " is read-only: cannot install on it");
   return {};
 }
@@ -130,6 +153,7 @@ Result<TargetDisk> inspect_target(const std::string& path) {
   disk.read_only = ::ioctl(fd.get(), BLKROGET, &ro) == 0 && ro != 0;
   disk.model = sysfs(fs::path("/sys/class/block") / name / "device" / "model");
   disk.devices = disk_and_partitions(name);
+  disk.holders = holders_of(name);
   return disk;
 }
 

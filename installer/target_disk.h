@@ -21,6 +21,7 @@ struct TargetDisk {
   std::string model;      // from sysfs, "" for images
   bool read_only = false;
   std::vector<dev_t> devices;  // the disk and its partitions (for an image: its loop devices)
+  std::vector<std::string> holders = {};  // "sda2 is held by dm-0": the kernel's users of them
 };
 
 struct MountEntry {

@@ -50,5 +50,13 @@ TEST_CASE("the boot media, a mounted partition, swap and read-only are each refu
   CHECK(refused.error().message == "/dev/x is read-only: cannot install on it");
 }
 
+TEST_CASE("a disk whose partitions the kernel holds (LVM, RAID, LUKS) is refused, naming the holder") {
+  TargetDisk held = disk({makedev(8, 0), makedev(8, 1)});
+  held.holders = {"sda1 is held by dm-0"};
+  auto refused = check_target_free(held, parse_mountinfo(kMountinfo), {});
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("is in use: sda1 is held by dm-0"));
+}
+
 }  // namespace
 }  // namespace macula

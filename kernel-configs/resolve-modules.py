@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Copies the initramfs's kernel modules and writes their index, in load order.
 
-usage: resolve-modules.py MODULE_ROOT KVER STAGING LIST...
+usage: resolve-modules.py MODULE_ROOT KVER STAGING LIST... [on-demand:LIST...]
 
 MODULE_ROOT/lib/modules/KVER is the kernel's module tree (with depmod's modules.dep,
 modules.softdep, modules.alias and modules.builtin). Every module the LISTs name, and everything
@@ -11,6 +11,9 @@ written beside them for the PID 1, which loads modules with finit_module and has
   STAGING/lib/modules/maculaos.modules  NAME<TAB>PATH<TAB>DEP,DEP (or -), every module after
                                         its deps; PATH is relative to lib/modules/KVER
   STAGING/lib/modules/maculaos.load     the names the LISTs give (in list order): what to load
+  STAGING/lib/modules/maculaos.NAME     for each on-demand:DIR/NAME.list, its names: shipped
+                                        with their deps, loaded by the PID 1 only when it
+                                        needs them (maculaos.watchdog on a trial boot)
 
 A module's deps are modules.dep's, plus the `pre:` soft dependencies of modules.softdep (ext4
 needs crc32c before it, and nothing in the initramfs would load it on the kernel's request).
@@ -157,13 +160,20 @@ def read_lists(list_files):
     return names
 
 
+ON_DEMAND = "on-demand:"
+
+
 def main(argv):
     if len(argv) < 5:
         sys.exit(__doc__.split("\n\n")[1])
     module_root, kver, staging, lists = argv[1], argv[2], argv[3], argv[4:]
+    at_boot = [path for path in lists if not path.startswith(ON_DEMAND)]
+    on_demand = [path[len(ON_DEMAND):] for path in lists if path.startswith(ON_DEMAND)]
     moddir = os.path.join(module_root, "lib", "modules", kver)
     kernel = read_kernel(moddir)
-    resolution = resolve(kernel, read_lists(lists))
+    resolution = resolve(kernel, read_lists(at_boot) + read_lists(on_demand))
+    shipped = set(resolution.load)
+    boot_names = [module_name(n) for n in read_lists(at_boot)]
     for note in resolution.notes:
         print(f"resolve-modules: {note}", file=sys.stderr)
     out = os.path.join(staging, "lib", "modules")
@@ -174,7 +184,12 @@ def main(argv):
     with open(os.path.join(out, "maculaos.modules"), "w") as f:
         f.writelines(line + "\n" for line in index_lines(kernel, resolution))
     with open(os.path.join(out, "maculaos.load"), "w") as f:
-        f.writelines(name + "\n" for name in resolution.load)
+        f.writelines(name + "\n" for name in dict.fromkeys(boot_names) if name in shipped)
+    for path in on_demand:
+        stem = os.path.basename(path).removesuffix(".list")
+        with open(os.path.join(out, f"maculaos.{stem}"), "w") as f:
+            f.writelines(name + "\n" for name in dict.fromkeys(module_name(n) for n in read_lists([path]))
+                         if name in shipped)
     print(f"resolve-modules: {len(resolution.order)} modules ({len(resolution.load)} listed)")
 
 

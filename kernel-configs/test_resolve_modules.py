@@ -110,3 +110,26 @@ def test_lists_skip_comments_and_blank_lines(tmp_path):
     (tmp_path / "one.list").write_text("# storage\nahci\n\nnvme  # NVMe\n")
     (tmp_path / "two.list").write_text("ext4\n")
     assert rm.read_lists([tmp_path / "one.list", tmp_path / "two.list"]) == ["ahci", "nvme", "ext4"]
+
+
+def test_on_demand_lists_are_shipped_but_not_loaded_at_boot(tmp_path):
+    moddir = tmp_path / "root" / "lib" / "modules" / "6.1"
+    moddir.mkdir(parents=True)
+    for name, text in [("modules.dep", MODULES_DEP), ("modules.softdep", MODULES_SOFTDEP),
+                       ("modules.alias", MODULES_ALIAS), ("modules.builtin", MODULES_BUILTIN)]:
+        (moddir / name).write_text(text)
+    for line in MODULES_DEP.splitlines():
+        ko = moddir / line.partition(":")[0]
+        ko.parent.mkdir(parents=True, exist_ok=True)
+        ko.write_bytes(b"\0")
+    (tmp_path / "boot.list").write_text("ext4\n")
+    (tmp_path / "usb.list").write_text("uas\nnot_here\n")
+    staging = tmp_path / "staging"
+    rm.main(["resolve-modules.py", str(tmp_path / "root"), "6.1", str(staging),
+             str(tmp_path / "boot.list"), f"on-demand:{tmp_path / 'usb.list'}"])
+    out = staging / "lib" / "modules"
+    assert (out / "maculaos.load").read_text() == "ext4\n"
+    assert (out / "maculaos.usb").read_text() == "uas\n"
+    index = (out / "maculaos.modules").read_text()
+    assert "\nuas\t" in index and "usbcore\t" in index  # shipped, with its deps
+    assert (out / "6.1" / "kernel/drivers/usb/storage/uas.ko").exists()

@@ -6,7 +6,9 @@ import hashlib
 import json
 import os
 import pathlib
+import shlex
 import subprocess
+import tempfile
 import uuid
 
 from machine import KERNEL_PANIC
@@ -113,6 +115,26 @@ def upgrade_status(m):
 def copy_disk(source, dest):
     subprocess.run(["cp", "--sparse=always", str(source), str(dest)], check=True)
     return pathlib.Path(dest)
+
+
+def initramfs_without(initrd, module, out):
+    """A copy of the initramfs (zstd cpio) without one kernel module: its .ko, its index line
+    and its name in the boot's load list, as a release built without that driver would be."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp)
+        subprocess.run(f"zstd -dc {shlex.quote(str(initrd))} | cpio -idm --quiet", shell=True, cwd=root, check=True)
+        modules = root / "lib" / "modules"
+        for ko in modules.rglob(f"{module}.ko*"):
+            ko.unlink()
+        index = modules / "maculaos.modules"
+        index.write_text("".join(line for line in index.read_text().splitlines(keepends=True)
+                                 if not line.startswith(f"{module}\t")))
+        load = modules / "maculaos.load"
+        load.write_text("".join(line for line in load.read_text().splitlines(keepends=True)
+                                if line.strip() != module))
+        subprocess.run(f"find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -3 -q -o {shlex.quote(str(out))}",
+                       shell=True, cwd=root, check=True)
+    return pathlib.Path(out)
 
 
 def new_disk_identity(disk):

@@ -73,6 +73,8 @@ class Machine:
                 "-display", "none", "-serial", "stdio", "-monitor", "none",
                 # Under TCG without RDRAND the CRNG is ready only after ~40 s: feed it.
                 "-device", "virtio-rng-pci",
+                # A hardware watchdog (resets the guest when it runs out), as boards have.
+                "-device", "i6300esb",
                 "-nic", nic]
         if not reboot:
             args += ["-no-reboot"]

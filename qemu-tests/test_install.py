@@ -24,6 +24,11 @@ def test_unattended_install_boots_from_slot_a_and_keeps_state(machine, iso, kern
     status = m.sudo("maculaos boot status")
     assert "booted: slot a" in status and "slot a: good, version" in status, status
     assert "(primary)" in status and "slot b: empty" in status, status
+    # The image's /var, merged with the config the installer put there; /root as the image has it.
+    assert m.run("stat -c %a /var/tmp") == "1777"
+    assert m.sudo("test -d /var/lib/dpkg && test -d /var/log && test -d /var/lib/dhcp && "
+                  "test -f /var/lib/maculaos/config.yaml && echo whole") == "whole"
+    assert m.sudo("stat -c %a /root") == "700"
     refused = m.sudo("maculaos boot set-next b", check=False)
     assert "slot b is empty" in refused, refused
     assert m.sudo("maculaos boot status") == status  # a refused change writes nothing

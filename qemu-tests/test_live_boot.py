@@ -46,6 +46,29 @@ def test_bad_mode_boots_live_with_a_warning(machine, iso, kernel, initrd):
     assert "macula-init: warning: macula.mode=bogus" in m.sudo("dmesg")
 
 
+def test_hostile_command_line_boots_with_one_warning_per_bad_word(machine, iso, kernel, initrd):
+    """Words the kernel hands to /init (bare words, anything after "--", --help among them),
+    empty values, repeated keys, numbers out of range and a very long word: PID 1 boots on."""
+    long_word = "macula.debug=" + "x" * 1000
+    append = (f"{SERIAL} macula.mode=live single splash macula.timeout= macula.timeout=99999 "
+              f"macula.mode=live {long_word} -- --help extra")
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, append=append)
+    m.login(BOOT_TO_LOGIN)
+    report = check_live_system(m, "/dev/sr")
+    warnings = report["warnings"]
+    expected = ["macula.timeout=: expected whole seconds",
+                "macula.timeout=99999: macula.timeout was given before",
+                "macula.timeout=99999: expected whole seconds",
+                "macula.mode=live: macula.mode was given before",
+                "macula.debug=xxxx",
+                "argument 'single'", "argument 'splash'", "argument '--help'", "argument 'extra'"]
+    for start in expected:
+        assert sum(w.startswith(start) for w in warnings) == 1, (start, warnings)
+    assert len(warnings) == len(expected), warnings
+    assert all(len(w) < 200 for w in warnings), warnings
+    assert KERNEL_PANIC not in m.log()
+
+
 def test_shell_mode_gives_a_shell_in_the_initramfs(machine, iso, kernel, initrd):
     m = machine(kernel=kernel, initrd=initrd, cdrom=iso, append=f"{SERIAL} macula.mode=shell")
     m.expect(r"macula-rescue# ", 120)

@@ -120,6 +120,19 @@ def test_unmountable_root_image_falls_back_at_once(machine, installed_disk, rele
     assert "cannot mount its root image" in s["last_failure"], s
 
 
+def slots_until_back_on_a(m, each_b_try=None):
+    """Follows the boots after an --apply --reboot until slot a boots again; returns the slots
+    GRUB chose, in order. each_b_try(m) waits out one failing boot of slot b."""
+    slots = []
+    while not slots or slots[-1] == "b":
+        assert len(slots) <= 3, f"booted {slots} and still not back on slot a"
+        m.child.expect(r"Command line: [^\n]*macula\.slot=([ab])", BOOT)
+        slots.append(m.child.match.group(1))
+        if slots[-1] == "b" and each_b_try:
+            each_b_try(m)
+    return slots
+
+
 def test_panicking_kernel_falls_back_after_three_tries(machine, installed_disk, release_server, tmp_path):
     # The real kernel with an initramfs holding nothing: no /init, no root= -> it panics, and
     # panic=10 (GRUB's command line) reboots it.
@@ -129,13 +142,41 @@ def test_panicking_kernel_falls_back_after_three_tries(machine, installed_disk, 
     publish(release_server, initrd=empty)
     m = boot_installed(machine, installed_disk, release_server)
     apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
-    slots = []
-    while not slots or slots[-1] == "b":
-        assert len(slots) <= 3, f"booted {slots} and still not back on slot a"
-        m.child.expect(r"Command line: [^\n]*macula\.slot=([ab])", BOOT)
-        slots.append(m.child.match.group(1))
-        if slots[-1] == "b":
-            m.child.expect(r"Kernel panic", BOOT)
+    slots = slots_until_back_on_a(m, lambda m: m.child.expect(r"Kernel panic", BOOT))
+    assert slots == ["b", "b", "b", "a"], slots
+    m.login(BOOT)
+    s = fallback_status(m)
+    assert "did not boot good in 3 tries" in s["last_failure"], s
+
+
+def test_release_without_the_disk_driver_reboots_each_try_and_falls_back(machine, installed_disk, release_server,
+                                                                         tmp_path):
+    """The new initramfs cannot see the disk: init fails in disk mode and, with no one at the
+    console, reboots (no emergency shell), each reboot spending a try."""
+    initrd = helpers.initramfs_without(os.environ["MACULA_INITRAMFS"], "virtio_blk", tmp_path / "initrd.zst")
+    publish(release_server, initrd=initrd)
+    m = boot_installed(machine, installed_disk, release_server)
+    apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
+    slots = slots_until_back_on_a(m, lambda m: m.expect(r"boot failed: disk mode, slot b", BOOT))
+    assert slots == ["b", "b", "b", "a"], slots
+    assert "macula-emergency#" not in m.log()
+    m.login(BOOT)
+    s = fallback_status(m)
+    assert "did not boot good in 3 tries" in s["last_failure"], s
+
+
+def test_release_that_hangs_in_userspace_is_reset_by_the_watchdog_and_falls_back(machine, installed_disk,
+                                                                                release_server):
+    """Slot b's boot never finishes (a start script that never returns: no health check, no
+    login): the watchdog init armed for the trial resets it, each reset spending a try."""
+    publish(release_server)
+    m = boot_installed(machine, installed_disk, release_server)
+    # The node's own setting, so that three tries fit in a test (the default is 600 s).
+    m.sudo("printf 'maculaos:\\n  boot:\\n    watchdog: 90\\n' > /var/lib/maculaos/config.yaml")
+    m.sudo("printf '#!/bin/sh\\ngrep -q macula.slot=b /proc/cmdline && exec sleep infinity\\nexit 0\\n'"
+           " > /etc/local.d/50-hang.start && chmod +x /etc/local.d/50-hang.start")
+    apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
+    slots = slots_until_back_on_a(m, lambda m: m.expect(r"watchdog armed, 90 s", BOOT))
     assert slots == ["b", "b", "b", "a"], slots
     m.login(BOOT)
     s = fallback_status(m)
@@ -183,9 +224,21 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     assert m.run("maculaos upgrade --status") == before
     m.sudo("pkill -x sleep")
 
+    # A genuine, signed, older (here: the running) release replayed by the server.
+    helpers.make_release(release, helpers.installed_version())
+    out = apply(m, source, check=False)
+    assert "is not newer than the running" in out, out
+    assert m.run("maculaos upgrade --status") == before
+    publish(release_server)
+
     assert m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300) == slot_a
     s = helpers.upgrade_status(m)
     assert s["primary"] == "a" and s["trial"] == "" and s["b"]["health"] == "empty", s
+
+    # An --apply killed while it fills the standby slot leaves it mounted: the next one goes on.
+    m.sudo(f"nohup maculaos upgrade --apply {source} >/dev/null 2>&1 & "
+           "until findmnt /run/macula/upgrade >/dev/null; do sleep 0.2; done; pkill -9 -x maculaos", 300)
+    assert m.run("findmnt -n -o TARGET /run/macula/upgrade") == "/run/macula/upgrade"
 
     # The server goes away mid-transfer and comes back: the download resumes and completes.
     release_server.drop_after("/stable/rootfs.squashfs.zst", 8 << 20)

@@ -73,7 +73,8 @@ class Torture:
         self.tally.cuts[what] += 1
         delay = self.rng.uniform(0, CUTS[what])
         if what == "apply":
-            m.sudo(f"nohup maculaos upgrade --apply --from http://{RELEASE_HOST}/stable "
+            # the same release again and again: after an upgrade it is no longer newer
+            m.sudo(f"nohup maculaos upgrade --apply --allow-downgrade --from http://{RELEASE_HOST}/stable "
                    ">/dev/console 2>&1 &")
         elif what == "state":
             s = helpers.upgrade_status(m)

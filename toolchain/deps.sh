@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, and only when one is missing.
-# Usage: toolchain/deps.sh GROUP...   (groups: build, test, image, qemu)
+# Usage: toolchain/deps.sh GROUP...   (groups: build, fuzz, test, image, qemu)
 # This is the one list of what MaculaOS needs from Debian 12.
 set -euo pipefail
 
@@ -9,6 +9,8 @@ declare -A group=(
   [build]="build-essential cmake pkg-config file catch2 dpkg-dev libyaml-dev
            autoconf automake libtool autopoint gettext bison flex
            libzstd-dev libmbedtls-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
+  # the libFuzzer harnesses (make fuzz): clang 16 with libc++, libFuzzer and the sanitizers
+  [fuzz]="clang-16 libfuzzer-16-dev libclang-rt-16-dev libc++-16-dev libc++abi-16-dev"
   # the throwaway servers and checks the tests use
   [test]="python3 python3-pytest python3-pexpect openssl"
   # the kernel, initramfs, root file system and ISO (make kernel|initramfs|rootfs|iso)

@@ -3,6 +3,7 @@
 #include <json-c/json.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <memory>
 
@@ -58,21 +59,61 @@ Result<Artifact> parse_artifact(json_object* o, std::string_view where) {
   return a;
 }
 
-// The leading dotted numbers of a version, and what follows them.
-std::pair<std::vector<std::uint64_t>, std::string_view> split_version(std::string_view v) {
+// A version split as SemVer 2.0 reads it: the dotted numbers, the pre-release identifiers
+// (after '-'), and the build metadata (after '+', which precedence ignores).
+struct VersionParts {
   std::vector<std::uint64_t> numbers;
-  const char* p = v.data();
-  const char* end = v.data() + v.size();
-  while (p < end) {
-    std::uint64_t n = 0;
-    auto [next, ec] = std::from_chars(p, end, n);
-    if (ec != std::errc()) break;
-    numbers.push_back(n);
-    p = next;
-    if (p < end && *p == '.') ++p;
-    else break;
+  std::vector<std::string_view> pre;
+  bool well_formed = true;
+};
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<std::string_view> split_on(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  for (size_t at = 0;;) {
+    const size_t next = s.find(sep, at);
+    parts.push_back(s.substr(at, next == std::string_view::npos ? std::string_view::npos : next - at));
+    if (next == std::string_view::npos) return parts;
+    at = next + 1;
   }
-  return {numbers, std::string_view(p, static_cast<size_t>(end - p))};
+}
+
+VersionParts split_version(std::string_view v) {
+  VersionParts parts;
+  v = v.substr(0, v.find('+'));
+  const size_t dash = v.find('-');
+  if (dash != std::string_view::npos) {
+    parts.pre = split_on(v.substr(dash + 1), '.');
+    v = v.substr(0, dash);
+  }
+  for (std::string_view n : split_on(v, '.')) {
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), value);
+    parts.well_formed = parts.well_formed && ec == std::errc() && end == n.data() + n.size() &&
+                        (n.size() == 1 || n[0] != '0');
+    parts.numbers.push_back(value);
+  }
+  for (std::string_view id : parts.pre) {
+    const bool ok_chars = std::all_of(id.begin(), id.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    });
+    parts.well_formed = parts.well_formed && !id.empty() && ok_chars && !(all_digits(id) && id.size() > 1 && id[0] == '0');
+  }
+  return parts;
+}
+
+// SemVer's rule for one pre-release identifier: numbers numerically and below any word.
+int compare_identifiers(std::string_view a, std::string_view b) {
+  const bool na = all_digits(a), nb = all_digits(b);
+  if (na && nb) {
+    if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+    return a.compare(b) < 0 ? -1 : a.compare(b) > 0;
+  }
+  if (na != nb) return na ? -1 : 1;
+  return a.compare(b) < 0 ? -1 : a.compare(b) > 0;
 }
 
 }  // namespace
@@ -95,6 +136,9 @@ Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view s
   const char* version = field_string(o, "version");
   const char* channel = field_string(o, "channel");
   if (!version || !*version) return fail(src + ": missing \"version\"");
+  if (!is_semver(version))
+    return fail(src + ": version '" + std::string(version).substr(0, 64) +
+                "' is not a SemVer version (MAJOR.MINOR.PATCH[-PRE][+BUILD], at most 64 bytes)");
   if (!channel || !*channel) return fail(src + ": missing \"channel\"");
   m.version = version;
   m.channel = channel;
@@ -118,24 +162,44 @@ Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view s
 }
 
 std::string resolve_location(std::string_view manifest_location, std::string_view url) {
-  if (url.find("://") != std::string_view::npos || url.starts_with('/')) return std::string(url);
+  if (url.find("://") != std::string_view::npos) return std::string(url);
+  if (const size_t scheme = manifest_location.find("://"); scheme != std::string_view::npos) {
+    // From a server, a path is on that server, never a file here.
+    if (url.starts_with('/')) {
+      const size_t host_end = manifest_location.find('/', scheme + 3);
+      return std::string(manifest_location.substr(0, host_end)) + std::string(url);
+    }
+  } else if (url.starts_with('/')) {
+    return std::string(url);
+  }
   const size_t slash = manifest_location.rfind('/');
   if (slash == std::string_view::npos) return std::string(url);
   return std::string(manifest_location.substr(0, slash + 1)) + std::string(url);
 }
 
+bool is_semver(std::string_view v) {
+  const VersionParts parts = split_version(v);
+  const size_t plus = v.find('+');
+  const bool build_ok = plus == std::string_view::npos ||
+                        std::ranges::all_of(split_on(v.substr(plus + 1), '.'), [](std::string_view id) {
+                          return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                          });
+                        });
+  return v.size() <= 64 && parts.well_formed && parts.numbers.size() == 3 && build_ok;
+}
+
 int compare_versions(std::string_view a, std::string_view b) {
-  auto [na, rest_a] = split_version(a);
-  auto [nb, rest_b] = split_version(b);
-  for (size_t i = 0; i < std::max(na.size(), nb.size()); ++i) {
-    const std::uint64_t x = i < na.size() ? na[i] : 0;
-    const std::uint64_t y = i < nb.size() ? nb[i] : 0;
+  const VersionParts pa = split_version(a), pb = split_version(b);
+  for (size_t i = 0; i < std::max(pa.numbers.size(), pb.numbers.size()); ++i) {
+    const std::uint64_t x = i < pa.numbers.size() ? pa.numbers[i] : 0;
+    const std::uint64_t y = i < pb.numbers.size() ? pb.numbers[i] : 0;
     if (x != y) return x < y ? -1 : 1;
   }
-  if (rest_a == rest_b) return 0;
-  if (rest_a.empty()) return 1;  // 0.2.0 > 0.2.0-rc1
-  if (rest_b.empty()) return -1;
-  return rest_a < rest_b ? -1 : 1;
+  if (pa.pre.empty() || pb.pre.empty()) return pa.pre.empty() - pb.pre.empty();  // 0.2.0 > 0.2.0-rc1
+  for (size_t i = 0; i < std::min(pa.pre.size(), pb.pre.size()); ++i)
+    if (int c = compare_identifiers(pa.pre[i], pb.pre[i])) return c;
+  return (pa.pre.size() > pb.pre.size()) - (pa.pre.size() < pb.pre.size());
 }
 
 }  // namespace macula

@@ -32,11 +32,19 @@ struct ReleaseManifest {
 Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view source);
 
 // Where `url` points when it is written in the manifest at `manifest_location` (a URL or a
-// path): absolute URLs stay, anything else is taken relative to the manifest's directory.
+// path): absolute URLs stay, anything else is taken relative to the manifest's directory. In
+// a manifest from a server, a path starting with '/' is a path on that server, never a local
+// file.
 std::string resolve_location(std::string_view manifest_location, std::string_view url);
 
-// Compares dotted versions numerically (0.10.0 > 0.9.1); a suffix after '-' sorts before the
-// plain version (0.2.0-rc1 < 0.2.0). Negative, zero or positive, like strcmp.
+// A SemVer 2.0 version, MAJOR.MINOR.PATCH[-PRE][+BUILD], of at most 64 bytes: what a release
+// manifest must carry.
+bool is_semver(std::string_view version);
+
+// SemVer precedence: numbers numerically (0.10.0 > 0.9.1; missing ones are 0), a pre-release
+// before its release (0.2.0-rc1 < 0.2.0), pre-release identifiers one by one (numbers
+// numerically, below words: rc.2 < rc.10 < rc.a), build metadata ignored. Negative, zero or
+// positive, like strcmp.
 int compare_versions(std::string_view a, std::string_view b);
 
 }  // namespace macula

@@ -66,6 +66,12 @@ TEST_CASE("artifact URLs are taken relative to the manifest") {
   CHECK(resolve_location("manifest.json", "x.zst") == "x.zst");
 }
 
+TEST_CASE("a manifest from a server never names a local file") {
+  CHECK(resolve_location("http://h:8080/stable/manifest.json", "/etc/shadow") == "http://h:8080/etc/shadow");
+  CHECK(resolve_location("https://h/m.json", "/x.zst") == "https://h/x.zst");
+  CHECK(resolve_location("/srv/rel/manifest.json", "/srv/other/x.zst") == "/srv/other/x.zst");
+}
+
 TEST_CASE("versions compare numerically, pre-releases before releases") {
   CHECK(compare_versions("0.10.0", "0.9.1") > 0);
   CHECK(compare_versions("0.1.0", "0.1.0") == 0);
@@ -73,6 +79,28 @@ TEST_CASE("versions compare numerically, pre-releases before releases") {
   CHECK(compare_versions("0.2.0-rc1", "0.2.0") < 0);
   CHECK(compare_versions("0.2.0", "0.1.9-x") > 0);
   CHECK(compare_versions("1.0.0-rc1", "1.0.0-rc2") < 0);
+}
+
+TEST_CASE("SemVer precedence: pre-release identifiers one by one, build metadata ignored") {
+  // The chain of semver.org's section 11.
+  const char* chain[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
+                         "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"};
+  for (size_t i = 0; i + 1 < std::size(chain); ++i) {
+    CAPTURE(chain[i], chain[i + 1]);
+    CHECK(compare_versions(chain[i], chain[i + 1]) < 0);
+    CHECK(compare_versions(chain[i + 1], chain[i]) > 0);
+  }
+  CHECK(compare_versions("1.0.0+build.5", "1.0.0+build.7") == 0);
+  CHECK(compare_versions("1.0.0-rc.10", "1.0.0-rc.9") > 0);
+}
+
+TEST_CASE("a manifest's version must be SemVer") {
+  for (const char* ok : {"0.2.0", "1.0.0-rc.1", "1.0.0+20261201", "10.20.30-alpha-1.x+b.7"}) CHECK(is_semver(ok));
+  for (const char* bad : {"0.2", "01.2.3", "1.2.3-", "1.2.3-01", "1.2.3+", "v1.2.3", "1.2.3.4", ""}) {
+    CAPTURE(bad);
+    CHECK_FALSE(is_semver(bad));
+  }
+  CHECK_FALSE(is_semver("1.2.3-" + std::string(70, 'x')));
 }
 
 }  // namespace macula

@@ -39,28 +39,49 @@ class PublicKey {
 
 }  // namespace
 
-Result<std::string> verify_signature(std::string_view data, std::string_view signature,
-                                     const std::string& keys_dir) {
-  std::vector<std::string> keys;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(keys_dir, ec))
-    if (entry.path().extension() == ".pem") keys.push_back(entry.path().string());
-  if (keys.empty()) return fail("no release keys (*.pem) in " + keys_dir + ": cannot verify any release");
-  std::sort(keys.begin(), keys.end());
+struct TrustedKeys::Key {
+  std::string name;  // the key file's name
+  PublicKey key;
+};
 
-  std::array<unsigned char, 32> digest{};
-  mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), 0);
-  std::string unusable;
-  for (const std::string& path : keys) {
-    PublicKey key;
-    if (auto r = key.load(path); !r) {
-      unusable += "; " + r.error().message;
+TrustedKeys::TrustedKeys(TrustedKeys&&) noexcept = default;
+TrustedKeys::~TrustedKeys() = default;
+
+Result<TrustedKeys> TrustedKeys::load(const std::string& dir) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".pem") paths.push_back(it->path().string());
+  if (paths.empty()) return fail("no release keys (*.pem) in " + dir + ": cannot verify any release");
+  std::sort(paths.begin(), paths.end());
+  TrustedKeys keys;
+  keys.dir_ = dir;
+  keys.files_ = paths.size();
+  for (const std::string& path : paths) {
+    auto key = std::make_unique<Key>();
+    key->name = std::filesystem::path(path).filename().string();
+    if (auto r = key->key.load(path); !r) {
+      keys.unusable_ += "; " + r.error().message;
       continue;
     }
-    if (key.verifies(digest, signature)) return std::filesystem::path(path).filename().string();
+    keys.keys_.push_back(std::move(key));
   }
-  return fail("the signature matches none of the " + std::to_string(keys.size()) + " key(s) in " + keys_dir +
-              unusable);
+  return keys;
+}
+
+Result<std::string> TrustedKeys::verify(std::string_view data, std::string_view signature) const {
+  std::array<unsigned char, 32> digest{};
+  mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), 0);
+  for (const auto& k : keys_)
+    if (k->key.verifies(digest, signature)) return k->name;
+  return fail("the signature matches none of the " + std::to_string(files_) + " key(s) in " + dir_ + unusable_);
+}
+
+Result<std::string> verify_signature(std::string_view data, std::string_view signature,
+                                     const std::string& keys_dir) {
+  auto keys = TrustedKeys::load(keys_dir);
+  if (!keys) return fail(keys.error());
+  return keys->verify(data, signature);
 }
 
 }  // namespace macula

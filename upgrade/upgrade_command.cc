@@ -39,6 +39,8 @@ A/B upgrades from signed releases (see README, "Releases, keys and upgrades").
   --apply             verify the release's signature, stream it into the standby slot,
                       read it back and check every SHA-256, then boot it next on trial
                       (3 tries; if it does not boot good, GRUB returns to this slot)
+  --allow-downgrade   with --apply: install a release that is not newer than the running one
+                      (by default refused: a replayed old release must not take a node back)
   --rollback          make the other slot primary again (it must be good)
   --status [--json]   both slots, the booted one, the trial, and any fallback
 Options:
@@ -53,7 +55,7 @@ Options:
 constexpr OptionSpec kOptions[] = {
     {"check", 0, false}, {"apply", 0, false}, {"rollback", 0, false}, {"status", 0, false},
     {"json", 0, false},  {"from", 0, true},   {"reboot", 0, false},   {"ca", 0, true},
-    {"keys", 0, true},
+    {"keys", 0, true},   {"allow-downgrade", 0, false},
 };
 constexpr const char* kStandbyMount = "/run/macula/upgrade";
 constexpr std::uint64_t kMaxManifestBytes = 1 << 20;
@@ -175,8 +177,13 @@ Result<void> apply(const ParsedArgs& p) {
                 " is still on trial: wait until the boot assessment marks it good");
   auto release = fetch_release(*src, p.value_or("keys", kReleaseKeysDir));
   if (!release) return fail(release.error());
+  const std::string& running = ctx->state().info(*booted).version;
+  if (compare_versions(release->version, running) <= 0 && !p.has("allow-downgrade"))
+    return fail("release " + release->version + " is not newer than the running " + running +
+                " (an old release replayed?): nothing written; --allow-downgrade installs it anyway");
 
   const Slot standby = other(*booted);
+  detach(kStandbyMount);  // left by an --apply that was killed: the lock is ours now
   if (ctx->state().info(standby) != SlotInfo{} || ctx->state().trial == standby)
     if (auto r = ctx->commit({BootChange::Kind::clear, standby}); !r) return fail(r.error());
   if (auto r = fill_slot(ctx->disk().slot(standby), standby, *release, *src); !r)

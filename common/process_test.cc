@@ -1,0 +1,46 @@
+#include "common/process.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+
+#include "common/files.h"
+
+namespace macula {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_CASE("a command's output, and its failure with the last line it wrote to stderr") {
+  CHECK(run_command({"sh", "-c", "cat; echo out"}, "in\n").value() == "in\nout\n");
+  auto failed = run_command({"sh", "-c", "echo first >&2; echo why >&2; exit 3"});
+  REQUIRE_FALSE(failed);
+  CHECK_THAT(failed.error().message, Catch::EndsWith("failed: why (exit 3)"));
+}
+
+TEST_CASE("a command past its time is killed with its whole process group, and the caller goes on") {
+  const std::string pid_file =
+      (std::filesystem::temp_directory_path() / ("macula-process-" + std::to_string(::getpid()))).string();
+  const auto start = std::chrono::steady_clock::now();
+  // The background sleep keeps stdout open: without the group kill, reading would never end.
+  auto r = run_command({"sh", "-c", "sleep 60 & echo $! > " + pid_file + "; sleep 60"}, "", 500ms);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("did not finish within") && Catch::Contains("killed"));
+  CHECK(took < 10s);
+  // The background sleep is dead: gone, or a zombie its new parent has not reaped yet.
+  const std::string pid_text = read_file(pid_file).value_or("");
+  const auto proc = read_file("/proc/" + pid_text.substr(0, pid_text.find('\n')) + "/stat");
+  CHECK((!proc || proc->substr(proc->rfind(')') + 2, 1) == "Z"));
+  std::filesystem::remove(pid_file);
+}
+
+TEST_CASE("a command within its time returns as usual") {
+  CHECK(run_command({"true"}, "", 5s).has_value());
+}
+
+}  // namespace
+}  // namespace macula
