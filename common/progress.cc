@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace macula {
 
 namespace {
@@ -23,7 +25,8 @@ std::string progress_text(const std::string& what, std::uint64_t done, std::uint
     const int percent = static_cast<int>(done * 100 / total);
     if (bar) {
       constexpr int kWidth = 30;
-      const int filled = static_cast<int>(done * kWidth / total);
+      // A server may send more than it announced: the bar stops full.
+      const int filled = static_cast<int>(std::min<std::uint64_t>(done * kWidth / total, kWidth));
       text = what + " [" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " + mib(done);
     }
     text += " of " + mib(total) + " (" + std::to_string(percent) + "%)";
@@ -48,15 +51,16 @@ void Progress::update(std::uint64_t done) {
   // Redraw a bar often; print a plain line every 5 s, so serial logs stay short.
   if (now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
   last_ = now;
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - start_);
-  std::fprintf(out_, tty_ ? "\r%s\033[K" : "%s\n", progress_text(what_, done, total_, elapsed, tty_, start_bytes_).c_str());
-  std::fflush(out_);
+  print(now, false);
 }
 
-void Progress::finish() {
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start_);
-  std::fprintf(out_, tty_ ? "\r%s\033[K\n" : "%s\n", progress_text(what_, done_, total_, elapsed, tty_, start_bytes_).c_str());
+void Progress::finish() { print(std::chrono::steady_clock::now(), true); }
+
+void Progress::print(std::chrono::steady_clock::time_point now, bool last) {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - start_);
+  const std::string text = progress_text(what_, done_, total_, elapsed, tty_, start_bytes_);
+  if (tty_) std::fprintf(out_, last ? "\r%s\033[K\n" : "\r%s\033[K", text.c_str());
+  else std::fprintf(out_, "%s\n", text.c_str());
   std::fflush(out_);
 }
 

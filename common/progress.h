@@ -22,6 +22,10 @@ class Progress {
   void finish();
 
  private:
+  // The line for done_ at `now`: a bar redrawn in place on a terminal (and ended when `last`), a
+  // line of its own otherwise.
+  void print(std::chrono::steady_clock::time_point now, bool last);
+
   std::string what_;
   std::uint64_t total_;
   std::uint64_t start_bytes_;

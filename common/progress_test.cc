@@ -19,6 +19,11 @@ TEST_CASE("a bar on a terminal, no ETA when done or when the total is unknown") 
   CHECK(progress_text("x", 0, 100, milliseconds(0), false) == "x: 0.0 MiB of 0.0 MiB (0%), 0.0 MiB/s");
 }
 
+TEST_CASE("more bytes than announced keep the bar full instead of throwing") {
+  CHECK(progress_text("x", 20, 10, milliseconds(1000), true) ==
+        "x [##############################] 0.0 MiB of 0.0 MiB (200%), 0.0 MiB/s");
+}
+
 TEST_CASE("a resumed transfer's rate and ETA count only the bytes moved since it resumed") {
   // 90 MiB were already on disk; 5 more arrived in 5 s: 1 MiB/s, 5 MiB to go.
   const std::string line = progress_text("x", 95 * 1024 * 1024, 100 * 1024 * 1024, milliseconds(5000), false,

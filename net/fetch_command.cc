@@ -10,8 +10,10 @@
 
 #include "common/args.h"
 #include "common/fd.h"
+#include "common/files.h"
 #include "net/download.h"
 #include "net/file_sink.h"
+#include "net/resume.h"
 
 namespace macula {
 
@@ -23,7 +25,10 @@ Downloads URL (https, or http with --sha256) to FILE. HTTPS is always verified: 
 system CA bundle (/etc/ssl/certs/ca-certificates.crt), or against --ca FILE (PEM) when given;
 plain http only when --sha256 verifies what arrives.
 The body goes to FILE.part, renamed to FILE once whole (and verified): FILE is either
-absent or complete. A FILE.part left by an interrupted run is resumed (Range request).
+absent or complete. A FILE.part left by an interrupted run of the same URL is resumed (Range
+request), only from the same version of the file on the server (If-Range, with the ETag or
+Last-Modified kept in FILE.part.source); one left by another URL is started over. A FILE.part
+that is a symbolic link or belongs to another user is refused.
 Cut connections, timeouts and 5xx answers are retried, resuming where they stopped.
 
   -o, --output FILE        where to write the body (required)
@@ -78,38 +83,95 @@ Result<FetchRequest> parse_request(std::span<const std::string> args) {
   return r;
 }
 
+// FILE.part and, beside it, what names its bytes (net/resume.h).
+struct PartFiles {
+  std::string part;
+  std::string source;
+
+  // Nothing in FILE.part is worth resuming: neither file stays.
+  void discard() const {
+    ::unlink(part.c_str());
+    ::unlink(source.c_str());
+  }
+};
+
+// FILE.part, this user's regular file, never reached through a symbolic link: in a directory
+// others can write, such a file could point our writes at theirs or feed us their bytes.
+Result<UniqueFd> open_part(const std::string& part) {
+  UniqueFd fd(::open(part.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd && errno == ELOOP) return fail(part + " is a symbolic link: refusing to write through it");
+  if (!fd) return fail_errno("cannot create " + part);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return fail_errno("stat " + part);
+  if (!S_ISREG(st.st_mode)) return fail(part + " is not a regular file: refusing to write to it");
+  if (st.st_uid != ::geteuid())
+    return fail(part + " belongs to uid " + std::to_string(st.st_uid) + ", not to this user (uid " +
+                std::to_string(::geteuid()) + "): refusing to resume or overwrite it");
+  return fd;
+}
+
+// The version FILE.part's bytes are of, when it can be resumed for this request; otherwise it
+// is emptied and the version is empty.
+Result<std::string> resumable_version(int fd, const PartFiles& files, const FetchRequest& request) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail_errno("stat " + files.part);
+  // Decompressed bytes cannot tell where the compressed stream stopped: zstd always starts over.
+  if (st.st_size > 0 && !request.zstd) {
+    auto text = read_file(files.source);
+    auto version = text ? part_source_validator(*text, request.download.url)
+                        : fail("no " + files.source + " names the URL and version of its bytes");
+    if (version) return *version;
+    std::fprintf(stderr, "fetch: starting %s over: %s\n", files.part.c_str(), version.error().message.c_str());
+  }
+  if (::ftruncate(fd, 0) != 0) return fail_errno("truncate " + files.part);
+  ::unlink(files.source.c_str());
+  return std::string();
+}
+
 // Downloads into FILE.part (resuming it), checks, fsyncs and renames: FILE is absent or whole.
 Result<std::uint64_t> fetch_to_file(FetchRequest request) {
-  const std::string part = request.output + ".part";
-  // Decompressed bytes cannot tell where the compressed stream stopped: start over.
-  const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (request.zstd ? O_TRUNC : O_APPEND);
-  UniqueFd fd(::open(part.c_str(), flags, 0644));
-  if (!fd) return fail_errno("cannot create " + part);
-  FileSink sink(fd.get(), part, request.download.url, {.zstd = request.zstd, .hash = request.sha256.has_value()});
-  if (!request.zstd) {
+  const PartFiles files{request.output + ".part", request.output + ".part.source"};
+  auto fd = open_part(files.part);
+  if (!fd) return fail(fd.error());
+  auto version = resumable_version(fd->get(), files, request);
+  if (!version) return fail(version.error());
+  FileSink sink(fd->get(), files.part, request.download.url, {.zstd = request.zstd, .hash = request.sha256.has_value()});
+  if (!version->empty()) {
     if (auto r = sink.take_existing(); !r) return fail(r.error());
     request.download.offset = sink.size();
+    request.download.validator = *version;
+    std::fprintf(stderr, "fetch: resuming %s at byte %llu\n", files.part.c_str(),
+                 static_cast<unsigned long long>(request.download.offset));
   }
-  if (request.download.offset) std::fprintf(stderr, "fetch: resuming %s at byte %llu\n", part.c_str(),
-                                            static_cast<unsigned long long>(request.download.offset));
+  // FILE.part.source follows the version of the bytes written, before the first of them lands.
+  request.download.on_start = [&](const std::string& validator) -> Result<void> {
+    *version = validator;
+    if (!validator.empty()) return write_file_atomic(files.source, part_source_text(request.download.url, validator), 0644);
+    ::unlink(files.source.c_str());  // nothing names these bytes: a later run starts over
+    return {};
+  };
+  bool changed = false;
+  request.download.on_changed = [&] { changed = true; };
   auto received = download(request.download, [&](std::span<const std::byte> chunk) { return sink.feed(chunk); });
   if (!received) {
-    // What arrived stays in FILE.part for the next run to resume; nothing arrived: no file.
+    // What arrived stays in FILE.part for the next run to resume, if its version is known and
+    // still on the server.
     struct stat st {};
-    if (::fstat(fd.get(), &st) == 0 && st.st_size == 0) ::unlink(part.c_str());
+    if (changed || version->empty() || (::fstat(fd->get(), &st) == 0 && st.st_size == 0)) files.discard();
     return received;
   }
   if (auto r = sink.finish(); !r) return fail(r.error());
   if (request.sha256) {
     const std::string got = sink.sha256();
     if (got != *request.sha256) {
-      ::unlink(part.c_str());  // wrong bytes are not worth resuming
+      files.discard();  // wrong bytes are not worth resuming
       return fail(request.download.url + ": SHA-256 " + got + " differs from the expected " + *request.sha256);
     }
   }
-  if (::fsync(fd.get()) != 0) return fail_errno("fsync " + part);
-  if (::rename(part.c_str(), request.output.c_str()) != 0)
-    return fail_errno("rename " + part + " to " + request.output);
+  if (::fsync(fd->get()) != 0) return fail_errno("fsync " + files.part);
+  if (::rename(files.part.c_str(), request.output.c_str()) != 0)
+    return fail_errno("rename " + files.part + " to " + request.output);
+  ::unlink(files.source.c_str());
   return received;
 }
 

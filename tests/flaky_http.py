@@ -7,12 +7,16 @@
 
 It serves the files of one directory (GET and HEAD), always with Content-Length, keeps
 connections alive (HTTP/1.1) and honours `Range: bytes=N-` and `bytes=N-M` (206 with
-Content-Range; 416 when N is at or past the end). Only the standard library.
+Content-Range; 416 when N is at or past the end). Like nginx, it names each file's version with
+an ETag (from its size and mtime) and Last-Modified, and honours `If-Range`: a Range is served
+only when If-Range, if sent, equals one of them, else the whole file goes out (200). To change
+a file between requests, write a new one into `root`. Only the standard library.
 
 Faults are keyed by the request path (with or without the leading slash) and apply to the next
 `times` requests for that path, then clear; `times=None` keeps one until `clear(path)`. Several
 faults can be set on one path at once (for example ignore_range and drop_after).
 """
+import email.utils
 import fcntl
 import http.server
 import pathlib
@@ -36,6 +40,7 @@ def _norm(path):
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FlakyHTTP/1"
+    _omitted = ()  # response headers the omit_headers fault leaves out of this response
 
     def log_message(self, *args):
         pass
@@ -50,35 +55,31 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         flaky = self.server.flaky
         path = _norm(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
         range_header = self.headers.get("Range")
-        faults = flaky._take(path, range_header)
+        faults = flaky._take(path, self.headers)
+        self._omitted = faults.get("omit_headers", ())
+
+        if "redirect" in faults:
+            self._answer(302, "moved\n", head, Location=faults["redirect"])
+            return
 
         if "status" in faults:
-            code = faults["status"]
-            body = f"injected status {code}\n".encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
+            self._answer(faults["status"], f"injected status {faults['status']}\n", head)
             return
 
         file = flaky._resolve(path)
         if file is None:
-            body = b"not found\n"
-            self.send_response(404)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
+            self._answer(404, "not found\n", head)
             return
 
-        size = file.stat().st_size
+        stat = file.stat()
+        size = stat.st_size
+        etag, last_modified = _validators(stat)
         start, end = 0, size  # end exclusive
         partial = False
         m = re.fullmatch(r"\s*bytes=(\d+)-(\d*)\s*", range_header or "")
-        if m and "ignore_range" not in faults:
+        if_range = self.headers.get("If-Range")
+        same_version = if_range is None or if_range in (etag, last_modified)
+        if m and same_version and "ignore_range" not in faults:
             first = int(m.group(1))
             if first >= size:
                 self.send_response(416)
@@ -89,11 +90,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             last = int(m.group(2)) if m.group(2) else size - 1
             if last >= first:
                 start, end, partial = first, min(last + 1, size), True
+                start = min(max(start + faults.get("shift_range", 0), 0), end - 1)
 
         self.send_response(206 if partial else 200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("Content-Length", str(end - start))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", last_modified)
         if partial:
             self.send_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
         self.end_headers()
@@ -134,6 +138,22 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
             self.close_connection = True
 
+    def _answer(self, code, text, head, **headers):
+        """A short text answer instead of the file."""
+        body = text.encode()
+        self.send_response(code)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def send_header(self, keyword, value):
+        if keyword not in self._omitted:
+            super().send_header(keyword, value)
+
     def _abort(self):
         """Resets the connection, whatever the client still expects.
 
@@ -157,6 +177,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.connection.close()
 
 
+def _validators(stat):
+    """The ETag (nginx's shape: size and mtime) and Last-Modified naming a file's version."""
+    etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+    return etag, email.utils.formatdate(stat.st_mtime, usegmt=True)
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -175,7 +201,7 @@ class FlakyHTTPServer:
     def __init__(self, root, ssl_context=None):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.requests = []  # (path, Range header or None), in the order they arrived
+        self._requests = []  # (path, the request's headers), in the order they arrived
         self._lock = threading.Lock()
         self._faults = {}  # path -> {kind: [value, remaining uses or None]}
         self._closing = threading.Event()
@@ -229,6 +255,18 @@ class FlakyHTTPServer:
         """Answers with this HTTP status (and a short text body) instead of the file."""
         self._set(path, "status", int(code), times)
 
+    def redirect(self, path, location, times=1):
+        """Answers 302 with `Location: location` instead of the file."""
+        self._set(path, "redirect", str(location), times)
+
+    def shift_range(self, path, delta, times=1):
+        """A Range is served from `delta` bytes off the byte asked for (Content-Range saying so)."""
+        self._set(path, "shift_range", int(delta), times)
+
+    def omit_headers(self, path, names, times=1):
+        """Leaves these response headers out (e.g. ETag and Last-Modified: a file unnamed)."""
+        self._set(path, "omit_headers", tuple(names), times)
+
     def clear(self, path=None):
         """Clears the faults of one path, or of every path."""
         with self._lock:
@@ -237,10 +275,24 @@ class FlakyHTTPServer:
             else:
                 self._faults.pop(_norm(path), None)
 
+    @property
+    def requests(self):
+        """(path, Range header or None) of every request, in the order they arrived."""
+        with self._lock:
+            return [(p, h.get("Range")) for p, h in self._requests]
+
     def requests_for(self, path):
         """The Range headers (or None) of the requests served for one path."""
+        return self.headers_for(path, "Range")
+
+    def headers_for(self, path, name):
+        """The values (or None) of one request header, in the requests served for one path."""
         with self._lock:
-            return [r for p, r in self.requests if p == _norm(path)]
+            return [h.get(name) for p, h in self._requests if p == _norm(path)]
+
+    def validators(self, path):
+        """The (ETag, Last-Modified) the file at path is served with now."""
+        return _validators(self._resolve(_norm(path)).stat())
 
     def _set(self, path, kind, value, times):
         if times is not None and times < 1:
@@ -248,10 +300,10 @@ class FlakyHTTPServer:
         with self._lock:
             self._faults.setdefault(_norm(path), {})[kind] = [value, times]
 
-    def _take(self, path, range_header):
+    def _take(self, path, headers):
         """Records the request and returns the faults that apply to it, using one of each."""
         with self._lock:
-            self.requests.append((path, range_header))
+            self._requests.append((path, headers))
             active = self._faults.get(path, {})
             taken = {}
             for kind, entry in list(active.items()):

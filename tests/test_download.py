@@ -3,6 +3,7 @@ against a local server that drops connections, stalls, ignores ranges and serves
 import hashlib
 import os
 import pathlib
+import ssl
 import subprocess
 import sys
 
@@ -46,6 +47,18 @@ def resumed_from(range_header):
     return int(range_header[len("bytes="):-1])
 
 
+def publish(server, name, data):
+    """A new version of a file, put in place the way a publisher does (written, then renamed)."""
+    new = server.root / f"{name}.new"
+    new.write_bytes(data)
+    os.replace(new, server.root / name)
+
+
+def last_line(stderr):
+    """The error, after any progress and retry lines."""
+    return stderr.strip().splitlines()[-1]
+
+
 def test_resumes_a_dropped_connection(maculaos_bin, server, payload, tmp_path):
     server.drop_after("/blob", 1 << 20)
     out = tmp_path / "blob"
@@ -57,6 +70,9 @@ def test_resumes_a_dropped_connection(maculaos_bin, server, payload, tmp_path):
     first, resumed = server.requests_for("/blob")
     assert first is None and 0 < resumed_from(resumed) <= 1 << 20
     assert f"retrying from byte {resumed_from(resumed)}" in r.stderr
+    # Only the version the first bytes came from may continue them.
+    etag, _ = server.validators("/blob")
+    assert server.headers_for("/blob", "If-Range") == [None, etag]
 
 
 def test_stall_times_out_and_resumes(maculaos_bin, server, payload, tmp_path):
@@ -109,11 +125,138 @@ def test_gives_up_after_bounded_retries_and_resumes_next_run(maculaos_bin, serve
     held = (tmp_path / "blob.part").stat().st_size
     ranges = server.requests_for("/blob")
     assert ranges[0] is None and 0 < resumed_from(ranges[1]) <= resumed_from(ranges[2]) <= held
+    etag, _ = server.validators("/blob")
+    source = tmp_path / "blob.part.source"
+    assert source.read_text() == f"{server.url}/blob\n{etag}\n"
     server.clear("/blob")
     r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))  # the next run resumes the .part
     assert r.returncode == 0, r.stderr
     assert server.requests_for("/blob")[-1] == f"bytes={held}-"
+    assert server.headers_for("/blob", "If-Range")[-1] == etag
     assert out.read_bytes() == payload
+    assert not source.exists()
+
+
+def test_resume_names_the_version_by_last_modified_without_an_etag(maculaos_bin, server, payload, tmp_path):
+    server.omit_headers("/blob", ["ETag"], times=None)
+    server.drop_after("/blob", 1 << 20)
+    out = tmp_path / "blob"
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == payload
+    _, last_modified = server.validators("/blob")
+    assert server.headers_for("/blob", "If-Range") == [None, last_modified]
+
+
+def test_a_file_changed_between_retries_is_refused(maculaos_bin, server, payload, tmp_path):
+    server.drop_after("/blob", 1 << 20)
+    etag, _ = server.validators("/blob")
+    out = tmp_path / "blob"
+    url = f"{server.url}/blob"
+    with subprocess.Popen([maculaos_bin, "fetch", url, "-o", out, "--sha256", sha(payload)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+        stderr = ""
+        for line in proc.stderr:
+            stderr += line
+            if "retrying" in line:  # the first attempt was cut; the retry is a second away
+                publish(server, "blob", os.urandom(SIZE))
+        assert proc.wait(timeout=120) == 1, stderr
+    error = last_line(stderr)
+    assert error.startswith(f"fetch: download {url}: changed on the server during the download: "), stderr
+    assert f"are of version {etag}, the server now has {server.validators('/blob')[0]}" in error
+    assert server.headers_for("/blob", "If-Range") == [None, etag]  # asked for, and not retried
+    assert not out.exists() and not (tmp_path / "blob.part").exists()
+    assert not (tmp_path / "blob.part.source").exists()
+
+
+def test_a_file_changed_between_runs_is_refused_then_fetched_anew(maculaos_bin, server, payload, tmp_path):
+    server.drop_after("/blob", 1 << 20)
+    etag, _ = server.validators("/blob")
+    out, part = tmp_path / "blob", tmp_path / "blob.part"
+    r = fetch(maculaos_bin, server, out, "--retries", 0, "--sha256", sha(payload))
+    assert r.returncode == 1 and part.stat().st_size > 0, r.stderr
+    held = part.stat().st_size
+    new = os.urandom(SIZE)
+    publish(server, "blob", new)
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(new))
+    assert r.returncode == 1
+    assert last_line(r.stderr).startswith(
+        f"fetch: download {server.url}/blob: changed on the server during the download: the {held} bytes held "
+        f"are of version {etag}, the server now has "), r.stderr
+    assert server.requests_for("/blob")[1:] == [f"bytes={held}-"]
+    assert server.headers_for("/blob", "If-Range")[1:] == [etag]
+    # The old version's bytes are gone: the next run starts over, with the new version.
+    assert not part.exists() and not (tmp_path / "blob.part.source").exists()
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(new))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == new and server.requests_for("/blob")[-1] is None
+
+
+def test_a_range_from_another_byte_is_refused(maculaos_bin, server, payload, tmp_path):
+    server.drop_after("/blob", 1 << 20)
+    server.shift_range("/blob", 1000, times=None)
+    r = fetch(maculaos_bin, server, tmp_path / "blob", "--sha256", sha(payload))
+    assert r.returncode == 1
+    first, resumed = server.requests_for("/blob")  # not retried
+    at = resumed_from(resumed)
+    assert last_line(r.stderr) == (
+        f"fetch: download {server.url}/blob: a resume from byte {at} got Content-Range "
+        f"'bytes {at + 1000}-{SIZE - 1}/{SIZE}', expected one starting at byte {at}"), r.stderr
+    assert not (tmp_path / "blob").exists()
+
+
+def test_a_version_the_server_does_not_name_is_not_resumed(maculaos_bin, server, payload, tmp_path):
+    server.omit_headers("/blob", ["ETag", "Last-Modified"], times=None)
+    server.drop_after("/blob", 1 << 20)
+    r = fetch(maculaos_bin, server, tmp_path / "blob", "--sha256", sha(payload))
+    assert r.returncode == 1
+    error = last_line(r.stderr)
+    assert error.startswith(f"fetch: download {server.url}/blob: "), r.stderr
+    assert error.endswith(": the server named no version (ETag or Last-Modified) of what it sent"), r.stderr
+    assert "cannot resume from byte " in error and len(server.requests_for("/blob")) == 1
+    assert list(tmp_path.iterdir()) == [server.root]  # no .part that nothing could vouch for
+
+
+@pytest.mark.parametrize("source", ["none", "other_url"])
+def test_a_part_not_left_by_this_url_is_started_over(maculaos_bin, server, payload, tmp_path, source):
+    part = tmp_path / "blob.part"
+    part.write_bytes(os.urandom(100_000))
+    if source == "other_url":
+        (tmp_path / "blob.part.source").write_text(f"{server.url}/other\n\"1-2\"\n")
+    out = tmp_path / "blob"
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
+    assert r.returncode == 0, r.stderr
+    why = {"none": f"no {part}.source names the URL and version of its bytes",
+           "other_url": f"it holds bytes of {server.url}/other, not of {server.url}/blob"}[source]
+    assert r.stderr.startswith(f"fetch: starting {part} over: {why}\n"), r.stderr
+    assert server.requests_for("/blob") == [None]
+    assert out.read_bytes() == payload and not (tmp_path / "blob.part.source").exists()
+
+
+def test_a_symlinked_part_is_refused(maculaos_bin, server, payload, tmp_path):
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"not yours")
+    part = tmp_path / "blob.part"
+    part.symlink_to(target)
+    r = fetch(maculaos_bin, server, tmp_path / "blob", "--sha256", sha(payload))
+    assert r.returncode == 1
+    assert r.stderr == f"fetch: {part} is a symbolic link: refusing to write through it\n"
+    assert target.read_bytes() == b"not yours" and part.is_symlink()
+    assert server.requests == [] and not (tmp_path / "blob").exists()
+
+
+def test_a_part_of_another_user_is_refused(maculaos_bin, server, payload, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    part = tmp_path / "blob.part"
+    part.write_bytes(b"theirs")
+    os.chown(part, 65534, 65534)
+    r = fetch(maculaos_bin, server, tmp_path / "blob", "--sha256", sha(payload))
+    assert r.returncode == 1
+    assert r.stderr == (f"fetch: {part} belongs to uid 65534, not to this user (uid 0): "
+                        "refusing to resume or overwrite it\n")
+    assert part.read_bytes() == b"theirs" and part.stat().st_uid == 65534
+    assert server.requests == [] and not (tmp_path / "blob").exists()
 
 
 def test_plain_http_without_a_hash_is_refused(maculaos_bin, server, payload, tmp_path):
@@ -134,6 +277,24 @@ def test_zstd_is_decompressed_on_the_way(maculaos_bin, server, payload, tmp_path
     truncated.write_bytes((server.root / "blob.zst").read_bytes()[:100_000])
     r = run(maculaos_bin, "fetch", f"{server.url}/cut.zst", "-o", tmp_path / "cut", "--zstd", "--sha256", sha(payload))
     assert r.returncode == 1 and "truncated" in r.stderr, r.stderr
+
+
+def test_https_is_never_redirected_to_plain_http(maculaos_bin, server, payload, tls_ca, tmp_path):
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(tls_ca / "server.pem", tls_ca / "server.key")
+    with FlakyHTTPServer(tmp_path / "tls", ssl_context=tls) as https:
+        (https.root / "blob").write_bytes(payload)
+        out = tmp_path / "blob"
+        https.redirect("/blob", f"{server.url}/blob")
+        r = run(maculaos_bin, "fetch", f"{https.url}/blob", "-o", out, "--ca", tls_ca / "ca.pem")
+        assert r.returncode == 1
+        assert r.stderr == (f"fetch: download {https.url}/blob: redirected to {server.url}/blob, but this "
+                            "download follows redirects to https only (curl error 1)\n")
+        assert server.requests == [] and not out.exists() and not (tmp_path / "blob.part").exists()
+        https.redirect("/blob", f"{https.url}/blob")  # https to https is followed
+        r = run(maculaos_bin, "fetch", f"{https.url}/blob", "-o", out, "--ca", tls_ca / "ca.pem")
+        assert r.returncode == 0, r.stderr
+        assert out.read_bytes() == payload
 
 
 # Releases: signed manifests, checked before anything else is read.

@@ -20,10 +20,12 @@ def server(tmp_path):
         yield s
 
 
-def get(url, range_from=None, timeout=10, context=None):
+def get(url, range_from=None, timeout=10, context=None, if_range=None):
     req = urllib.request.Request(url)
     if range_from is not None:
         req.add_header("Range", f"bytes={range_from}-")
+    if if_range is not None:
+        req.add_header("If-Range", if_range)
     with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
         return r.status, dict(r.headers), r.read()
 
@@ -102,6 +104,52 @@ def test_ignore_range_and_status(server):
             get(f"{server.url}/blob")
         assert e.value.code == 503
     assert get(f"{server.url}/blob")[0] == 200
+
+
+def test_validators_and_if_range(server):
+    etag, last_modified = server.validators("blob")
+    status, headers, _ = get(f"{server.url}/blob")
+    assert status == 200 and headers["ETag"] == etag and headers["Last-Modified"] == last_modified
+    for same in (etag, last_modified):
+        status, headers, body = get(f"{server.url}/blob", range_from=1000, if_range=same)
+        assert status == 206 and headers["ETag"] == etag and body == DATA[1000:]
+    status, _, body = get(f"{server.url}/blob", range_from=1000, if_range='"another"')
+    assert status == 200 and body == DATA  # like nginx: another version goes out whole
+    assert server.headers_for("blob", "If-Range") == [None, etag, last_modified, '"another"']
+    new = server.root / "blob.new"
+    new.write_bytes(DATA[::-1])
+    new.replace(server.root / "blob")
+    assert server.validators("blob")[0] != etag
+    status, headers, body = get(f"{server.url}/blob", range_from=1000, if_range=etag)
+    assert status == 200 and headers["ETag"] == server.validators("blob")[0] and body == DATA[::-1]
+
+
+def test_omit_headers(server):
+    server.omit_headers("blob", ["ETag", "Last-Modified"])
+    _, headers, body = get(f"{server.url}/blob")
+    assert "ETag" not in headers and "Last-Modified" not in headers and body == DATA
+    _, headers, _ = get(f"{server.url}/blob")
+    assert "ETag" in headers and "Last-Modified" in headers
+
+
+def test_shift_range(server):
+    server.shift_range("blob", 10)
+    status, headers, body = get(f"{server.url}/blob", range_from=1000)
+    assert status == 206 and body == DATA[1010:]
+    assert headers["Content-Range"] == f"bytes 1010-{len(DATA) - 1}/{len(DATA)}"
+    assert get(f"{server.url}/blob", range_from=1000)[2] == DATA[1000:]
+
+
+def test_redirect(server):
+    server.redirect("blob", "/elsewhere", times=2)
+    for _ in range(2):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/blob")
+        r = conn.getresponse()
+        assert r.status == 302 and r.getheader("Location") == "/elsewhere"
+        r.read()
+        conn.close()
+    assert get(f"{server.url}/blob")[2] == DATA
 
 
 def test_tls(tls_ca, tmp_path):
