@@ -25,7 +25,7 @@ The A/B boot state on the ESP of the disk MaculaOS runs from (see README, "The b
   mark-good [a|b]           the slot (default: the booted one) is good; a trial slot becomes primary
   mark-bad a|b [--why TEXT] the slot is bad; if it was primary, the other (good) one takes over
   set-next a|b              boot that slot next, on trial (3 tries), then fall back
-  assess                    end of boot (the maculaos-health service): run the health checks
+  assess                    end of boot (the OpenRC local service): run the health checks
                             (the root image came from the booted slot; every executable in
                             /etc/maculaos/health.d, 60 s each); a slot on trial that passes is
                             marked good, one that fails is marked bad and the node reboots

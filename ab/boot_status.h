@@ -24,7 +24,7 @@ std::optional<std::string> fallback_notice(const BootView& view);
 std::string status_text(const BootView& view);
 std::string status_json(const BootView& view);
 
-// The end-of-boot assessment (maculaos boot assess, run by the maculaos-health service).
+// The end-of-boot assessment (maculaos boot assess, run by the OpenRC local service).
 enum class Verdict {
   mark_good,        // the trial slot booted and passed its checks
   mark_bad_reboot,  // the trial slot booted and failed a check: mark it bad, reboot

@@ -8,6 +8,7 @@
 #include "ab/boot_command.h"
 #include "cli/version_command.h"
 #include "common/applet.h"
+#include "config/config_command.h"
 #include "init/init_command.h"
 #include "installer/install_command.h"
 #include "net/fetch_command.h"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
       macula::version_applet(),
       macula::fetch_applet(),
       macula::upgrade_applet(),
+      macula::config_applet(),
   };
   return macula::run_applets(applets, args);
 }

@@ -2,9 +2,12 @@
 
 #include <yaml.h>
 
-#include <charconv>
-#include <cstring>
+#include <algorithm>
 #include <optional>
+#include <string>
+
+#include "config/config_schema.h"
+#include "config/yaml_load.h"
 
 namespace macula {
 
@@ -21,39 +24,8 @@ class YamlDocument {
   }
 
   Result<void> load(std::string_view text, std::string_view source) {
-    yaml_parser_t parser;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-    auto problem = [&](const yaml_mark_t& mark, const char* what) {
-      return fail(std::string(source) + ": line " + std::to_string(mark.line + 1) + ", column " +
-                  std::to_string(mark.column + 1) + ": " + what);
-    };
-    Result<void> r;
-    if (yaml_parser_load(&parser, &doc_) != 1) {
-      r = problem(parser.problem_mark, parser.problem ? parser.problem : "invalid YAML");
-    } else {
-      loaded_ = true;
-      // libyaml loads one document and stops: whatever follows it (text appended after a
-      // flow mapping, a second document) would be ignored without a word. Refuse it.
-      yaml_document_t rest;
-      if (yaml_parser_load(&parser, &rest) != 1) {
-        r = problem(parser.problem_mark, parser.problem ? parser.problem : "invalid YAML");
-      } else {
-        if (yaml_node_t* extra = yaml_document_get_root_node(&rest))
-          r = problem(extra->start_mark, "a second YAML document: expected one mapping");
-        yaml_document_delete(&rest);
-      }
-    }
-    yaml_parser_delete(&parser);
-    if (!r) return r;
-    yaml_node_t* root = yaml_document_get_root_node(&doc_);
-    if (!root) {  // an empty file: start an empty mapping
-      yaml_document_delete(&doc_);
-      yaml_document_initialize(&doc_, nullptr, nullptr, nullptr, 1, 1);
-      yaml_document_add_mapping(&doc_, nullptr, YAML_BLOCK_MAPPING_STYLE);
-    } else if (root->type != YAML_MAPPING_NODE) {
-      return problem(root->start_mark, "expected a mapping of keys (hostname:, ssh_authorized_keys:, maculaos: ...)");
-    }
+    if (auto r = load_yaml_mapping(text, source, &doc_); !r) return r;
+    loaded_ = true;
     return {};
   }
 
@@ -74,21 +46,6 @@ class YamlDocument {
         return p;
     }
     return nullptr;
-  }
-
-  // The scalar under `key` in `mapping`, if there is one.
-  std::optional<std::string> scalar_at(int mapping, std::string_view key) {
-    yaml_node_pair_t* p = find(mapping, key);
-    if (!p) return std::nullopt;
-    yaml_node_t* v = yaml_document_get_node(&doc_, p->value);
-    if (v->type != YAML_SCALAR_NODE) return std::nullopt;
-    return std::string(reinterpret_cast<char*>(v->data.scalar.value), v->data.scalar.length);
-  }
-
-  // The mapping under `key` in `mapping`, or 0 when there is none.
-  int mapping_at(int mapping, std::string_view key) {
-    yaml_node_pair_t* p = find(mapping, key);
-    return p && yaml_document_get_node(&doc_, p->value)->type == YAML_MAPPING_NODE ? p->value : 0;
   }
 
   void set(int mapping, std::string_view key, int value) {
@@ -144,8 +101,24 @@ class YamlDocument {
 
 }  // namespace
 
+namespace {
+
+// The schema's verdict on one text: its first error (and how many more), or nothing.
+Result<void> check_schema(std::string_view yaml, std::string_view source) {
+  auto tree = parse_config(yaml, source);
+  if (!tree) return fail(tree.error());
+  std::vector<ConfigIssue> issues = validate_config(*tree);
+  std::erase_if(issues, [](const ConfigIssue& i) { return i.severity != ConfigIssue::Severity::error; });
+  if (issues.empty()) return {};
+  std::string more = issues.size() > 1 ? " (and " + std::to_string(issues.size() - 1) + " more)" : "";
+  return fail(issues.front().str() + more);
+}
+
+}  // namespace
+
 Result<std::string> merge_node_config(std::string_view yaml, std::string_view source,
                                       const ConfigFlags& flags) {
+  if (auto r = check_schema(yaml, source); !r) return fail(r.error());
   YamlDocument doc;
   if (auto r = doc.load(yaml, source); !r) return fail(r.error());
   if (flags.hostname) doc.set(doc.root(), "hostname", doc.scalar(*flags.hostname));
@@ -157,36 +130,32 @@ Result<std::string> merge_node_config(std::string_view yaml, std::string_view so
     const int os = doc.child(doc.root(), "maculaos", YAML_MAPPING_NODE);
     doc.set(os, "password", doc.scalar(*flags.password_hash));
   }
-  return doc.dump();
+  auto merged = doc.dump();
+  if (!merged) return merged;
+  if (auto r = check_schema(*merged, "the installer's options"); !r) return fail(r.error());
+  return merged;
 }
 
 Result<UpgradeSettings> upgrade_settings(std::string_view yaml, std::string_view source) {
-  YamlDocument doc;
-  if (auto r = doc.load(yaml, source); !r) return fail(r.error());
+  auto tree = parse_config(yaml, source);
+  if (!tree) return fail(tree.error());
   UpgradeSettings settings;
-  const int os = doc.mapping_at(doc.root(), "maculaos");
-  const int upgrade = os ? doc.mapping_at(os, "upgrade") : 0;
-  if (!upgrade) return settings;
-  settings.url = doc.scalar_at(upgrade, "url").value_or("");
-  settings.channel = doc.scalar_at(upgrade, "channel").value_or(settings.channel);
+  settings.url = config_text(*tree, "maculaos.upgrade.url").value_or("");
+  settings.channel = config_text(*tree, "maculaos.upgrade.channel").value_or(settings.channel);
   while (settings.url.ends_with('/')) settings.url.pop_back();
   return settings;
 }
 
 Result<BootSettings> boot_settings(std::string_view yaml, std::string_view source) {
-  YamlDocument doc;
-  if (auto r = doc.load(yaml, source); !r) return fail(r.error());
+  auto tree = parse_config(yaml, source);
+  if (!tree) return fail(tree.error());
   BootSettings settings;
-  const int os = doc.mapping_at(doc.root(), "maculaos");
-  const int boot = os ? doc.mapping_at(os, "boot") : 0;
-  const auto watchdog = boot ? doc.scalar_at(boot, "watchdog") : std::nullopt;
+  const ConfigNode* watchdog = config_at(*tree, "maculaos.boot.watchdog");
   if (!watchdog) return settings;
-  unsigned seconds = 0;
-  auto [end, ec] = std::from_chars(watchdog->data(), watchdog->data() + watchdog->size(), seconds);
-  if (ec != std::errc() || end != watchdog->data() + watchdog->size() || seconds > 3600)
-    return fail(std::string(source) + ": maculaos.boot.watchdog '" + *watchdog +
-                "': expected whole seconds from 0 (off) to 3600");
-  settings.watchdog = std::chrono::seconds(seconds);
+  const std::vector<ConfigIssue> issues = validate_config(*tree);
+  auto bad = std::ranges::find(issues, std::string("maculaos.boot.watchdog"), &ConfigIssue::key);
+  if (bad != issues.end()) return fail(bad->str());
+  settings.watchdog = std::chrono::seconds(std::stoul(watchdog->text));
   return settings;
 }
 

@@ -4,6 +4,7 @@
 // been written and verified, and GRUB boots the disk only once it carries the real one.
 #include "installer/install_command.h"
 
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "ab/slot_files.h"
 #include "ab/verified_copy.h"
 #include "common/args.h"
+#include "common/fd.h"
 #include "common/files.h"
 #include "common/kernel_cmdline.h"
 #include "common/media_layout.h"
@@ -217,9 +219,12 @@ class Installer {
   Result<void> run(const std::string& disk, const DiskLayout& layout) {
     if (auto r = make_dirs(kWorkDir); !r) return r;
     step("wiping old signatures and writing the partition table");
-    // No --force: wipefs refuses a disk the kernel still uses, a last check after ours.
+    // No --force: wipefs refuses a disk the kernel still uses, a last check after ours. It
+    // also clears the MBR's signature: a BIOS no longer boots the disk's old code.
     if (auto r = run_command({"wipefs", "--all", disk}); !r) return fail(r.error());
-    if (auto r = run_command({"sfdisk", "--quiet", "--wipe", "always", disk}, sfdisk_script(layout)); !r)
+    if (auto r = write_firmware_handback(disk); !r) return r;
+    // --wipe never: wipefs has done it, and sfdisk keeps the boot code it finds.
+    if (auto r = run_command({"sfdisk", "--quiet", "--wipe", "never", disk}, sfdisk_script(layout)); !r)
       return fail(r.error());
     for (const PartitionPlan& p : layout.partitions) {
       auto node = partition_node(disk, p.number);
@@ -246,6 +251,20 @@ class Installer {
 
  private:
   static constexpr const char* kWorkDir = "/run/macula-install";
+
+  // From the moment sfdisk signs the protective MBR, a BIOS boots the disk's boot code: until
+  // grub-install replaces it (boot.img, written after GRUB's core image), it is `int 18h`
+  // ("boot failed": the firmware tries its next device) then `jmp $`, never whatever bytes
+  // were there.
+  static Result<void> write_firmware_handback(const std::string& disk) {
+    static constexpr unsigned char kInt18[] = {0xCD, 0x18, 0xEB, 0xFE};
+    UniqueFd fd(::open(disk.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd) return fail_errno("open " + disk);
+    if (::pwrite(fd.get(), kInt18, sizeof kInt18, 0) != static_cast<ssize_t>(sizeof kInt18))
+      return fail_errno("write the boot code of " + disk);
+    if (::fsync(fd.get()) != 0) return fail_errno("fsync " + disk);
+    return {};
+  }
 
   void step(const std::string& what) { std::printf("macula-install: %s\n", what.c_str()); std::fflush(stdout); }
 

@@ -55,12 +55,13 @@ class Machine:
 
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
-                 release_port=None, boot_disk=None):
+                 release_port=None, boot_disk=None, firmware_on_serial=False):
         """reboot: a guest that reboots (or panics with panic=N) starts again in this QEMU
         process and log; by default QEMU exits instead (-no-reboot).
         release_port: http://10.0.2.100/ in the guest reaches 127.0.0.1:release_port here.
         boot_disk: the index in disks of the disk the firmware boots first (its bootindex);
         by default the firmware's own order, the first disk.
+        firmware_on_serial: SeaBIOS prints on the serial console too ("No bootable device").
         """
         self.log_path = pathlib.Path(log_path)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +81,10 @@ class Machine:
             args += ["-no-reboot"]
         if accel == "kvm":
             args += ["-cpu", "host"]
+        if firmware_on_serial:
+            port = pathlib.Path(self._tmp) / "sercon-port"
+            port.write_bytes((0x3F8).to_bytes(2, "little"))  # SeaBIOS reads the port as a binary int
+            args += ["-fw_cfg", f"name=etc/sercon-port,file={port}"]
         if uefi:
             vars_copy = pathlib.Path(self._tmp) / "OVMF_VARS.fd"
             shutil.copy(OVMF_VARS, vars_copy)

@@ -251,14 +251,26 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     assert m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300) == slot_a
 
 
-def test_power_cuts_always_leave_a_bootable_node(machine, installed_disk, release_server):
-    """A few rounds of qemu-tests/torture.py (make torture N=... runs many)."""
-    publish(release_server)
+def torture(machine, disk, server, rounds, kinds):
     seed = int(time.time())
     print(f"torture seed {seed}")
-    tally = Torture(lambda name, **kw: machine(log_name=name, **kw), installed_disk, release_server,
-                    random.Random(seed)).run(3)
-    assert tally.failures == 0 and tally.rounds == 3, tally.line()
+    tally = Torture(lambda name, **kw: machine(log_name=name, **kw), disk, server,
+                    random.Random(seed)).run(rounds, kinds)
+    print(tally.line())
+    assert tally.failures == 0 and tally.rounds == rounds, tally.line()
+
+
+def test_power_cuts_always_leave_a_bootable_node(machine, installed_disk, release_server):
+    """A few rounds of qemu-tests/torture.py (make torture N=... runs many), writes torn."""
+    publish(release_server)
+    torture(machine, installed_disk, release_server, 3, ("apply", "state", "boot"))
+
+
+def test_power_cut_during_an_install_leaves_it_installed_or_not_installed(machine, installed_disk, release_server):
+    """One round of the torture's install cuts: the disk boots, or the firmware passes it over
+    and it installs again."""
+    publish(release_server)
+    torture(machine, installed_disk, release_server, 1, ("install",))
 
 
 def boot_one_of(machine, disks, index, server):

@@ -1,6 +1,9 @@
-"""Power-cut torture: kill QEMU at random moments while an installed node upgrades, while its
-boot state is being rewritten, and while it boots; after every cut the node must come up on a
-working slot (a login on the console, from a slot that is good or on trial).
+"""Power-cut torture: cut the power at random moments while a node installs, while it
+upgrades, while its boot state is being rewritten, and while it boots. The disk is served
+through torn_disk.TornDisk, so a cut tears the write in flight (some of its sectors land, the
+others do not), as a real disk losing power does. After every cut the node must come up on its
+own: a login on the console from a slot that is good or on trial; after a cut install, that or
+a disk the firmware passes over (not installed), which then installs again and boots.
 
     qemu-tests/torture.py ROUNDS [--seed N] [--logs DIR]      (make torture N=ROUNDS)
 
@@ -20,13 +23,18 @@ sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 import helpers  # noqa: E402
 from flaky_http import FlakyHTTPServer  # noqa: E402
 from machine import KERNEL_PANIC, RELEASE_HOST, Machine  # noqa: E402
+from torn_disk import TornDisk  # noqa: E402
 
 # What is going on when the power goes, and how long into it (seconds, drawn uniformly).
 CUTS = {
     "apply": 90,        # maculaos upgrade --apply: clearing, mkfs, download, write, read back
     "state": 6,         # boot set-next / mark-bad in a loop: the ping-pong state copies
     "boot": 75,         # the boot itself: GRUB's save_env, init, the assessment marking good
+    "install": 240,     # macula-install from the ISO, unattended: partitions, slot A, GRUB, label
 }
+# What a disk the firmware passes over looks like on the console: GRUB's word for an install
+# that did not finish, SeaBIOS's for no boot code to run.
+NOT_INSTALLED = [r"the install on this disk did not finish", r"No bootable device", r"Boot failed: not a bootable disk"]
 
 
 @dataclasses.dataclass
@@ -35,27 +43,49 @@ class Tally:
     boots: int = 0
     failures: int = 0
     cuts: dict = dataclasses.field(default_factory=lambda: {k: 0 for k in CUTS})
+    torn_writes: int = 0    # cuts that fell inside a write and tore it
+    reinstalls: int = 0     # install cuts that left a disk not installed, then installed again
 
     def line(self):
         cuts = ", ".join(f"{k} {v}" for k, v in self.cuts.items())
-        return f"torture: {self.rounds} rounds, {self.boots} boots, {self.failures} failures (cuts: {cuts})"
+        return (f"torture: {self.rounds} rounds, {self.boots} boots, {self.failures} failures "
+                f"(cuts: {cuts}; {self.torn_writes} writes torn; {self.reinstalls} reinstalls)")
 
 
 class Torture:
     def __init__(self, start_machine, disk, server, rng, log=print):
         self.start_machine = start_machine  # (name, **Machine kwargs) -> Machine
-        self.disk = disk
+        self.disk = TornDisk(disk, rng)
         self.server = server
         self.rng = rng
         self.log = log
         self.tally = Tally()
 
-    def boot_to_login(self, name):
-        """Boots the disk; returns the logged-in machine, or None (a failure) with the reason logged."""
-        m = self.start_machine(name, disks=[self.disk], release_port=self.server.port)
+    def start(self, name, **kw):
         self.tally.boots += 1
+        return self.start_machine(name, disks=[self.disk.url], release_port=self.server.port,
+                                  firmware_on_serial=True, **kw)
+
+    def failure(self, m, why):
+        self.tally.failures += 1
+        self.log(f"torture: FAILURE after boot {self.tally.boots}: {why} (log: {m.log_path})")
+        m.kill()
+
+    def boot_to_login(self, name, after_install_cut=False):
+        """Boots the disk; returns the logged-in machine, or None (a failure) with the reason logged.
+        After an install cut, a disk the firmware passes over is installed again, then booted."""
+        m = self.start(name)
         try:
-            slot = m.expect_boot_of_slot(240)
+            seen = m.expect([r"Command line: [^\n]*macula\.slot=([ab])", *NOT_INSTALLED], 240)
+            if seen > 0:
+                if not after_install_cut:
+                    raise AssertionError(f"an installed node boots nothing: {NOT_INSTALLED[seen - 1]!r}")
+                m.kill()
+                self.tally.reinstalls += 1
+                self.log("torture: not installed, as it should be after that cut: installing again")
+                self.install(f"{name}-reinstall")
+                return self.boot_to_login(f"{name}-reinstalled")
+            slot = m.child.match.group(1)
             m.login(helpers.BOOT)
             m.wait_for_network()
             s = helpers.upgrade_status(m)
@@ -63,13 +93,27 @@ class Torture:
             assert s["booted"] == slot and health in ("good", "trial"), s
             return m
         except Exception as e:  # noqa: BLE001 - any way of not coming up counts
-            self.tally.failures += 1
-            self.log(f"torture: FAILURE after boot {self.tally.boots}: {e} (log: {m.log_path})")
-            m.kill()
+            self.failure(m, e)
             return None
 
+    def install(self, name):
+        """An unattended install from the ISO onto the disk, to its end."""
+        m = self.start(name, kernel=os.environ["MACULA_KERNEL"], initrd=os.environ["MACULA_INITRAMFS"],
+                       cdrom=os.environ["MACULA_ISO"], append=helpers.UNATTENDED)
+        m.expect(r"MaculaOS \S+ installed on /dev/vda", helpers.BOOT + 300)
+        m.wait_exit(120)
+
+    def power_cut(self, m, what, delay):
+        self.log(f"torture: round {self.tally.rounds + 1}: power cut {delay:.1f} s into {what}")
+        time.sleep(delay)
+        self.disk.cut()
+        if self.disk.wait_for_cut(2):
+            self.tally.torn_writes += 1
+        m.kill()
+
     def cut(self, m, what):
-        """Starts `what` in the guest and kills QEMU at a random moment of it."""
+        """Starts `what` in the guest (or a new boot, or an install) and cuts the power at a
+        random moment of it. m is the running node, off afterwards."""
         self.tally.cuts[what] += 1
         delay = self.rng.uniform(0, CUTS[what])
         if what == "apply":
@@ -80,35 +124,32 @@ class Torture:
             s = helpers.upgrade_status(m)
             standby = "b" if s["booted"] == "a" else "a"
             if s[standby]["health"] == "empty":
+                self.tally.cuts[what] -= 1
                 return self.cut(m, "apply")
             m.sudo(f"nohup sh -c 'while :; do maculaos boot set-next {standby}; "
                    f"maculaos boot mark-bad {standby} --why torture; done' >/dev/null 2>&1 &")
-        self.log(f"torture: round {self.tally.rounds + 1}: power cut {delay:.1f} s into {what}")
-        time.sleep(delay)
-        m.kill()
+        elif what == "boot":
+            m.kill()
+            m = self.start(f"boot{self.tally.boots}-cut")
+        elif what == "install":
+            m.kill()
+            m = self.start(f"install{self.tally.boots}-cut", kernel=os.environ["MACULA_KERNEL"],
+                           initrd=os.environ["MACULA_INITRAMFS"], cdrom=os.environ["MACULA_ISO"],
+                           append=helpers.UNATTENDED)
+        self.power_cut(m, what, delay)
 
-    def run(self, rounds):
+    def run(self, rounds, kinds=tuple(CUTS)):
         m = self.boot_to_login("boot0")
         while m and self.tally.rounds < rounds:
-            what = self.rng.choice(list(CUTS))
-            if what == "boot":
-                self.tally.cuts["boot"] += 1
-                m.kill()
-                delay = self.rng.uniform(0, CUTS["boot"])
-                self.log(f"torture: round {self.tally.rounds + 1}: power cut {delay:.1f} s into a boot")
-                cut_boot = self.start_machine(f"boot{self.tally.boots}-cut", disks=[self.disk],
-                                              release_port=self.server.port)
-                self.tally.boots += 1
-                time.sleep(delay)
-                cut_boot.kill()
-            else:
-                self.cut(m, what)
+            what = self.rng.choice(list(kinds))
+            self.cut(m, what)
             self.tally.rounds += 1
-            m = self.boot_to_login(f"boot{self.tally.boots}")
+            m = self.boot_to_login(f"boot{self.tally.boots}", after_install_cut=what == "install")
             if m is not None:
                 assert KERNEL_PANIC not in m.log()
         if m:
             m.kill()
+        self.disk.close()
         self.log(self.tally.line())
         return self.tally
 

@@ -107,7 +107,8 @@ build() {
   root=$(mktemp -d "$(dirname "$target")/rootfs-$flavour.XXXXXX")
   keydir=$(mktemp -d "$(dirname "$target")/rootfs-keys.XXXXXX")
   partial="$target.partial"
-  trap 'rm -rf "$root" "$keydir" "$partial"' EXIT
+  # expanded now: the trap runs after this function's locals are gone (set -u)
+  trap "rm -rf $(printf '%q ' "$root" "$keydir" "$partial")" EXIT
   cp "${keys[@]}" "$keydir/"
   bootstrap "$flavour" "$root" "$kernel" "$keydir"
   mksquashfs "$root" "$partial" -comp zstd -noappend -quiet -no-progress

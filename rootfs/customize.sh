@@ -38,8 +38,8 @@ enable_services() {
   ln -sf agetty "$root/etc/init.d/agetty.tty1"
   # boot runs before default: names and keys exist before the network and sshd start
   for svc in macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
-  # maculaos-health runs `after *` too: it judges a boot once everything else has started
-  for svc in macula-network ssh local maculaos-health agetty.ttyS0 agetty.tty1; do
+  # local comes last (`after *`) and, on an installed system, assesses the boot
+  for svc in macula-network ssh local agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
   done
   if [[ "$flavour" == full ]]; then
@@ -129,7 +129,7 @@ trim() {
 main() {
   (($# == 5)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR" >&2; exit 2; }
   root=$1 flavour=$2 version=$3 kernel=$4 keydir=$5
-  chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/maculaos-* "$root"/usr/local/sbin/*
+  chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/local "$root"/usr/local/sbin/*
   add_trust
   write_os_release
   set_init

@@ -1,0 +1,448 @@
+#include "config/config_schema.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <regex>
+#include <string_view>
+
+#include "common/json.h"
+
+namespace macula {
+
+namespace {
+
+// A check of one scalar's text: empty when it is right, else what was expected.
+using Check = std::string (*)(std::string_view text);
+
+struct Field;
+
+// The shape of a value and what checks it.
+struct Rule {
+  enum class Shape {
+    scalar,         // check(text)
+    list,           // a list of scalars, each check(text)
+    map,            // a mapping of free names to scalars: check_key(name), check(value)
+    mapping,        // a mapping of the known fields
+    list_of,        // a list of mappings of the known fields
+    map_of,         // a mapping of free names (check_key) to mappings of the known fields
+  };
+  Shape shape;
+  Check check = nullptr;
+  // The known fields of a mapping (not a span: Field is not complete here, and libc++
+  // refuses a span of an incomplete type)
+  const Field* fields = nullptr;
+  std::size_t field_count = 0;
+  Check check_key = nullptr;
+  bool secret = false;  // never quoted back in a message
+};
+
+struct Field {
+  std::string_view name;
+  Rule rule;
+  bool required = false;
+};
+
+// std::regex matches recursively, a frame per character: longer text than any right value
+// (an ssh-rsa 16384 key line is 2.8 KB) is refused before it can exhaust the stack.
+bool matches(std::string_view text, const char* pattern) {
+  if (text.size() > 8192) return false;
+  const std::regex re(pattern, std::regex::extended);
+  return std::regex_match(text.begin(), text.end(), re);
+}
+
+std::string any_text(std::string_view) { return {}; }
+
+std::string non_empty(std::string_view text) { return text.empty() ? "expected a value" : ""; }
+
+std::string boolean(std::string_view text) {
+  std::string lower(text);
+  std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (std::string_view word : {"true", "false", "yes", "no", "on", "off"})
+    if (lower == word) return {};
+  return "expected true or false";
+}
+
+std::string host_name(std::string_view text) {
+  // RFC 1123: dot-separated labels of letters, digits and inner hyphens, 63 bytes each, 253 in all
+  if (text.size() <= 253 && matches(text, "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"))
+    return {};
+  return "expected a host name (letters, digits and inner hyphens, 63 characters a label)";
+}
+
+std::string crypt_hash(std::string_view text) {
+  if (matches(text, "\\$[0-9a-z]{1,2}(\\$[^$:\n]+){2,3}")) return {};
+  return "expected a crypt(3) hash such as `openssl passwd -6` prints ($6$...), not a plain-text password";
+}
+
+std::string ssh_key(std::string_view text) {
+  if (matches(text, "github:[A-Za-z0-9]([A-Za-z0-9-]{0,38})")) return {};
+  if (matches(text, "(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/]+=*( .*)?"))
+    return {};
+  return "expected a public key line (ssh-ed25519 AAAA... comment) or github:USER";
+}
+
+std::string absolute_path(std::string_view text) {
+  if (text.starts_with('/') && text.find('\0') == std::string_view::npos && text.find("/../") == std::string_view::npos &&
+      !text.ends_with("/..") && !text.ends_with('/'))
+    return {};
+  return "expected an absolute path of a file (/etc/...)";
+}
+
+std::string file_mode(std::string_view text) {
+  return matches(text, "0?[0-7]{3}|[0-7]{4}") ? "" : "expected an octal mode such as 0644 or 0600";
+}
+
+std::string owner(std::string_view text) {
+  return matches(text, "([a-z_][a-z0-9_-]*|[0-9]+)(:([a-z_][a-z0-9_-]*|[0-9]+))?") ? ""
+                                                                                     : "expected USER or USER:GROUP";
+}
+
+std::string encoding(std::string_view text) {
+  for (std::string_view e : {"", "b64", "base64", "gz", "gzip", "gz+b64", "gz+base64", "gzip+b64", "gzip+base64"})
+    if (text == e) return {};
+  return "expected b64, base64, gz, gzip or gz+b64 (or nothing: plain text)";
+}
+
+std::string module_line(std::string_view text) {
+  return matches(text, "[A-Za-z0-9_-]+( .*)?") ? "" : "expected a module name, then its parameters (`nf_conntrack hashsize=4096`)";
+}
+
+std::string sysctl_name(std::string_view text) {
+  return matches(text, "[a-z0-9_-]+([./][A-Za-z0-9_-]+)+") ? "" : "expected a sysctl name such as net.ipv4.ip_forward";
+}
+
+std::string env_name(std::string_view text) {
+  return matches(text, "[A-Za-z_][A-Za-z0-9_]*") ? "" : "expected a variable name (letters, digits, _)";
+}
+
+std::string ip_address(std::string_view text) {
+  unsigned char buf[16];
+  const std::string s(text);
+  if (inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1) return {};
+  return "expected an IPv4 or IPv6 address";
+}
+
+std::string host_or_ip(std::string_view text) {
+  return ip_address(text).empty() || host_name(text).empty() ? "" : "expected a host name or an IP address";
+}
+
+std::string address_with_prefix(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  unsigned prefix = 0;
+  const std::string_view bits = slash == std::string_view::npos ? "" : text.substr(slash + 1);
+  auto [end, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), prefix);
+  const bool v6 = text.find(':') != std::string_view::npos;
+  if (slash != std::string_view::npos && ec == std::errc() && end == bits.data() + bits.size() && !bits.empty() &&
+      prefix <= (v6 ? 128u : 32u) && ip_address(text.substr(0, slash)).empty())
+    return {};
+  return "expected an address with its prefix length (192.168.1.10/24)";
+}
+
+std::string https_url(std::string_view text) {
+  return matches(text, "https://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an https:// URL";
+}
+
+std::string http_url(std::string_view text) {
+  return matches(text, "https?://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an http:// or https:// URL";
+}
+
+std::string label_key(std::string_view text) {
+  return matches(text, "([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?")
+             ? ""
+             : "expected a Kubernetes label name ([prefix/]name, 63 characters)";
+}
+
+std::string label_value(std::string_view text) {
+  return matches(text, "([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?") ? ""
+                                                                            : "expected a Kubernetes label value (63 characters: letters, digits, - _ .)";
+}
+
+std::string taint(std::string_view text) {
+  return matches(text, "[A-Za-z0-9/._-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)")
+             ? ""
+             : "expected KEY[=VALUE]:EFFECT, EFFECT one of NoSchedule, PreferNoSchedule, NoExecute";
+}
+
+std::string data_source(std::string_view text) {
+  return text == "nocloud" || text == "cdrom" ? "" : "expected nocloud (a CIDATA seed; cdrom is read as nocloud)";
+}
+
+std::string keymap(std::string_view text) {
+  return matches(text, "[a-z][a-z0-9_]*(-[A-Za-z0-9_]+)*") ? "" : "expected a console keymap name such as us, de, fr-latin1";
+}
+
+std::string timezone(std::string_view text) {
+  return text.size() <= 64 && matches(text, "[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9][A-Za-z0-9_+-]*){0,2}") &&
+                 text.find("..") == std::string_view::npos
+             ? ""
+             : "expected a tz database name such as UTC or Europe/Berlin";
+}
+
+std::string locale(std::string_view text) {
+  return matches(text, "C|POSIX|C\\.UTF-8|[a-z]{2,3}_[A-Z]{2}(\\.[A-Za-z0-9-]+)?(@[a-z]+)?")
+             ? ""
+             : "expected a locale such as en_US.UTF-8 (or C.UTF-8)";
+}
+
+std::string interface_name(std::string_view text) {
+  return matches(text, "[A-Za-z0-9_.:-]{1,15}") ? "" : "expected a network interface name (15 characters)";
+}
+
+std::string reverse_dns(std::string_view text) {
+  return matches(text, "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+             ? ""
+             : "expected a reverse-DNS name such as io.macula";
+}
+
+std::string tls_mode(std::string_view text) {
+  return text == "development" || text == "production" ? "" : "expected development or production";
+}
+
+std::string port_rule(std::string_view text) {
+  static constexpr std::string_view kExpected = "expected PORT/tcp or PORT/udp (or FIRST-LAST/PROTO), ports 1 to 65535";
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::string(kExpected);
+  const std::string_view proto = text.substr(slash + 1), ports = text.substr(0, slash);
+  if (proto != "tcp" && proto != "udp") return std::string(kExpected);
+  const std::size_t dash = ports.find('-');
+  unsigned first = 0, last = 0;
+  auto number = [](std::string_view s, unsigned& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size() && !s.empty() && out >= 1 && out <= 65535;
+  };
+  const bool ok = dash == std::string_view::npos ? number(ports, first)
+                                                 : number(ports.substr(0, dash), first) &&
+                                                       number(ports.substr(dash + 1), last) && first < last;
+  return ok ? "" : std::string(kExpected);
+}
+
+std::string disk_size(std::string_view text) {
+  return matches(text, "[1-9][0-9]*(M|G|T|MiB|GiB|TiB)|[1-9][0-9]?%|100%")
+             ? ""
+             : "expected a size such as 512M, 8G or a share of the free space such as 100%";
+}
+
+std::string device(std::string_view text) {
+  return matches(text, "/dev/[A-Za-z0-9/_.:-]+|(LABEL|PARTLABEL|UUID|PARTUUID)=[^ ]+") ? ""
+                                                                                      : "expected /dev/NAME or LABEL=, UUID=, PARTLABEL=, PARTUUID=";
+}
+
+std::string channel(std::string_view text) {
+  return matches(text, "[a-z0-9][a-z0-9._-]*") ? "" : "expected a channel name such as stable";
+}
+
+std::string watchdog_seconds(std::string_view text) {
+  unsigned seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty() && seconds <= 3600
+             ? ""
+             : "expected whole seconds from 0 (off) to 3600";
+}
+
+using Shape = Rule::Shape;
+
+constexpr Rule scalar(Check check) { return {Shape::scalar, check}; }
+constexpr Rule secret(Check check) { return {Shape::scalar, check, nullptr, 0, nullptr, true}; }
+constexpr Rule list(Check check) { return {Shape::list, check}; }
+constexpr Rule map(Check check_key, Check check) { return {Shape::map, check, nullptr, 0, check_key}; }
+template <std::size_t N>
+constexpr Rule mapping(const Field (&fields)[N]) { return {Shape::mapping, nullptr, fields, N}; }
+template <std::size_t N>
+constexpr Rule list_of(const Field (&fields)[N]) { return {Shape::list_of, nullptr, fields, N}; }
+template <std::size_t N>
+constexpr Rule map_of(Check check_key, const Field (&fields)[N]) { return {Shape::map_of, nullptr, fields, N, check_key}; }
+
+constexpr Field kWriteFile[] = {
+    {"path", scalar(absolute_path), true},
+    {"content", scalar(any_text)},
+    {"encoding", scalar(encoding)},
+    {"owner", scalar(owner)},
+    {"permissions", scalar(file_mode)},
+};
+constexpr Field kInterface[] = {
+    {"dhcp", scalar(boolean)},
+    {"address", scalar(address_with_prefix)},
+    {"gateway", scalar(ip_address)},
+    {"dns", list(ip_address)},
+};
+constexpr Field kNetwork[] = {
+    {"interfaces", map_of(interface_name, kInterface)},
+};
+constexpr Field kRoles[] = {
+    {"bootstrap", scalar(boolean)},
+    {"gateway", scalar(boolean)},
+    {"peer", scalar(boolean)},
+};
+constexpr Field kMesh[] = {
+    {"roles", mapping(kRoles)},
+    {"bootstrap_peers", list(https_url)},
+    {"realm", scalar(reverse_dns)},
+    {"tls_mode", scalar(tls_mode)},
+};
+constexpr Field kFirewall[] = {
+    {"enabled", scalar(boolean)},
+    {"allow", list(port_rule)},
+};
+constexpr Field kLive[] = {
+    {"persistence", scalar(boolean)},
+    {"persistence_device", scalar(device)},
+    {"persistence_size", scalar(disk_size)},
+};
+constexpr Field kUpgrade[] = {
+    {"url", scalar(http_url)},
+    {"channel", scalar(channel)},
+};
+constexpr Field kBoot[] = {
+    {"watchdog", scalar(watchdog_seconds)},
+};
+constexpr Field kMaculaos[] = {
+    {"password", secret(crypt_hash)},
+    {"modules", list(module_line)},
+    {"sysctl", map(sysctl_name, any_text)},
+    {"dns_nameservers", list(ip_address)},
+    {"ntp_servers", list(host_or_ip)},
+    {"environment", map(env_name, any_text)},
+    {"labels", map(label_key, label_value)},
+    {"taints", list(taint)},
+    {"k3s_args", list(any_text)},
+    {"server_url", scalar(https_url)},
+    {"token", secret(non_empty)},
+    {"node_name", scalar(host_name)},
+    {"data_sources", list(data_source)},
+    {"keyboard", scalar(keymap)},
+    {"timezone", scalar(timezone)},
+    {"locale", scalar(locale)},
+    {"network", mapping(kNetwork)},
+    {"mesh", mapping(kMesh)},
+    {"firewall", mapping(kFirewall)},
+    {"live", mapping(kLive)},
+    {"upgrade", mapping(kUpgrade)},
+    {"boot", mapping(kBoot)},
+};
+constexpr Field kK3s[] = {
+    {"args", list(any_text)},
+};
+constexpr Field kTop[] = {
+    {"hostname", scalar(host_name)},
+    {"ssh_authorized_keys", list(ssh_key)},
+    {"write_files", list_of(kWriteFile)},
+    {"init_cmd", list(non_empty)},
+    {"boot_cmd", list(non_empty)},
+    {"run_cmd", list(non_empty)},
+    {"maculaos", mapping(kMaculaos)},
+    {"k3s", mapping(kK3s)},
+};
+
+std::span<const Field> known_fields(const Rule& rule) { return {rule.fields, rule.field_count}; }
+
+const char* shape_name(Shape shape) {
+  switch (shape) {
+    case Shape::scalar: return "expected a single value";
+    case Shape::list: return "expected a list of values";
+    case Shape::map: return "expected a mapping of names to values";
+    case Shape::mapping: return "expected a mapping";
+    case Shape::list_of: return "expected a list of mappings";
+    case Shape::map_of: return "expected a mapping of names to mappings";
+  }
+  return "";
+}
+
+class Validator {
+ public:
+  std::vector<ConfigIssue> issues;
+
+  void fields(const ConfigNode& node, std::span<const Field> known, const std::string& path) {
+    for (const auto& [name, value] : node.pairs) {
+      const std::string key = path.empty() ? name : path + "." + name;
+      auto field = std::find_if(known.begin(), known.end(), [&](const Field& f) { return f.name == name; });
+      if (field == known.end()) {
+        std::string why = "unknown key, ignored";
+        if (path.empty() && name == "k3os") why += " (k3OS's `k3os:` keys are `maculaos:` keys here)";
+        warn(value.mark, key, why);
+        continue;
+      }
+      value_of(value, field->rule, key);
+    }
+    for (const Field& field : known)
+      if (field.required && !node.find(field.name)) error(node.mark, path + "." + std::string(field.name), "missing: " + std::string(field.name) + " is required");
+  }
+
+ private:
+  void error(const ConfigMark& mark, const std::string& key, std::string message) {
+    issues.push_back({ConfigIssue::Severity::error, mark, key, std::move(message)});
+  }
+  void warn(const ConfigMark& mark, const std::string& key, std::string message) {
+    issues.push_back({ConfigIssue::Severity::warning, mark, key, std::move(message)});
+  }
+
+  void text(const ConfigNode& node, Check check, bool secret, const std::string& key) {
+    if (!node.is_scalar()) return error(node.mark, key, "expected a single value");
+    if (std::string why = check(node.text); !why.empty())
+      error(node.mark, key, secret ? why : json_quote(node.text) + ": " + why);
+  }
+
+  void value_of(const ConfigNode& node, const Rule& rule, const std::string& key) {
+    const bool is_map = rule.shape == Shape::mapping || rule.shape == Shape::map || rule.shape == Shape::map_of;
+    const bool is_list = rule.shape == Shape::list || rule.shape == Shape::list_of;
+    if ((is_map && !node.is_mapping()) || (is_list && !node.is_sequence()) ||
+        (rule.shape == Shape::scalar && !node.is_scalar()))
+      return error(node.mark, key, shape_name(rule.shape));
+    switch (rule.shape) {
+      case Shape::scalar:
+        return text(node, rule.check, rule.secret, key);
+      case Shape::list:
+        for (std::size_t i = 0; i < node.items.size(); ++i)
+          text(node.items[i], rule.check, rule.secret, key + "[" + std::to_string(i) + "]");
+        return;
+      case Shape::map:
+        for (const auto& [name, value] : node.pairs) {
+          if (std::string why = rule.check_key(name); !why.empty())
+            error(value.mark, key, json_quote(name) + ": " + why);
+          text(value, rule.check, rule.secret, key + "." + name);
+        }
+        return;
+      case Shape::mapping:
+        return fields(node, known_fields(rule), key);
+      case Shape::list_of:
+        for (std::size_t i = 0; i < node.items.size(); ++i) {
+          const std::string item = key + "[" + std::to_string(i) + "]";
+          if (!node.items[i].is_mapping())
+            error(node.items[i].mark, item, "expected a mapping");
+          else
+            fields(node.items[i], known_fields(rule), item);
+        }
+        return;
+      case Shape::map_of:
+        for (const auto& [name, value] : node.pairs) {
+          if (std::string why = rule.check_key(name); !why.empty()) error(value.mark, key, json_quote(name) + ": " + why);
+          if (!value.is_mapping())
+            error(value.mark, key + "." + name, "expected a mapping");
+          else
+            fields(value, known_fields(rule), key + "." + name);
+        }
+        return;
+    }
+  }
+};
+
+}  // namespace
+
+std::string ConfigIssue::str() const {
+  if (key.empty()) return message;  // a file that did not parse: the message names the place
+  return mark.str() + ": " + (severity == Severity::warning ? "warning: " : "") + key + ": " + message;
+}
+
+std::vector<ConfigIssue> validate_config(const ConfigNode& root) {
+  Validator v;
+  v.fields(root, kTop, "");
+  return std::move(v.issues);
+}
+
+bool has_errors(std::span<const ConfigIssue> issues) {
+  return std::ranges::any_of(issues, [](const ConfigIssue& i) { return i.severity == ConfigIssue::Severity::error; });
+}
+
+}  // namespace macula

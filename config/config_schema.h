@@ -1,0 +1,32 @@
+// What a node config may hold: every key of README's "Node configuration" (k3OS's keys, the
+// `maculaos:` ones, the MaculaOS additions), each with the shape and values it takes. Checking
+// is pure: it reads the tree and reports, it opens no file.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config_tree.h"
+
+namespace macula {
+
+struct ConfigIssue {
+  enum class Severity { error, warning };
+  Severity severity = Severity::error;
+  ConfigMark mark;
+  std::string key;      // dotted: maculaos.mesh.tls_mode, write_files[2].path; empty when
+                        // the file did not parse (message then starts SOURCE:LINE:COLUMN)
+  std::string message;  // what is wrong and what was expected (never a secret's value)
+
+  // "SOURCE:LINE:COLUMN: KEY: message" (warnings say "warning: " before KEY).
+  std::string str() const;
+};
+
+// Every problem of the tree: errors (a value of the wrong shape or outside what its key
+// takes) and warnings (an unknown key, named with its line: a typo is not silently ignored).
+std::vector<ConfigIssue> validate_config(const ConfigNode& root);
+
+bool has_errors(std::span<const ConfigIssue> issues);
+
+}  // namespace macula

@@ -1,0 +1,39 @@
+"""`maculaos config validate`: the schema's verdict on a file, as a person at a shell sees it."""
+import subprocess
+
+
+def validate(maculaos_bin, path):
+    return subprocess.run([str(maculaos_bin), "config", "validate", str(path)],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_valid_config_passes_and_warns_of_unknown_keys(maculaos_bin, tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("hostname: edge-1\nhostnme: typo\nmaculaos:\n  timezone: Europe/Berlin\n"
+                   "  mesh: {roles: {gateway: true}, realm: io.macula}\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"{cfg}: valid\n"
+    assert r.stderr == f"{cfg}:2:10: warning: hostnme: unknown key, ignored\n"
+
+
+def test_each_error_is_one_line_with_its_place_and_no_secret(maculaos_bin, tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("maculaos:\n  password: my-plain-secret\n  firewall:\n    allow: [22/icmp]\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert len(lines) == 2, r.stderr
+    assert lines[0].startswith(f"{cfg}:2:13: maculaos.password: expected a crypt(3) hash")
+    assert lines[1].startswith(f'{cfg}:4:13: maculaos.firewall.allow[0]: "22/icmp": expected PORT/tcp')
+    assert "my-plain-secret" not in r.stderr + r.stdout
+
+
+def test_a_file_that_does_not_parse_or_is_missing_is_one_line(maculaos_bin, tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("hostname: a\n\tmaculaos: {}\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 1 and r.stderr.startswith(f"config: {cfg}:2:1: "), r.stderr
+    assert r.stderr.count("\n") == 1
+    missing = validate(maculaos_bin, tmp_path / "absent.yaml")
+    assert missing.returncode == 1 and "absent.yaml" in missing.stderr and missing.stderr.count("\n") == 1
