@@ -441,6 +441,24 @@ std::vector<ConfigIssue> validate_config(const ConfigNode& root) {
   return std::move(v.issues);
 }
 
+namespace {
+
+void hide_secrets(ConfigNode& node, std::span<const Field> known) {
+  for (auto& [name, value] : node.pairs) {
+    auto field = std::find_if(known.begin(), known.end(), [&](const Field& f) { return f.name == name; });
+    if (field == known.end()) continue;
+    if (field->rule.secret && value.is_scalar()) value.text = "(set)";
+    if (field->rule.shape == Shape::mapping && value.is_mapping()) hide_secrets(value, known_fields(field->rule));
+  }
+}
+
+}  // namespace
+
+ConfigNode without_secrets(ConfigNode tree) {
+  hide_secrets(tree, kTop);
+  return tree;
+}
+
 bool has_errors(std::span<const ConfigIssue> issues) {
   return std::ranges::any_of(issues, [](const ConfigIssue& i) { return i.severity == ConfigIssue::Severity::error; });
 }

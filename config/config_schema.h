@@ -29,4 +29,8 @@ std::vector<ConfigIssue> validate_config(const ConfigNode& root);
 
 bool has_errors(std::span<const ConfigIssue> issues);
 
+// The tree with the value of every secret key (maculaos.password, maculaos.token) replaced by
+// "(set)": what `maculaos config show` prints.
+ConfigNode without_secrets(ConfigNode tree);
+
 }  // namespace macula

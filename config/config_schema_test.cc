@@ -108,6 +108,16 @@ TEST_CASE("a secret's value is never quoted back") {
   CHECK_THAT(plain[1], Catch::Contains("maculaos.token: expected a value"));
 }
 
+TEST_CASE("show hides the password hash and the token, and nothing else") {
+  auto tree = parse_config("hostname: n1\nmaculaos:\n  password: $6$s$h\n  token: K10secret\n  timezone: UTC\n", "c.yaml");
+  REQUIRE(tree);
+  const ConfigNode shown = without_secrets(*tree);
+  CHECK(config_text(shown, "maculaos.password") == "(set)");
+  CHECK(config_text(shown, "maculaos.token") == "(set)");
+  CHECK(config_text(shown, "maculaos.timezone") == "UTC");
+  CHECK(config_text(shown, "hostname") == "n1");
+}
+
 TEST_CASE("an unknown key is a warning naming it and its line, not an error") {
   const auto issues = issues_of("hostname: a\nhostnme: b\nk3os:\n  password: x\nmaculaos:\n  mesh: {rolez: {}}\n");
   REQUIRE(issues.size() == 3);

@@ -64,6 +64,7 @@ class Machine:
         firmware_on_serial: SeaBIOS prints on the serial console too ("No bootable device").
         """
         self.log_path = pathlib.Path(log_path)
+        self.password = LOGIN_PASSWORD  # for sudo; login() changes it
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = tempfile.mkdtemp(prefix="macula-qemu-")
         accel = accelerator(probe_kernel or kernel)
@@ -154,14 +155,23 @@ class Machine:
         self.child.wait()
         return self.child.exitstatus
 
-    def login(self, timeout=300):
+    def login(self, timeout=300, password=LOGIN_PASSWORD):
         """Logs in on the serial getty and sets a prompt the tests can match."""
         self.expect(r"login: ", timeout)
         self.child.sendline(LOGIN_USER)
         self.expect(r"[Pp]assword: ", 30)
-        self.child.sendline(LOGIN_PASSWORD)
+        self.child.sendline(password)
         self.expect(r"\$ ", 60)
         self.use_shell()
+        self.password = password
+
+    def login_refused(self, password, timeout=300):
+        """Tries to log in with password; passes when the getty says no."""
+        self.expect(r"login: ", timeout)
+        self.child.sendline(LOGIN_USER)
+        self.expect(r"[Pp]assword: ", 30)
+        self.child.sendline(password)
+        self.expect(r"Login incorrect", 60)
 
     def use_shell(self):
         """Makes the shell at hand quiet and recognisable: no echo, a fixed prompt.
@@ -185,7 +195,7 @@ class Machine:
         return output.strip("\n")
 
     def sudo(self, command, timeout=60, check=True):
-        return self.run(f"echo {LOGIN_PASSWORD} | sudo -S -p '' sh -c {sh_quote(command)}",
+        return self.run(f"echo {sh_quote(self.password)} | sudo -S -p '' sh -c {sh_quote(command)}",
                         timeout, check)
 
 

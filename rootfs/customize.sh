@@ -37,7 +37,8 @@ enable_services() {
   ln -sf agetty "$root/etc/init.d/agetty.ttyS0"
   ln -sf agetty "$root/etc/init.d/agetty.tty1"
   # boot runs before default: names and keys exist before the network and sshd start
-  for svc in macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
+  # maculaos-config first: the config names the host and gives the keys ssh needs
+  for svc in maculaos-config macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
   for svc in macula-network ssh local agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
@@ -129,7 +130,7 @@ trim() {
 main() {
   (($# == 5)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR" >&2; exit 2; }
   root=$1 flavour=$2 version=$3 kernel=$4 keydir=$5
-  chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/local "$root"/usr/local/sbin/*
+  chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/maculaos-* "$root"/etc/init.d/local "$root"/usr/local/sbin/*
   add_trust
   write_os_release
   set_init
