@@ -2,14 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "config/config_test_tree.h"
+
 namespace macula {
 namespace {
-
-ConfigNode parsed(std::string_view yaml, std::string_view source = "c.yaml") {
-  auto tree = parse_config(yaml, source);
-  REQUIRE(tree);
-  return *tree;
-}
 
 TEST_CASE("the boot stage takes the name, the password hash and the literal keys") {
   const BootPlan plan = boot_plan(parsed(

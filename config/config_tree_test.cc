@@ -2,14 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "config/config_test_tree.h"
+
 namespace macula {
 namespace {
-
-ConfigNode parsed(std::string_view yaml, std::string_view source = "c.yaml") {
-  auto tree = parse_config(yaml, source);
-  REQUIRE(tree);
-  return *tree;
-}
 
 TEST_CASE("every value keeps its file, line and column") {
   const ConfigNode t = parsed("hostname: n1\nmaculaos:\n  upgrade:\n    url: https://r\n  taints: [a:NoSchedule]\n");
