@@ -76,7 +76,7 @@ TEST_CASE("a counter that is torn, missing or for another trial means no tries")
   CHECK(decide_boot(s, decode_counter(torn)).slot == Slot::a);
 }
 
-TEST_CASE("mark-good makes the trial slot primary; mark-bad falls back") {
+TEST_CASE("mark-good makes the trial slot primary: mark-bad falls back") {
   const BootState trial = start_trial(installed_state("1.0"), Slot::b, "1.1");
   auto good = mark_good(trial, Slot::b);
   REQUIRE(good);
@@ -112,7 +112,7 @@ TEST_CASE("transitions refuse to leave no good slot") {
 
 namespace macula {
 
-TEST_CASE("clearing the standby slot empties it and ends its trial; the primary is refused") {
+TEST_CASE("clearing the standby slot empties it and ends its trial: the primary is refused") {
   const BootState trial = start_trial(installed_state("0.1.0"), Slot::b, "0.2.0");
   auto cleared = clear_slot(trial, Slot::b);
   REQUIRE(cleared);

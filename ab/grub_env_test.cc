@@ -48,7 +48,7 @@ std::string block_of(const std::string& text) {
   return b;
 }
 
-TEST_CASE("GRUB's rules: a '#' line is skipped and parsing goes on; the last assignment wins") {
+TEST_CASE("GRUB's rules: a '#' line is skipped and parsing goes on: the last assignment wins") {
   auto env = parse_grub_env(block_of("a=1\n# a comment\nb=2\na=3\n"));
   REQUIRE(env);
   CHECK(lookup(*env, "a") == "3");

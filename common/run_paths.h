@@ -15,6 +15,9 @@ inline constexpr const char* kEspMount = "/run/macula/esp";           // install
 inline constexpr const char* kBootReportPath = "/run/macula/boot.json";
 // The fallback notice the end-of-boot assessment writes; /etc/update-motd.d/20-maculaos shows it.
 inline constexpr const char* kMotdPath = "/run/macula/motd";
+// A NoCloud seed's user-data and meta-data, copied by init from a file system labelled CIDATA
+// (0600 in 0700: user-data may hold secrets); the config engine reads them as a source.
+inline constexpr const char* kNoCloudSeedDir = "/run/macula/nocloud";
 // This binary, handed to the booted system: /usr/sbin/maculaos and macula-install link here,
 // so the tools always match the initramfs (and slot) that booted.
 inline constexpr const char* kBinaryInRun = "/run/macula/bin/maculaos";

@@ -1,18 +1,49 @@
 #include "config/config_apply.h"
 
+#include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
 
 #include "common/files.h"
 #include "common/process.h"
+#include "config/file_content.h"
+#include "config/firewall.h"
+#include "config/locale.h"
+#include "config/network.h"
+#include "config/ntp.h"
 
 namespace macula {
 
+namespace {
+
+std::vector<FileToWrite> files_to_write(const ConfigNode& config) {
+  std::vector<FileToWrite> files;
+  const ConfigNode* list = config_at(config, "write_files");
+  if (!list || !list->is_sequence()) return files;
+  for (const ConfigNode& entry : list->items) {
+    FileToWrite file;
+    file.path = config_text(entry, "path").value_or("");
+    file.content = config_text(entry, "content").value_or("");
+    file.encoding = config_text(entry, "encoding").value_or("");
+    file.owner = config_text(entry, "owner").value_or(file.owner);
+    file.permissions = config_text(entry, "permissions").value_or(file.permissions);
+    files.push_back(std::move(file));
+  }
+  return files;
+}
+
+}  // namespace
+
 BootPlan boot_plan(const ConfigNode& config) {
   BootPlan plan;
+  plan.files = files_to_write(config);
   plan.hostname = config_text(config, "hostname");
   plan.password_hash = config_text(config, "maculaos.password");
   if (const ConfigNode* keys = config_at(config, "ssh_authorized_keys"); keys && keys->is_sequence()) {
@@ -24,7 +55,34 @@ BootPlan boot_plan(const ConfigNode& config) {
         plan.ssh_keys->push_back(key.text);
     }
   }
+  plan.modules = config_texts(config, "maculaos.modules");
+  if (const ConfigNode* sysctl = config_at(config, "maculaos.sysctl"); sysctl && sysctl->is_mapping())
+    for (const auto& [name, value] : sysctl->pairs) plan.sysctl.emplace_back(name, value.text);
+  if (const ConfigNode* env = config_at(config, "maculaos.environment"); env && env->is_mapping()) {
+    plan.environment.emplace();
+    for (const auto& [name, value] : env->pairs) *plan.environment += name + "=" + value.text + "\n";
+  }
+  plan.nameservers = nameservers(config);
+  plan.network = network_plan(config);
+  plan.ntp_sources = ntp_sources(config);
+  plan.timezone = config_text(config, "maculaos.timezone");
+  plan.keyboard = config_text(config, "maculaos.keyboard");
+  plan.locale = config_text(config, "maculaos.locale");
+  plan.firewall = firewall_ruleset(config);
+  plan.mesh_env = mesh_env(config);
+  plan.mesh_roles = mesh_roles(config);
+  plan.k3s = k3s_config(config);
+  plan.boot_cmds = stage_commands(config, Stage::boot);
   return plan;
+}
+
+const char* stage_commands_key(Stage stage) {
+  static constexpr const char* kKeys[] = {"init_cmd", "boot_cmd", "run_cmd"};
+  return kKeys[static_cast<int>(stage)];
+}
+
+std::vector<std::string> stage_commands(const ConfigNode& config, Stage stage) {
+  return config_texts(config, stage_commands_key(stage));
 }
 
 ChosenConfig choose_config(const MergedConfig& merged, const std::optional<ConfigNode>& applied) {
@@ -34,40 +92,208 @@ ChosenConfig choose_config(const MergedConfig& merged, const std::optional<Confi
 
 namespace {
 
-// Makes dir (mode, owned by the user) if needed, and gives it that owner and mode either way.
-Result<void> own_dir(const std::string& dir, mode_t mode, const passwd& user) {
+// Makes dir (mode) if needed, and gives it that owner and mode either way.
+Result<void> own_dir(const std::string& dir, mode_t mode, uid_t uid, gid_t gid) {
   if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) return fail_errno("mkdir " + dir);
-  if (::chown(dir.c_str(), user.pw_uid, user.pw_gid) != 0) return fail_errno("chown " + dir);
+  if (::chown(dir.c_str(), uid, gid) != 0) return fail_errno("chown " + dir);
   if (::chmod(dir.c_str(), mode) != 0) return fail_errno("chmod " + dir);
   return {};
 }
 
-Result<void> write_authorized_keys(const std::vector<std::string>& keys) {
+// Writes path atomically with mode, owned by uid:gid (the mode is set again after chown, which
+// clears set-id bits).
+Result<void> write_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid) {
+  if (auto r = write_file_atomic(path, content, mode); !r) return r;
+  if (::chown(path.c_str(), uid, gid) != 0) return fail_errno("chown " + path);
+  if (::chmod(path.c_str(), mode) != 0) return fail_errno("chmod " + path);
+  return {};
+}
+
+Result<passwd> user_named(const std::string& name) {
   errno = 0;
-  const passwd* user = ::getpwnam(kNodeUser);
-  if (!user) return fail_errno(std::string("user ") + kNodeUser + ": not in /etc/passwd");
-  const passwd owner = *user;
-  const std::string ssh = std::string(owner.pw_dir) + "/.ssh", file = ssh + "/authorized_keys";
-  if (auto r = own_dir(ssh, 0700, owner); !r) return r;
+  const passwd* user = ::getpwnam(name.c_str());
+  if (!user) return fail_errno("user " + name + ": not in /etc/passwd");
+  return *user;
+}
+
+// "USER[:GROUP]", names or numbers; the group defaults to the user's.
+Result<std::pair<uid_t, gid_t>> owner_ids(const std::string& owner) {
+  const std::size_t colon = owner.find(':');
+  const std::string user = owner.substr(0, colon), group_name = colon == std::string::npos ? "" : owner.substr(colon + 1);
+  auto number = [](const std::string& s, unsigned& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size();
+  };
+  unsigned uid = 0, gid = 0;
+  bool have_gid = false;
+  if (!number(user, uid)) {
+    auto entry = user_named(user);
+    if (!entry) return fail(entry.error());
+    uid = entry->pw_uid, gid = entry->pw_gid, have_gid = true;
+  }
+  if (!group_name.empty() && !number(group_name, gid)) {
+    errno = 0;
+    const group* entry = ::getgrnam(group_name.c_str());
+    if (!entry) return fail_errno("group " + group_name + ": not in /etc/group");
+    gid = entry->gr_gid;
+  } else if (group_name.empty() && !have_gid) {
+    gid = uid;
+  }
+  return std::pair{uid_t(uid), gid_t(gid)};
+}
+
+Result<void> write_config_file(const FileToWrite& file) {
+  auto content = decode_file_content(file.content, file.encoding);
+  if (!content) return fail(file.path, content.error());
+  auto ids = owner_ids(file.owner);
+  if (!ids) return fail(file.path, ids.error());
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(file.path).parent_path(), ec);
+  if (ec) return fail("mkdir " + std::filesystem::path(file.path).parent_path().string() + ": " + ec.message());
+  const mode_t mode = static_cast<mode_t>(std::stoul(file.permissions, nullptr, 8));  // the schema checked it
+  return write_owned(file.path, *content, mode, ids->first, ids->second);
+}
+
+Result<void> write_authorized_keys(const std::vector<std::string>& keys) {
+  auto owner = user_named(kNodeUser);
+  if (!owner) return fail(owner.error());
+  const std::string ssh = std::string(owner->pw_dir) + "/.ssh";
+  if (auto r = own_dir(ssh, 0700, owner->pw_uid, owner->pw_gid); !r) return r;
   std::string text;
   for (const std::string& key : keys) text += key + "\n";
-  if (auto r = write_file_atomic(file, text, 0600); !r) return r;
-  if (::chown(file.c_str(), owner.pw_uid, owner.pw_gid) != 0) return fail_errno("chown " + file);
+  return write_owned(ssh + "/authorized_keys", text, 0600, owner->pw_uid, owner->pw_gid);
+}
+
+Result<void> set_sysctl(const std::string& name, const std::string& value) {
+  std::string path = name;  // net.ipv4.ip_forward, or already net/ipv4/ip_forward
+  if (path.find('/') == std::string::npos) std::ranges::replace(path, '.', '/');
+  const std::string file = "/proc/sys/" + path;
+  std::FILE* out = std::fopen(file.c_str(), "we");
+  if (!out) return fail_errno(file);
+  const bool written = std::fputs(value.c_str(), out) >= 0;
+  // /proc/sys checks the value when the write reaches it: at fclose
+  if (std::fclose(out) != 0 || !written) return fail_errno(file + ": " + value);
   return {};
+}
+
+Result<void> set_nameservers(const std::vector<std::string>& servers) {
+  if (servers.empty()) {
+    if (::unlink(kDhclientHookPath) != 0 && errno != ENOENT) return fail_errno(std::string("rm ") + kDhclientHookPath);
+    return {};
+  }
+  std::string list, resolv = "# maculaos: the node config's dns_nameservers and static interfaces\n";
+  for (const std::string& server : servers) list += (list.empty() ? "" : " ") + server, resolv += "nameserver " + server + "\n";
+  const std::string hook = "# Written by `maculaos config apply` from maculaos.dns_nameservers.\n"
+                           "new_domain_name_servers=\"" + list + "\"\n";
+  if (auto r = write_file_atomic(kDhclientHookPath, hook, 0644); !r) return r;
+  // now too, for a node whose network gets no lease
+  return write_file_atomic("/etc/resolv.conf", resolv, 0644);
+}
+
+Result<void> set_timezone(const std::string& zone) {
+  const std::string file = "/usr/share/zoneinfo/" + zone;
+  struct stat st{};
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return fail(zone + ": not a time zone of tzdata (" + file + ")");
+  const std::string tmp = "/etc/localtime.tmp";
+  ::unlink(tmp.c_str());
+  if (::symlink(file.c_str(), tmp.c_str()) != 0) return fail_errno("symlink " + tmp);
+  if (::rename(tmp.c_str(), "/etc/localtime") != 0) return fail_errno("rename " + tmp + " /etc/localtime");
+  return write_file_atomic("/etc/timezone", zone + "\n", 0644);
+}
+
+Result<void> set_locale(const std::string& name) {
+  if (!builtin_locale(name)) {
+    auto listed = run_command({"locale", "-a"});
+    if (!listed) return fail(listed.error());
+    if (!locale_listed(*listed, name)) {
+      auto supported = read_file(kSupportedLocalesPath);
+      if (!supported) return fail(supported.error());
+      const auto build = locale_build_command(*supported, name);
+      if (!build) return fail(name + ": not a locale glibc supports (" + kSupportedLocalesPath + ")");
+      // the image's root is an overlay on a tmpfs: a locale it lacks is built again each boot
+      if (auto built = run_command(*build); !built) return fail(built.error());
+    }
+  }
+  return write_file_atomic(kLocaleDefaultsPath, "LANG=" + name + "\n", 0644);
+}
+
+Result<void> set_mesh(const std::string& env, const std::vector<MeshRole>& roles) {
+  if (auto r = write_file_atomic(kMeshEnvPath, env, 0644); !r) return r;
+  for (const MeshRole& role : roles) {
+    // rc-update add/del: a link in /etc/runlevels/default, made or removed; add when present
+    // or del when absent fails, so the link itself is checked first
+    const bool enabled = std::filesystem::exists("/etc/runlevels/default/" + role.service);
+    if (enabled == role.on) continue;
+    if (auto r = run_command({"rc-update", role.on ? "add" : "del", role.service, "default"}); !r) return fail(role.service, r.error());
+  }
+  return {};
+}
+
+Result<void> write_k3s_config(const K3sConfig& k3s) {
+  const std::string dir = std::filesystem::path(kK3sConfigPath).parent_path();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail("mkdir " + dir + ": " + ec.message());
+  if (::chmod(dir.c_str(), 0700) != 0) return fail_errno("chmod " + dir);  // config.yaml holds the token
+  if (auto r = write_file_atomic(kK3sConfigPath, k3s.yaml, 0600); !r) return r;
+  return write_file_atomic(kK3sEnvPath, "K3S_MODE=" + k3s.mode + "\n", 0644);
+}
+
+void collect(std::vector<Error>& errors, std::string_view key, Result<void> result) {
+  if (!result) errors.push_back(fail(key, result.error()).error());
 }
 
 }  // namespace
 
-Result<void> apply_boot_plan(const BootPlan& plan) {
-  if (plan.hostname)
-    if (auto r = write_file_atomic("/etc/hostname", *plan.hostname + "\n", 0644); !r) return fail("hostname", r.error());
-  if (plan.password_hash)
+std::vector<Error> apply_boot_plan(const BootPlan& plan) {
+  std::vector<Error> errors;
+  for (const FileToWrite& file : plan.files) collect(errors, "write_files", write_config_file(file));
+  if (plan.hostname) collect(errors, "hostname", write_file_atomic("/etc/hostname", *plan.hostname + "\n", 0644));
+  if (plan.password_hash) {
     // the hash on stdin, not in argv: nothing of it shows in ps
-    if (auto r = run_command({"chpasswd", "--encrypted"}, std::string(kNodeUser) + ":" + *plan.password_hash + "\n"); !r)
-      return fail("maculaos.password", r.error());
-  if (plan.ssh_keys)
-    if (auto r = write_authorized_keys(*plan.ssh_keys); !r) return fail("ssh_authorized_keys", r.error());
-  return {};
+    auto r = run_command({"chpasswd", "--encrypted"}, std::string(kNodeUser) + ":" + *plan.password_hash + "\n");
+    if (!r) errors.push_back(fail("maculaos.password", r.error()).error());
+  }
+  if (plan.ssh_keys) collect(errors, "ssh_authorized_keys", write_authorized_keys(*plan.ssh_keys));
+  for (const std::string& line : plan.modules) {
+    std::vector<std::string> argv = {"modprobe"};
+    for (std::size_t at = 0; at < line.size();) {  // NAME PARAM=VALUE ... (one space each: the schema)
+      const std::size_t space = std::min(line.find(' ', at), line.size());
+      if (space > at) argv.push_back(line.substr(at, space - at));
+      at = space + 1;
+    }
+    if (auto r = run_command(argv); !r) errors.push_back(fail("maculaos.modules", r.error()).error());
+  }
+  for (const auto& [name, value] : plan.sysctl) collect(errors, "maculaos.sysctl", set_sysctl(name, value));
+  if (plan.environment) collect(errors, "maculaos.environment", write_file_atomic("/etc/environment", *plan.environment, 0644));
+  collect(errors, "maculaos.dns_nameservers", set_nameservers(plan.nameservers));
+  collect(errors, "maculaos.ntp_servers", write_file_atomic(kNtpSourcesPath, plan.ntp_sources, 0644));
+  if (plan.timezone) collect(errors, "maculaos.timezone", set_timezone(*plan.timezone));
+  if (plan.keyboard)
+    if (auto r = run_command({"loadkeys", "--quiet", *plan.keyboard}); !r) errors.push_back(fail("maculaos.keyboard", r.error()).error());
+  if (plan.locale) collect(errors, "maculaos.locale", set_locale(*plan.locale));
+  collect(errors, "maculaos.network", write_file_atomic(kNetworkPlanPath, plan.network, 0644));
+  if (auto r = run_command({"nft", "-f", "-"}, plan.firewall); !r) errors.push_back(fail("maculaos.firewall", r.error()).error());
+  collect(errors, "maculaos.mesh", set_mesh(plan.mesh_env, plan.mesh_roles));
+  collect(errors, "k3s", write_k3s_config(plan.k3s));
+  for (Error& error : run_stage_commands(plan.boot_cmds, stage_commands_key(Stage::boot))) errors.push_back(std::move(error));
+  return errors;
+}
+
+std::vector<Error> run_stage_commands(std::span<const std::string> commands, std::string_view key) {
+  std::vector<Error> errors;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    const std::string name = std::string(key) + "[" + std::to_string(i) + "]";
+    std::printf("config: %s: %s\n", name.c_str(), commands[i].c_str());
+    std::fflush(stdout);
+    auto output = run_command({"sh", "-c", commands[i]}, "", kCommandTimeout);
+    if (!output) {
+      errors.push_back(fail(name, output.error()).error());
+      continue;
+    }
+    std::fputs(output->c_str(), stdout);
+  }
+  return errors;
 }
 
 }  // namespace macula

@@ -1,14 +1,20 @@
-// The boot stage of a node's config (`maculaos config apply --stage boot`, run by the OpenRC
-// service maculaos-config early in the boot runlevel): what it changes is planned from the
-// merged config by a pure function; the effects are a few file writes and chpasswd.
+// The stages of a node's config (README, "Node configuration"): `maculaos config apply
+// --stage init|boot|run`. What the boot stage changes is planned from the merged config by a
+// pure function; the effects are file writes, chpasswd, modprobe, /proc/sys, nft and rc-update.
 #pragma once
 
+#include <chrono>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
 #include "config/config_sources.h"
+#include "config/k3s_config.h"
+#include "config/mesh.h"
 
 namespace macula {
 
@@ -17,19 +23,51 @@ inline constexpr const char* kNodeUser = "macula";
 // The merged config of the last boot stage that applied: used whole when a source has an
 // error, so that a bad edit never takes away a working node's name, password or keys.
 inline constexpr const char* kAppliedConfigPath = "/var/lib/maculaos/applied-config.yaml";
+// What the boot stage of this boot applied and each problem: `config status` and the motd.
+inline constexpr const char* kConfigStatusPath = "/run/macula/config-status";
+// dhclient-script sources this before it writes resolv.conf: it puts maculaos.dns_nameservers
+// in place of the servers the DHCP server offers.
+inline constexpr const char* kDhclientHookPath = "/etc/dhcp/dhclient-enter-hooks.d/maculaos-dns";
+
+enum class Stage { init, boot, run };
+
+struct FileToWrite {  // a write_files entry, as the config gives it (checked by the schema)
+  std::string path, content, encoding;
+  std::string owner = "root";
+  std::string permissions = "0644";
+};
 
 struct BootPlan {
+  std::vector<FileToWrite> files;            // first: later steps may use them
   std::optional<std::string> hostname;       // to /etc/hostname (macula-hostname sets it)
   std::optional<std::string> password_hash;  // the node user's, by chpasswd -e
   // ~macula/.ssh/authorized_keys, when ssh_authorized_keys is set (the literal keys; an empty
   // list empties the file). github:USER entries need the network: not in this stage.
   std::optional<std::vector<std::string>> ssh_keys;
   std::vector<std::string> later;  // keys this stage leaves to the network, named for the log
+  std::vector<std::string> modules;                         // modprobe NAME PARAMS...
+  std::vector<std::pair<std::string, std::string>> sysctl;  // /proc/sys/PATH, value
+  std::optional<std::string> environment;                   // /etc/environment's text
+  std::vector<std::string> nameservers;  // resolv.conf and the dhclient hook (none: hook removed)
+  std::string network;                   // network.h: what macula-network does per interface
+  std::string ntp_sources;               // ntp.h: chronyd's sources
+  std::optional<std::string> timezone;   // /etc/localtime -> /usr/share/zoneinfo/NAME
+  std::optional<std::string> keyboard;   // the console keymap, by loadkeys
+  std::optional<std::string> locale;     // LANG in /etc/default/locale, built if missing
+  std::string firewall;                  // firewall.h: loaded by nft -f -
+  std::string mesh_env;                  // mesh.h: kMeshEnvPath
+  std::vector<MeshRole> mesh_roles;      // in the default runlevel or not
+  K3sConfig k3s;
+  std::vector<std::string> boot_cmds;    // last, by sh -c, in order
 };
 
 BootPlan boot_plan(const ConfigNode& config);
 
-// Which config the boot stage applies: the merge when no source has an error, else the last
+// A stage's commands, in order, and the key they are under: init_cmd, boot_cmd or run_cmd.
+std::vector<std::string> stage_commands(const ConfigNode& config, Stage stage);
+const char* stage_commands_key(Stage stage);
+
+// Which config the stages apply: the merge when no source has an error, else the last
 // applied copy (when there is one; else the merge of the sources without an error).
 struct ChosenConfig {
   ConfigNode config;
@@ -37,7 +75,13 @@ struct ChosenConfig {
 };
 ChosenConfig choose_config(const MergedConfig& merged, const std::optional<ConfigNode>& applied);
 
-// Carries the plan out on this machine.
-Result<void> apply_boot_plan(const BootPlan& plan);
+// Carries the plan out on this machine. A step that fails does not stop the others: every
+// failure is returned, each naming its key.
+std::vector<Error> apply_boot_plan(const BootPlan& plan);
+
+// Runs each command by sh -c, in order, its output on ours; one that fails or outlasts
+// kCommandTimeout is an error, and the next still runs.
+inline constexpr std::chrono::minutes kCommandTimeout{5};
+std::vector<Error> run_stage_commands(std::span<const std::string> commands, std::string_view key);
 
 }  // namespace macula

@@ -18,14 +18,47 @@ TEST_CASE("the boot stage takes the name, the password hash and the literal keys
   CHECK(plan.later == std::vector<std::string>{"ssh_authorized_keys: github:octocat"});
 }
 
-TEST_CASE("what the config does not set, the boot stage leaves alone; an empty key list empties the file") {
+TEST_CASE("what the config does not set, the boot stage leaves alone: an empty key list empties the file") {
   const BootPlan none = boot_plan(parsed("maculaos: {timezone: UTC}\n"));
   CHECK_FALSE(none.hostname);
   CHECK_FALSE(none.password_hash);
+  CHECK_FALSE(none.environment);
+  CHECK(none.nameservers.empty());
+  CHECK(none.files.empty());
   CHECK_FALSE(none.ssh_keys);
   const BootPlan empty = boot_plan(parsed("ssh_authorized_keys: []\n"));
   REQUIRE(empty.ssh_keys);
   CHECK(empty.ssh_keys->empty());
+}
+
+TEST_CASE("the boot stage plans every key it applies, in the config's order") {
+  const BootPlan plan = boot_plan(parsed(
+      "write_files:\n  - {path: /etc/a.conf, content: aGkK, encoding: b64, owner: 'macula:sudo', permissions: '0600'}\n"
+      "  - {path: /etc/b.conf}\n"
+      "boot_cmd: ['echo one', 'echo two']\nrun_cmd: ['echo three']\ninit_cmd: ['echo zero']\n"
+      "maculaos:\n  modules: [dummy numdummies=2, loop]\n  sysctl: {vm.swappiness: '10', net.ipv4.ip_forward: '1'}\n"
+      "  environment: {HTTP_PROXY: 'http://proxy:3128', A: b}\n  dns_nameservers: [10.0.0.53, 2001:db8::53]\n"
+      "  timezone: Europe/Berlin\n"));
+  REQUIRE(plan.files.size() == 2);
+  CHECK((plan.files[0].path == "/etc/a.conf" && plan.files[0].content == "aGkK" && plan.files[0].encoding == "b64" &&
+         plan.files[0].owner == "macula:sudo" && plan.files[0].permissions == "0600"));
+  CHECK((plan.files[1].owner == "root" && plan.files[1].permissions == "0644" && plan.files[1].content.empty()));
+  CHECK(plan.modules == std::vector<std::string>{"dummy numdummies=2", "loop"});
+  CHECK(plan.sysctl == std::vector<std::pair<std::string, std::string>>{{"vm.swappiness", "10"}, {"net.ipv4.ip_forward", "1"}});
+  CHECK(plan.environment == "HTTP_PROXY=http://proxy:3128\nA=b\n");
+  CHECK(plan.nameservers == std::vector<std::string>{"10.0.0.53", "2001:db8::53"});
+  CHECK(plan.timezone == "Europe/Berlin");
+  CHECK(plan.boot_cmds == std::vector<std::string>{"echo one", "echo two"});
+  const ConfigNode config = parsed("init_cmd: [a]\nboot_cmd: [b]\nrun_cmd: [c, d]\n");
+  CHECK(stage_commands(config, Stage::init) == std::vector<std::string>{"a"});
+  CHECK(stage_commands(config, Stage::run) == std::vector<std::string>{"c", "d"});
+}
+
+TEST_CASE("stage commands run in order: one that fails is named, and the next still runs") {
+  const std::vector<std::string> commands = {"exit 3", "true"};
+  const std::vector<Error> errors = run_stage_commands(commands, "run_cmd");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].text().starts_with("run_cmd[0]: "));
 }
 
 TEST_CASE("a source with an error makes the last applied config stand in, whole") {

@@ -1,6 +1,7 @@
 #include "config/config_command.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -19,18 +20,25 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: maculaos config COMMAND
 
 The node's config (README, "Node configuration"): the image's defaults
-(/usr/share/maculaos/config.yaml), /var/lib/maculaos/config.yaml, /var/lib/maculaos/config.d/*.yaml
-and the kernel command line's maculaos.KEY=VALUE words, merged in that order, later winning.
+(/usr/share/maculaos/config.yaml), /var/lib/maculaos/config.yaml, /var/lib/maculaos/config.d/*.yaml,
+a NoCloud seed (CIDATA: meta-data, then #cloud-config user-data) and the kernel command
+line's maculaos.KEY=VALUE words, merged in that order, later winning.
   show [--json]     the merged config, each value with the file:line:column it came from
                     (the values of maculaos.password and maculaos.token are hidden)
   get KEY           one value (dotted: maculaos.upgrade.url); exit 1 when it is not set
-  apply [--stage boot]
-                    the boot stage (the OpenRC service maculaos-config): the host name
-                    (/etc/hostname), maculaos.password (a crypt hash, for user macula), the
-                    literal ssh_authorized_keys (~macula/.ssh/authorized_keys). When a source
-                    has an error, the last config that applied
-                    (/var/lib/maculaos/applied-config.yaml) is applied instead, and the
-                    errors are printed; exit 1 then
+  apply [--stage init|boot|run]
+                    init: init_cmd (init runs it on the new root before OpenRC); boot (the
+                    default; the OpenRC service maculaos-config): write_files, the host name,
+                    maculaos.password (a crypt hash, for user macula), the literal
+                    ssh_authorized_keys, modules, sysctl, environment, dns_nameservers,
+                    ntp_servers, timezone, keyboard, locale, the network plan, the firewall
+                    (nftables), mesh.env and the mesh role services,
+                    /etc/rancher/k3s/config.yaml, then boot_cmd; run: run_cmd (last in the
+                    default runlevel). When a source has an error, the last config that
+                    applied (/var/lib/maculaos/applied-config.yaml) is applied instead, and
+                    the errors are printed; exit 1 then, and when a step failed
+  status            what the boot stage of this boot applied, and each error (also in the
+                    motd); exit 1 when there was one
   validate FILE     check FILE against the schema: each problem as FILE:LINE:COLUMN: KEY: what
                     was expected (unknown keys are warnings); exit 1 when there is an error
 A source with an error is left out of the merge whole; show and get then say so on stderr and
@@ -78,25 +86,66 @@ std::optional<ConfigNode> applied_config() {
   return tree ? std::optional(std::move(*tree)) : std::nullopt;
 }
 
-Result<int> apply(const ParsedArgs& args) {
-  if (args.value_or("stage", "boot") != "boot")
-    return usage_error("--stage " + args.value_or("stage", "") + ": expected boot (the init and run stages are not written yet)");
-  auto merged = node_config_now();
-  if (!merged) return fail(merged.error());
-  print_issues(merged->issues);
-  const ChosenConfig chosen = choose_config(*merged, applied_config());
-  if (chosen.fallback)
-    std::fprintf(stderr, "config: a source has an error: applying the last config that applied (%s)\n", kAppliedConfigPath);
+Result<Stage> stage_named(const std::string& name) {
+  if (name == "init") return Stage::init;
+  if (name == "boot") return Stage::boot;
+  if (name == "run") return Stage::run;
+  return usage_error("--stage " + name + ": expected init, boot or run");
+}
+
+// The boot stage: applies the plan, and keeps the config as the last that applied when every
+// source was sound and every step worked. What happened goes to kConfigStatusPath too, for
+// `config status` and the motd.
+Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> issues) {
   const BootPlan plan = boot_plan(chosen.config);
-  for (const std::string& key : plan.later)
-    std::fprintf(stderr, "config: %s: needs the network, not applied at boot\n", key.c_str());
-  if (auto r = apply_boot_plan(plan); !r) return fail(r.error());
-  if (has_errors(merged->issues)) return 1;
+  std::vector<std::string> notes;
+  for (const ConfigIssue& issue : issues) notes.push_back(issue.str());
+  if (chosen.fallback) notes.push_back(std::string("a source has an error: applied the last config that applied (") + kAppliedConfigPath + ")");
+  for (const std::string& key : plan.later) notes.push_back(key + ": needs the network, not applied at boot");
+  for (const std::string& warning : plan.k3s.warnings) notes.push_back("warning: " + warning);
+  const std::vector<Error> errors = apply_boot_plan(plan);
+  for (const Error& error : errors) notes.push_back(error.text());
+  for (const MeshRole& role : plan.mesh_roles)
+    if (const std::string daemon = std::string(kMeshDaemonDir) + "/" + role.service; role.on && ::access(daemon.c_str(), X_OK) != 0)
+      notes.push_back("maculaos.mesh: " + role.service + ": on, not installed (" + daemon + ")");
+  for (std::size_t i = issues.size(); i < notes.size(); ++i) std::fprintf(stderr, "config: %s\n", notes[i].c_str());
+
+  const bool sound = !has_errors(issues) && errors.empty();
+  std::string status = sound ? "config: applied\n" : "config: applied with errors (maculaos config status)\n";
+  for (const std::string& note : notes) status += "  " + note + "\n";
+  if (auto r = write_file_atomic(kConfigStatusPath, status, 0644); !r)
+    std::fprintf(stderr, "config: %s\n", r.error().text().c_str());
+  if (!sound) return 1;
   // a live system has no /var/lib/maculaos until now (secrets: 0700)
   const std::string dir = std::filesystem::path(kAppliedConfigPath).parent_path();
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return fail_errno("mkdir " + dir);
   if (auto r = write_file_atomic(kAppliedConfigPath, config_yaml(chosen.config, false), 0600); !r) return fail(r.error());
   return 0;
+}
+
+Result<int> apply(const ParsedArgs& args) {
+  auto stage = stage_named(args.value_or("stage", "boot"));
+  if (!stage) return fail(stage.error());
+  auto merged = node_config_now();
+  if (!merged) return fail(merged.error());
+  const ChosenConfig chosen = choose_config(*merged, applied_config());
+  if (*stage == Stage::boot) {
+    print_issues(merged->issues);
+    return apply_boot(chosen, merged->issues);
+  }
+  // the init and run stages only run commands: the boot stage reports the sources' problems
+  const std::vector<Error> errors =
+      run_stage_commands(stage_commands(chosen.config, *stage), stage_commands_key(*stage));
+  for (const Error& error : errors) std::fprintf(stderr, "config: %s\n", error.text().c_str());
+  return errors.empty() ? 0 : 1;
+}
+
+// What the boot stage of this boot did (kConfigStatusPath); exit 1 when it had errors.
+Result<int> status() {
+  auto text = read_file(kConfigStatusPath);
+  if (!text) return fail("no config status: the boot stage has not run in this boot", text.error().code);
+  std::fputs(text->c_str(), stdout);
+  return text->starts_with("config: applied\n") ? 0 : 1;
 }
 
 Result<int> validate(const std::string& path) {
@@ -119,15 +168,16 @@ Result<int> run(std::span<const std::string> argv) {
   const std::string command = words.empty() ? "" : words[0];
   if (args->has("stage") && command != "apply") return usage_error("--stage: only with apply");
   if (command == "show" && words.size() == 1) return show(*args);
+  if (command == "status" && words.size() == 1 && !args->has("json")) return status();
   if (command == "apply" && words.size() == 1 && !args->has("json")) return apply(*args);
   if (command == "get" && words.size() == 2 && !args->has("json")) return get(words[1]);
   if (command == "validate" && words.size() == 2 && !args->has("json")) return validate(words[1]);
-  return usage_error(command.empty() ? "expected a command: show, get KEY, apply or validate FILE"
-                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage boot] or validate FILE");
+  return usage_error(command.empty() ? "expected a command: show, get KEY, apply, status or validate FILE"
+                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|run], status or validate FILE");
 }
 
 }  // namespace
 
-Applet config_applet() { return {"config", "the node's config.yaml: show, get, apply, validate", kUsage, run}; }
+Applet config_applet() { return {"config", "the node's config.yaml: show, get, apply, status, validate", kUsage, run}; }
 
 }  // namespace macula

@@ -57,13 +57,12 @@ std::string any_text(std::string_view) { return {}; }
 
 std::string non_empty(std::string_view text) { return text.empty() ? "expected a value" : ""; }
 
-std::string boolean(std::string_view text) {
-  std::string lower(text);
-  std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (std::string_view word : {"true", "false", "yes", "no", "on", "off"})
-    if (lower == word) return {};
-  return "expected true or false";
+// /etc/environment holds one VAR=value a line, and pam_env knows no escapes.
+std::string one_line(std::string_view text) {
+  return text.find_first_of("\n\r") == std::string_view::npos ? "" : "expected one line of text";
 }
+
+std::string boolean(std::string_view text) { return parse_boolean(text) ? "" : "expected true or false"; }
 
 std::string host_name(std::string_view text) {
   // RFC 1123: dot-separated labels of letters, digits and inner hyphens, 63 bytes each, 253 in all
@@ -304,7 +303,7 @@ constexpr Field kMaculaos[] = {
     {"sysctl", map(sysctl_name, any_text)},
     {"dns_nameservers", list(ip_address)},
     {"ntp_servers", list(host_or_ip)},
-    {"environment", map(env_name, any_text)},
+    {"environment", map(env_name, one_line)},
     {"labels", map(label_key, label_value)},
     {"taints", list(taint)},
     {"k3s_args", list(any_text)},
@@ -461,6 +460,35 @@ ConfigNode without_secrets(ConfigNode tree) {
 
 bool has_errors(std::span<const ConfigIssue> issues) {
   return std::ranges::any_of(issues, [](const ConfigIssue& i) { return i.severity == ConfigIssue::Severity::error; });
+}
+
+std::optional<bool> parse_boolean(std::string_view text) {
+  std::string lower(text);
+  std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "true" || lower == "yes" || lower == "on") return true;
+  if (lower == "false" || lower == "no" || lower == "off") return false;
+  return std::nullopt;
+}
+
+bool config_flag(const ConfigNode& root, std::string_view dotted_key, bool fallback) {
+  const std::optional<std::string> text = config_text(root, dotted_key);
+  const std::optional<bool> value = text ? parse_boolean(*text) : std::nullopt;
+  return value.value_or(fallback);
+}
+
+std::string setting_problem(std::string_view dotted_key, std::string_view value) {
+  ConfigNode root;
+  ConfigNode* at = &root;
+  std::string_view key = dotted_key;
+  for (std::size_t dot; (dot = key.find('.')) != std::string_view::npos; key.remove_prefix(dot + 1))
+    at = &at->pairs.emplace_back(std::string(key.substr(0, dot)), ConfigNode{}).second;
+  ConfigNode leaf{ConfigNode::Kind::scalar, std::string(value), {}, {}, {}};
+  if (key == "ssh_authorized_keys")  // a list: the value is one item
+    leaf = ConfigNode{ConfigNode::Kind::sequence, "", {leaf}, {}, {}};
+  at->pairs.emplace_back(std::string(key), std::move(leaf));
+  for (const ConfigIssue& issue : validate_config(root))
+    if (issue.severity == ConfigIssue::Severity::error) return issue.message;
+  return {};
 }
 
 }  // namespace macula

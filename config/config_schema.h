@@ -3,6 +3,7 @@
 // is pure: it reads the tree and reports, it opens no file.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,15 @@ struct ConfigIssue {
 std::vector<ConfigIssue> validate_config(const ConfigNode& root);
 
 bool has_errors(std::span<const ConfigIssue> issues);
+
+// What the schema says of one value at a dotted key (`maculaos.timezone`, `hostname`;
+// `ssh_authorized_keys` takes one list item): the first error's message, or "" when it fits.
+std::string setting_problem(std::string_view dotted_key, std::string_view value);
+
+// YAML 1.1's words for a flag, any case: true/yes/on, false/no/off; else nothing.
+std::optional<bool> parse_boolean(std::string_view text);
+// The flag at a dotted path, or fallback when it is not set (or not a flag: the schema said so).
+bool config_flag(const ConfigNode& root, std::string_view dotted_key, bool fallback);
 
 // The tree with the value of every secret key (maculaos.password, maculaos.token) replaced by
 // "(set)": what `maculaos config show` prints.

@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "common/run_paths.h"
+#include "config/nocloud.h"
 #include "config/node_config.h"
 
 namespace macula {
@@ -18,13 +20,22 @@ MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<c
     if (!bad) merge_config(merged.tree, tree);
   };
   for (const ConfigText& t : texts) {
+    if (t.format == ConfigText::Format::nocloud_user_data && !t.text.starts_with(kCloudConfigMarker)) {
+      merged.issues.push_back({ConfigIssue::Severity::warning, {t.source, 1, 1}, "",
+                               "not a cloud-config (the first line is not #cloud-config): ignored"});
+      continue;
+    }
     auto tree = parse_config(t.text, t.source);
     if (!tree) {
       // the message names the place (SOURCE:LINE:COLUMN): the issue has no key of its own
       merged.issues.push_back({ConfigIssue::Severity::error, {t.source}, "", tree.error().message});
       continue;
     }
-    add(*tree);
+    switch (t.format) {
+      case ConfigText::Format::config: add(*tree); break;
+      case ConfigText::Format::nocloud_meta_data: add(from_nocloud_meta_data(*tree)); break;
+      case ConfigText::Format::nocloud_user_data: add(from_cloud_config(*tree)); break;
+    }
   }
   add(cmdline_config(cmdline));
   return merged;
@@ -38,12 +49,17 @@ Result<std::vector<ConfigText>> read_config_files() {
     if (entry.path().extension() == ".yaml") drop_ins.push_back(entry.path());
   std::ranges::sort(drop_ins);
   paths.insert(paths.end(), drop_ins.begin(), drop_ins.end());
+  std::vector<std::pair<std::string, ConfigText::Format>> sources;
+  for (std::string& path : paths) sources.emplace_back(std::move(path), ConfigText::Format::config);
+  const std::string seed = kNoCloudSeedDir;
+  sources.emplace_back(seed + "/meta-data", ConfigText::Format::nocloud_meta_data);
+  sources.emplace_back(seed + "/user-data", ConfigText::Format::nocloud_user_data);
   std::vector<ConfigText> texts;
-  for (const std::string& path : paths) {
+  for (auto& [path, format] : sources) {
     auto text = read_file(path);
     if (!text && text.error().code == ENOENT) continue;
     if (!text) return fail(text.error());
-    texts.push_back({path, std::move(*text)});
+    texts.push_back({path, std::move(*text), format});
   }
   return texts;
 }

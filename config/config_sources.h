@@ -19,8 +19,10 @@ inline constexpr const char* kImageConfigPath = "/usr/share/maculaos/config.yaml
 inline constexpr const char* kConfigDropInDir = "/var/lib/maculaos/config.d";
 
 struct ConfigText {
+  enum class Format { config, nocloud_meta_data, nocloud_user_data };  // config/nocloud.h
   std::string source;  // the path it was read from
   std::string text;
+  Format format = Format::config;
 };
 
 struct MergedConfig {
@@ -33,7 +35,8 @@ struct MergedConfig {
 MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<const CmdlineParam> cmdline);
 
 // The files of a node, in merge order, those that exist: the image's defaults, config.yaml,
-// config.d/*.yaml. A file that exists but cannot be read is an error.
+// config.d/*.yaml, the NoCloud seed init copied (meta-data, then user-data). A file that
+// exists but cannot be read is an error.
 Result<std::vector<ConfigText>> read_config_files();
 
 }  // namespace macula

@@ -5,7 +5,7 @@
 namespace macula {
 namespace {
 
-TEST_CASE("sources merge in order, the command line last; a source with an error is left out whole") {
+TEST_CASE("sources merge in order, the command line last: a source with an error is left out whole") {
   const std::vector<ConfigText> texts = {
       {"/usr/share/maculaos/config.yaml", "maculaos:\n  firewall: {enabled: true}\n  timezone: UTC\n"},
       {"/var/lib/maculaos/config.yaml", "hostname: n1\nmaculaos:\n  timezone: Europe/Berlin\n  keyboard: de\n"},
@@ -21,7 +21,7 @@ TEST_CASE("sources merge in order, the command line last; a source with an error
   CHECK(config_text(m.tree, "hostname") == "n1");  // 10-bad.yaml's n2 is not taken
   CHECK(config_text(m.tree, "maculaos.keyboard") == "us");
   REQUIRE(m.issues.size() == 3);
-  CHECK_THAT(m.issues[0].str(), Catch::StartsWith("/var/lib/maculaos/config.d/10-bad.yaml:2:19: maculaos.locale"));
+  CHECK_THAT(m.issues[0].str(), Catch::StartsWith("/var/lib/maculaos/config.d/10-bad.yaml:2:20: maculaos.locale"));
   CHECK_THAT(m.issues[1].str(), Catch::StartsWith("/var/lib/maculaos/config.d/20-broken.yaml:"));
   CHECK(m.issues[2].severity == ConfigIssue::Severity::warning);
   CHECK(has_errors(m.issues));

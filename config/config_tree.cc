@@ -270,6 +270,13 @@ std::optional<std::string> config_text(const ConfigNode& root, std::string_view 
   return node->text;
 }
 
+std::vector<std::string> config_texts(const ConfigNode& root, std::string_view dotted_key) {
+  std::vector<std::string> out;
+  if (const ConfigNode* list = config_at(root, dotted_key); list && list->is_sequence())
+    for (const ConfigNode& item : list->items) out.push_back(item.text);
+  return out;
+}
+
 std::string config_yaml(const ConfigNode& root, bool with_sources) {
   std::string out;
   yaml_lines(root, 0, with_sources, out);

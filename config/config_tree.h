@@ -60,6 +60,9 @@ const ConfigNode* config_at(const ConfigNode& root, std::string_view dotted_key)
 // A scalar's text at a dotted path, when there is a scalar there.
 std::optional<std::string> config_text(const ConfigNode& root, std::string_view dotted_key);
 
+// The scalars of the list at a dotted path, in order (none when there is no list there).
+std::vector<std::string> config_texts(const ConfigNode& root, std::string_view dotted_key);
+
 // The tree as YAML (block style, scalars double-quoted) or as JSON (scalars as strings).
 // with_sources: YAML gains a `# SOURCE:LINE:COLUMN` comment on each value; JSON becomes
 // {"config": ..., "sources": {"dotted.key": "SOURCE:LINE:COLUMN", ...}}.

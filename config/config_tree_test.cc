@@ -28,7 +28,7 @@ TEST_CASE("a document that expands past any config's size is refused, not built"
   CHECK_THAT(tree.error().message, Catch::Contains("expands past"));
 }
 
-TEST_CASE("later sources merge per key into mappings; lists and scalars are replaced whole") {
+TEST_CASE("later sources merge per key into mappings: lists and scalars are replaced whole") {
   ConfigNode t = parsed("hostname: a\nssh_authorized_keys: [k1, k2]\nmaculaos:\n  labels: {x: '1'}\n  firewall: {enabled: true}\n", "one");
   merge_config(t, parsed("ssh_authorized_keys: [k3]\nmaculaos:\n  labels: {y: '2'}\n  firewall: off\n", "two"));
   CHECK(config_text(t, "hostname") == "a");
@@ -40,7 +40,7 @@ TEST_CASE("later sources merge per key into mappings; lists and scalars are repl
   CHECK(config_text(t, "maculaos.firewall") == "off");  // a scalar replaces the mapping
 }
 
-TEST_CASE("maculaos.KEY=VALUE words nest by dots; bare is true; a repeated key is a list") {
+TEST_CASE("maculaos.KEY=VALUE words nest by dots: bare is true: a repeated key is a list") {
   const std::vector<CmdlineParam> params = {
       {"quiet", std::nullopt},         {"macula.mode", "disk"},
       {"maculaos.mesh.roles.gateway", std::nullopt}, {"maculaos.dns_nameservers", "1.1.1.1"},

@@ -116,19 +116,30 @@ Result<void> check_schema(std::string_view yaml, std::string_view source) {
 
 }  // namespace
 
+void ConfigFlags::set(std::string dotted_key, std::string value) {
+  std::erase_if(values, [&](const auto& kv) { return kv.first == dotted_key; });
+  values.emplace_back(std::move(dotted_key), std::move(value));
+}
+
+bool ConfigFlags::has(std::string_view dotted_key) const {
+  return std::ranges::any_of(values, [&](const auto& kv) { return kv.first == dotted_key; });
+}
+
 Result<std::string> merge_node_config(std::string_view yaml, std::string_view source,
                                       const ConfigFlags& flags) {
   if (auto r = check_schema(yaml, source); !r) return fail(r.error());
   YamlDocument doc;
   if (auto r = doc.load(yaml, source); !r) return fail(r.error());
-  if (flags.hostname) doc.set(doc.root(), "hostname", doc.scalar(*flags.hostname));
+  for (const auto& [dotted, value] : flags.values) {
+    int parent = doc.root();
+    std::string_view key = dotted;
+    for (std::size_t dot; (dot = key.find('.')) != std::string_view::npos; key.remove_prefix(dot + 1))
+      parent = doc.child(parent, std::string(key.substr(0, dot)), YAML_MAPPING_NODE);
+    doc.set(parent, std::string(key), doc.scalar(value));
+  }
   if (!flags.ssh_keys.empty()) {
     const int keys = doc.child(doc.root(), "ssh_authorized_keys", YAML_SEQUENCE_NODE);
     for (const std::string& key : flags.ssh_keys) doc.append(keys, key);
-  }
-  if (flags.password_hash) {
-    const int os = doc.child(doc.root(), "maculaos", YAML_MAPPING_NODE);
-    doc.set(os, "password", doc.scalar(*flags.password_hash));
   }
   auto merged = doc.dump();
   if (!merged) return merged;

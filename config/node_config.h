@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -14,10 +15,15 @@ namespace macula {
 
 inline constexpr const char* kNodeConfigPath = "/var/lib/maculaos/config.yaml";
 
+// What the installer sets on top of --config: its options and a person's answers.
 struct ConfigFlags {
-  std::optional<std::string> hostname;       // top-level hostname
-  std::vector<std::string> ssh_keys;         // appended to ssh_authorized_keys
-  std::optional<std::string> password_hash;  // maculaos.password
+  // dotted key (hostname, maculaos.password, maculaos.mesh.roles.gateway) -> its value;
+  // replaces what the config had there
+  std::vector<std::pair<std::string, std::string>> values;
+  std::vector<std::string> ssh_keys;  // appended to ssh_authorized_keys
+
+  void set(std::string dotted_key, std::string value);  // a later set of a key wins
+  bool has(std::string_view dotted_key) const;
 };
 
 // `yaml` may be empty. Fails with "SOURCE: line L, column C: problem" when it does not parse,

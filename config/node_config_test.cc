@@ -14,9 +14,9 @@ TEST_CASE("flags merge into an existing config, replacing and appending") {
       "  upgrade:\n"
       "    url: https://updates.example/\n";
   ConfigFlags flags;
-  flags.hostname = "edge-7";
+  flags.set("hostname", "edge-7");
   flags.ssh_keys = {"ssh-ed25519 BBBB second"};
-  flags.password_hash = "$6$salt$hash";
+  flags.set("maculaos.password", "$6$salt$hash");
   auto out = merge_node_config(in, "config.yaml", flags);
   REQUIRE(out);
   CHECK_THAT(*out, Catch::Contains("hostname: edge-7"));
@@ -32,7 +32,7 @@ TEST_CASE("the config and the flags are checked against the schema before anythi
   CHECK_THAT(plain.error().message, Catch::StartsWith("cfg.yaml:2:13: maculaos.password: expected a crypt(3) hash"));
   CHECK_THAT(plain.error().message, !Catch::Contains("hunter2"));
   ConfigFlags flags;
-  flags.hostname = "under_score";
+  flags.set("hostname", "under_score");
   auto host = merge_node_config("", "flags", flags);
   REQUIRE_FALSE(host);
   CHECK_THAT(host.error().message, Catch::StartsWith("the installer's options:") && Catch::Contains("hostname: \"under_score\""));
@@ -40,12 +40,12 @@ TEST_CASE("the config and the flags are checked against the schema before anythi
   CHECK(warned);  // an unknown key is a warning, not a refusal
 }
 
-TEST_CASE("an empty config with no flags is an empty mapping; flags alone make one") {
+TEST_CASE("an empty config with no flags is an empty mapping: flags alone make one") {
   auto empty = merge_node_config("", "flags", {});
   REQUIRE(empty);
   CHECK_THAT(*empty, Catch::Contains("{}"));
   ConfigFlags flags;
-  flags.hostname = "n1";
+  flags.set("hostname", "n1");
   auto only = merge_node_config("", "flags", flags);
   REQUIRE(only);
   CHECK_THAT(*only, Catch::Contains("hostname: n1"));

@@ -1,10 +1,13 @@
-// The node's config.yaml: the installer merges flags into it, upgrade and init read settings.
+// The node's config.yaml: the installer merges flags into it, upgrade and init read settings,
+// the sources merge it (as a config and as NoCloud user-data) and the boot stage plans from it.
 // Whatever YAML comes, nothing crashes, and a merge that succeeds writes YAML that parses.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "config/config_apply.h"
+#include "config/config_sources.h"
 #include "config/node_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -12,10 +15,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)macula::upgrade_settings(yaml, "fuzz");
   (void)macula::boot_settings(yaml, "fuzz");
   macula::ConfigFlags flags;
-  flags.hostname = "node-1";
+  flags.set("hostname", "node-1");
   flags.ssh_keys = {"ssh-ed25519 AAAA fuzz"};
-  flags.password_hash = "$6$salt$hash";
+  flags.set("maculaos.password", "$6$salt$hash");
   auto merged = macula::merge_node_config(yaml, "fuzz", flags);
   if (merged && !macula::merge_node_config(*merged, "merged", {})) std::abort();
+
+  using Format = macula::ConfigText::Format;
+  const std::string text(yaml);
+  const std::vector<macula::ConfigText> sources = {{"config.yaml", text}, {"user-data", text, Format::nocloud_user_data},
+                                                   {"meta-data", text, Format::nocloud_meta_data}};
+  const macula::MergedConfig config = macula::merge_config_sources(sources, {});
+  (void)macula::boot_plan(config.tree);  // the plan of a config the schema took
   return 0;
 }

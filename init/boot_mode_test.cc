@@ -54,7 +54,7 @@ TEST_CASE("an installed boot waits for the disk GRUB booted from, whole, and for
   CHECK_FALSE(found_what_mode_needs(disk, devices));
 }
 
-TEST_CASE("a live boot waits for the media; without a mode, media or an installed disk will do") {
+TEST_CASE("a live boot waits for the media: without a mode, media or an installed disk will do") {
   const std::vector<BlockDevice> live{{"sr0", "MACULAOS", "iso9660", false}};
   const std::vector<BlockDevice> installed{{"vda5", "MACULAOS_STATE", "ext4", true}};
   BootConfig live_mode;

@@ -97,7 +97,7 @@ TEST_CASE("timeouts out of range are refused") {
   }
 }
 
-TEST_CASE("an installed disk reboots on a fatal error unless a shell is asked for; others give a shell") {
+TEST_CASE("an installed disk reboots on a fatal error unless a shell is asked for: others give a shell") {
   const BootConfig plain = parse_cmdline("");
   CHECK(emergency_action(plain, Mode::disk) == Emergency::reboot);
   CHECK(emergency_action(plain, Mode::live) == Emergency::shell);

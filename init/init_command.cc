@@ -22,6 +22,8 @@
 #include "init/cmdline.h"
 #include "init/console_shell.h"
 #include "init/handoff.h"
+#include "init/init_cmd_stage.h"
+#include "init/nocloud_seed.h"
 #include "init/installed_slot.h"
 #include "init/live_media.h"
 #include "init/module_loader.h"
@@ -200,7 +202,9 @@ class BootAttempt {
       root_->give_up(r.error().text());  // no init in the image: more tries will not find one
       return r;
     }
+    copy_nocloud_seed(devices_, log_);
     hand_off(report_, log_);
+    run_init_cmd_stage(kNewRoot, log_);  // the root's maculaos is the binary hand_off put in /run
     log_.info("switching root to " + std::string(kNewRoot) + ", then exec " + config_.init);
     return switch_root(kNewRoot);
   }

@@ -26,8 +26,11 @@
 #include "common/mounts.h"
 #include "common/process.h"
 #include "common/run_paths.h"
+#include "config/config_schema.h"
+#include "config/config_tree.h"
 #include "config/node_config.h"
 #include "installer/grub_disk_cfg.h"
+#include "installer/questions.h"
 #include "installer/target_disk.h"
 #include "net/download.h"
 #include "net/resource.h"
@@ -45,7 +48,9 @@ erasing it: GPT with a BIOS boot partition, an EFI system partition, slots A and
 state partition (MACULAOS_STATE) taking the rest. Slot A gets the running media's root
 image, kernel and initramfs, verified by SHA-256; GRUB is installed for BIOS and UEFI.
 
-  -y, --yes               do not ask for confirmation
+  -y, --yes               ask nothing: no confirmation, and no questions (on a terminal,
+                          macula-install asks for the host name, password, SSH key,
+                          keyboard, time zone, locale and mesh roles not given as options)
   -n, --dry-run           print the plan and write nothing
       --slot-size SIZE    size of each slot (default: twice today's image, at least 1G)
       --source DIR        media to install from (default /run/macula/media, the boot media)
@@ -129,9 +134,9 @@ Result<InstallRequest> parse_request(std::span<const std::string> args) {
     if (!size) return usage_error("--slot-size: " + size.error().message);
     req.slot_size = *size;
   }
-  if (p->has("hostname")) req.flags.hostname = p->values.at("hostname");
+  if (p->has("hostname")) req.flags.set("hostname", p->values.at("hostname"));
   if (p->has("ssh-key")) req.flags.ssh_keys.push_back(p->values.at("ssh-key"));
-  if (p->has("password-hash")) req.flags.password_hash = p->values.at("password-hash");
+  if (p->has("password-hash")) req.flags.set("maculaos.password", p->values.at("password-hash"));
   return req;
 }
 
@@ -149,7 +154,7 @@ Result<std::string> node_config(const InstallRequest& req) {
 }
 
 std::string describe_plan(const TargetDisk& disk, const DiskLayout& layout, const InstallRequest& req,
-                          std::uint64_t payload) {
+                          std::uint64_t payload, const std::string& config) {
   std::string out = "Install MaculaOS " MACULAOS_VERSION " on " + disk.path +
                     (disk.model.empty() ? "" : " (" + disk.model + ")") + ", " + format_size(disk.size) +
                     "\nEverything on " + disk.path + " will be erased.\n\n";
@@ -165,8 +170,10 @@ std::string describe_plan(const TargetDisk& disk, const DiskLayout& layout, cons
   out += "\nSlot A gets, from " + req.source + " (" + format_size(payload) + "):\n";
   for (const SlotFile& f : slot_files(req.source)) out += "  " + f.source + " -> " + std::string(f.name) + "\n";
   out += "Slot B stays empty. GRUB for BIOS (i386-pc) and UEFI (removable path) goes to the ESP.\n";
-  out += "The node config goes to " + std::string(kNodeConfigPath) + " on the state partition (mode 0600).\n";
-  return out;
+  out += "The node config goes to " + std::string(kNodeConfigPath) + " on the state partition (mode 0600)";
+  auto tree = parse_config(config, kNodeConfigPath);  // merge_node_config made it: it parses
+  if (!tree || tree->pairs.empty()) return out + ": empty.\n";
+  return out + " (secrets hidden):\n" + config_yaml(without_secrets(*tree), false);
 }
 
 bool confirmed(const std::string& device) {
@@ -336,7 +343,10 @@ class Installer {
   std::vector<std::string> nodes_;  // /dev/... of partition N at N - 1
 };
 
-Result<int> install(const InstallRequest& req) {
+Result<int> install(InstallRequest req) {
+  // a person at a terminal is asked what --yes (or a config) would leave to the defaults
+  if (!req.yes && ::isatty(STDIN_FILENO))
+    if (auto r = ask_install_questions(terminal_prompter(), req.flags, sha512_crypt); !r) return fail(r.error());
   auto config = node_config(req);
   if (!config) return fail(config.error());
   auto disk = inspect_target(req.device);
@@ -352,7 +362,7 @@ Result<int> install(const InstallRequest& req) {
   auto layout = plan_layout(disk->size, req.slot_size.value_or(default_slot_size(payload)));
   if (!layout) return fail(layout.error());
 
-  std::fputs(describe_plan(*disk, *layout, req, payload).c_str(), stdout);
+  std::fputs(describe_plan(*disk, *layout, req, payload, *config).c_str(), stdout);
   if (req.dry_run) return std::puts("\n--dry-run: nothing was written."), 0;
   if (!req.yes && !confirmed(req.device)) return std::puts("Not installed: nothing was written."), 1;
 

@@ -37,7 +37,7 @@ TEST_CASE("a plain stream lands as it came, hashed on the way") {
   CHECK(read_file(f.path).value() == "hello world\n");
 }
 
-TEST_CASE("a zstd stream lands decompressed; one cut inside a frame is refused as truncated") {
+TEST_CASE("a zstd stream lands decompressed: one cut inside a frame is refused as truncated") {
   const std::string text = "hello world\n";
   std::string packed(ZSTD_compressBound(text.size()), '\0');
   packed.resize(ZSTD_compress(packed.data(), packed.size(), text.data(), text.size(), 3));

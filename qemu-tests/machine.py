@@ -9,6 +9,7 @@ import pathlib
 import re
 import shutil
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -55,13 +56,15 @@ class Machine:
 
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
-                 release_port=None, boot_disk=None, firmware_on_serial=False):
+                 release_port=None, boot_disk=None, firmware_on_serial=False, host_ports=()):
         """reboot: a guest that reboots (or panics with panic=N) starts again in this QEMU
         process and log; by default QEMU exits instead (-no-reboot).
         release_port: http://10.0.2.100/ in the guest reaches 127.0.0.1:release_port here.
         boot_disk: the index in disks of the disk the firmware boots first (its bootindex);
         by default the firmware's own order, the first disk.
         firmware_on_serial: SeaBIOS prints on the serial console too ("No bootable device").
+        host_ports: (host_port, guest_port) pairs: 127.0.0.1:host_port here reaches the guest's
+        guest_port (TCP), as a client on the network would.
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
@@ -71,6 +74,8 @@ class Machine:
         nic = "user,model=virtio-net-pci,restrict=on"
         if release_port is not None:
             nic += "," + guestfwd(RELEASE_HOST, 80, release_port)
+        for host_port, guest_port in host_ports:
+            nic += f",hostfwd=tcp:127.0.0.1:{host_port}-:{guest_port}"
         args = ["-accel", accel, "-m", str(memory), "-smp", "1",
                 "-display", "none", "-serial", "stdio", "-monitor", "none",
                 # Under TCG without RDRAND the CRNG is ready only after ~40 s: feed it.
@@ -197,6 +202,13 @@ class Machine:
     def sudo(self, command, timeout=60, check=True):
         return self.run(f"echo {sh_quote(self.password)} | sudo -S -p '' sh -c {sh_quote(command)}",
                         timeout, check)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def sh_quote(s):

@@ -1,53 +1,233 @@
-"""The node config applied at boot on an installed disk: the host name, the password of user
-macula and its SSH keys from /var/lib/maculaos/config.yaml, and a config with an error that
-leaves the node as the last good config made it."""
+"""The node config applied at boot on an installed disk: every key the stages apply, from
+/var/lib/maculaos/config.yaml, checked in the guest and from this host (SSH and the firewall
+through forwarded ports); and a config with an error that leaves the node as the last good
+config made it."""
+import base64
+import re
+import socket
 import subprocess
+import time
 
 from helpers import BOOT
+from machine import free_port
 
-# Fixtures: a password (its SHA-512 crypt hash goes in the config) and a key line.
+# Fixtures: a password (its SHA-512 crypt hash goes in the config), a key pair made per run,
+# file contents, and a name server that answers nothing (only resolv.conf is checked).
 FIXTURE_PASSWORD = "fixture-password-7"
+FIXTURE_HELLO_GZ_B64 = "H4sIAAAAAAAAA8tIzcnJ5wIAIDA6NgYAAAA="  # printf 'hello\n' | gzip -n | base64
+FIXTURE_NAMESERVER = "192.0.2.53"
 FIXTURE_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureKeyOfTheConfigTest fixture@host"
+ALLOWED_PORT, BLOCKED_PORT = 2223, 2224  # firewall.allow opens the first only
+
+FIXTURE_CONFIG = """\
+hostname: edge-7
+ssh_authorized_keys:
+  - {key}
+write_files:
+  - path: /etc/fixture/plain.conf
+    content: "plain fixture\\n"
+    owner: macula:sudo
+    permissions: "0640"
+  - path: /opt/fixture/hello.txt
+    content: {hello}
+    encoding: gz+b64
+init_cmd: ["echo init >> /var/lib/maculaos/fixture-order"]
+boot_cmd: ["echo boot >> /var/lib/maculaos/fixture-order"]
+run_cmd: ["echo run >> /var/lib/maculaos/fixture-order"]
+maculaos:
+  password: "{hashed}"
+  modules: ["dummy numdummies=3"]
+  sysctl: {{vm.swappiness: "17"}}
+  environment: {{FIXTURE_ENV: fixture-value}}
+  dns_nameservers: [10.0.2.3, {nameserver}]
+  ntp_servers: [10.0.2.2]
+  timezone: Europe/Berlin
+  keyboard: de
+  locale: de_DE.UTF-8
+  node_name: edge-7-k3s
+  token: fixture-token
+  labels: {{zone: fixture}}
+  mesh: {{roles: {{gateway: true}}, realm: io.macula.fixture}}
+  firewall: {{allow: ["{allowed}/tcp"]}}
+"""
 
 
-def boot_again(machine, m, disk, name):
+def boot_again(machine, m, disk, name, **kw):
     """Powers the node off and boots it in a new QEMU (a third warm reboot in one QEMU once
     stalled in the kernel's start-up under TCG)."""
     m.sudo("sync; poweroff", check=False)
     m.wait_exit(120)
-    m = machine(disks=[disk], log_name=name)
+    m = machine(disks=[disk], log_name=name, **kw)
     assert m.expect_boot_of_slot(120) == "a"
     return m
 
 
-def test_config_names_the_node_and_sets_its_password_and_keys(machine, installed_disk):
+def banner(port, timeout=20):
+    """The first bytes a TCP server on 127.0.0.1:port sends, b"" when none come in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.settimeout(max(1, deadline - time.monotonic()))
+                data = s.recv(64)
+                if data:
+                    return data
+        except OSError:
+            pass
+        time.sleep(1)
+    return b""
+
+
+def ssh(key, port, *args):
+    return subprocess.run(["ssh", "-i", str(key), "-p", str(port), "-o", "StrictHostKeyChecking=no",
+                           "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=60", "-o", "BatchMode=yes",
+                           "macula@127.0.0.1", *args], capture_output=True, text=True, timeout=180)
+
+
+def test_config_applies_every_key_at_boot(machine, installed_disk, tmp_path):
     hashed = subprocess.run(["openssl", "passwd", "-6", "-salt", "fixturesalt", FIXTURE_PASSWORD],
                             capture_output=True, text=True, check=True).stdout.strip()
+    key = tmp_path / "fixture_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "fixture@host", "-f", str(key)], check=True)
+    public_key = key.with_suffix(".pub").read_text().strip()
+    config = FIXTURE_CONFIG.format(key=public_key, hello=FIXTURE_HELLO_GZ_B64, hashed=hashed,
+                                   nameserver=FIXTURE_NAMESERVER, allowed=ALLOWED_PORT)
+    (tmp_path / "config.yaml").write_text(config)
+
     m = machine(disks=[installed_disk], log_name="first-boot")
     assert m.expect_boot_of_slot(120) == "a"
     m.login(BOOT)
-    m.sudo(f"printf 'hostname: edge-7\\nssh_authorized_keys:\\n  - {FIXTURE_KEY}\\n"
-           f"maculaos:\\n  password: \"{hashed}\"\\n' > /var/lib/maculaos/config.yaml")
-    m = boot_again(machine, m, installed_disk, "configured")
+    encoded = base64.b64encode(config.encode()).decode()
+    m.sudo(f"echo {encoded} | base64 -d > /var/lib/maculaos/config.yaml")
+    assert m.sudo("maculaos config validate /var/lib/maculaos/config.yaml") == "/var/lib/maculaos/config.yaml: valid"
+    ssh_port, allowed_port, blocked_port = free_port(), free_port(), free_port()
+    m = boot_again(machine, m, installed_disk, "configured",
+                   host_ports=[(ssh_port, 22), (allowed_port, ALLOWED_PORT), (blocked_port, BLOCKED_PORT)])
     m.expect(r"Applying the node config", 120)
     m.login_refused("macula")  # the image's password stops working once one is set
     m.login(60, password=FIXTURE_PASSWORD)
     assert m.run("hostname") == "edge-7"
     assert m.sudo("getent shadow macula | cut -d: -f2") == hashed
-    assert m.run("cat ~/.ssh/authorized_keys") == FIXTURE_KEY
+    assert m.run("cat ~/.ssh/authorized_keys") == public_key
     assert m.run("stat -c '%a %U' ~/.ssh ~/.ssh/authorized_keys") == "700 macula\n600 macula"
     assert m.sudo("stat -c %a /var/lib/maculaos/applied-config.yaml") == "600"
+    status = m.run("maculaos config status")
+    assert status.startswith("config: applied\n"), status
+    assert "macula-gateway: on, not installed (/opt/macula/bin/macula-gateway)" in status, status
     # nothing of the hash on the console during that boot
     assert hashed not in m.log().rsplit("Applying the node config", 1)[1].split("login:", 1)[0]
 
-    # A bad edit: the node keeps the name, password and keys of the last good config, and says why.
+    # write_files, the commands of the three stages in order, modules, sysctl, environment
+    assert m.sudo("stat -c '%a %U %G' /etc/fixture/plain.conf; cat /etc/fixture/plain.conf") == \
+        "640 macula sudo\nplain fixture"
+    assert m.run("stat -c '%a %U' /opt/fixture/hello.txt; cat /opt/fixture/hello.txt") == "644 root\nhello"
+    assert m.sudo("cat /var/lib/maculaos/fixture-order") == "init\nboot\nrun"
+    assert m.run("ip -br link show dummy2 | cut -d' ' -f1") == "dummy2"  # numdummies=3 (the default is 1)
+    assert m.run("cat /proc/sys/vm/swappiness") == "17"
+    assert m.run("echo $FIXTURE_ENV") == "fixture-value"
+    assert m.run("readlink /etc/localtime; date +%Z") in (
+        "/usr/share/zoneinfo/Europe/Berlin\nCET", "/usr/share/zoneinfo/Europe/Berlin\nCEST")
+    # the keymap (qwertz: the key right of T is Z), the locale built at boot and in the login
+    assert re.search(r"^keycode +21 = +\+?z", m.sudo("dumpkeys -C /dev/tty1"), re.M)
+    assert "de_DE.utf8" in m.run("locale -a").split()
+    assert m.run("echo $LANG") == "de_DE.UTF-8"
+    # the name servers, also once dhclient has written resolv.conf for its lease (without our
+    # comment line: the servers are then the ones its hook put in place of the DHCP server's)
+    m.wait_for_network()
+    m.run("for i in $(seq 60); do grep -q '^# maculaos' /etc/resolv.conf || break; sleep 1; done")
+    resolv = m.run("cat /etc/resolv.conf")
+    assert "# maculaos" not in resolv and f"nameserver {FIXTURE_NAMESERVER}" in resolv, resolv
+    assert m.run("cat /etc/chrony/sources.d/maculaos.sources | grep -v '^#'") == "server 10.0.2.2 iburst"
+    m.run("for i in $(seq 30); do chronyc -n sources 2>/dev/null | grep -q 10.0.2.2 && break; sleep 1; done")
+    assert "10.0.2.2" in m.run("chronyc -n sources")
+    # what k3s will read (the token: root only), the mesh roles
+    k3s = m.sudo("stat -c %a /etc/rancher/k3s/config.yaml; cat /etc/rancher/k3s/config.yaml")
+    assert k3s.startswith("600\n")
+    assert 'node-name: "edge-7-k3s"' in k3s and 'token: "fixture-token"' in k3s and '- "zone=fixture"' in k3s
+    assert "fixture-token" not in m.sudo("maculaos config show")
+    mesh = m.run("cat /etc/maculaos/mesh.env")
+    assert "MACULA_REALM='io.macula.fixture'" in mesh and "MACULA_ROLE_GATEWAY=true" in mesh
+    runlevel = m.run("ls /etc/runlevels/default")
+    assert "macula-gateway" in runlevel and "macula-mesh" in runlevel and "macula-bootstrap" not in runlevel
+    assert "inactive" in m.sudo("rc-service macula-gateway status", check=False)
+
+    # From this host: SSH with the key, no password over SSH; the firewall lets an allowed
+    # port through and drops another (an sshd listens on both)
+    result = ssh(key, ssh_port, "hostname")
+    assert (result.returncode, result.stdout.strip()) == (0, "edge-7"), result.stderr
+    refused = subprocess.run(["ssh", "-p", str(ssh_port), "-o", "StrictHostKeyChecking=no", "-o",
+                              "UserKnownHostsFile=/dev/null", "-o", "PreferredAuthentications=password,keyboard-interactive",
+                              "-o", "BatchMode=yes", "-o", "ConnectTimeout=60", "macula@127.0.0.1", "true"],
+                             capture_output=True, text=True, timeout=180)
+    assert refused.returncode != 0 and "Permission denied (publickey)" in refused.stderr, refused.stderr
+    m.sudo(f"/usr/sbin/sshd -p {ALLOWED_PORT} -p {BLOCKED_PORT}")
+    assert banner(allowed_port).startswith(b"SSH-2.0")
+    assert banner(blocked_port, timeout=15) == b""
+    assert "policy drop" in m.sudo("nft list table inet maculaos")
+
+
+def test_a_bad_edit_boots_with_the_last_config_that_applied(machine, installed_disk):
+    """The node keeps the name and keys of the last good config, and says why: on the console,
+    in the motd and in `maculaos config status`."""
+    m = machine(disks=[installed_disk], log_name="good-config")
+    assert m.expect_boot_of_slot(120) == "a"
+    m.login(BOOT)
+    m.sudo("printf 'hostname: edge-8\\nssh_authorized_keys: [\"%s\"]\\n' > /var/lib/maculaos/config.yaml" % FIXTURE_KEY)
+    m.sudo("maculaos config apply")  # what the boot stage runs: this config is now the last that applied
     m.sudo("mkdir -p /var/lib/maculaos/config.d && "
            "printf 'hostname: bad_name\\n' > /var/lib/maculaos/config.d/50-typo.yaml")
     assert m.sudo("maculaos config validate /var/lib/maculaos/config.d/50-typo.yaml", check=False).startswith(
         "/var/lib/maculaos/config.d/50-typo.yaml:1:11: hostname: \"bad_name\": expected a host name")
     m = boot_again(machine, m, installed_disk, "bad-edit")
     m.expect(r"50-typo.yaml:1:11: hostname", 120)
-    m.expect(r"applying the last config that applied", 30)
-    m.login(BOOT, password=FIXTURE_PASSWORD)
-    assert m.run("hostname") == "edge-7"
+    m.expect(r"applied the last config that applied", 30)
+    m.login(BOOT)
+    assert "config: applied with errors" in m.log().rsplit("Password:", 1)[1]  # the motd
+    assert "50-typo.yaml:1:11: hostname" in m.run("maculaos config status", check=False)
+    assert m.run("maculaos config status >/dev/null; echo $?", check=False) == "1"
+    assert m.run("hostname") == "edge-8"
     assert m.run("cat ~/.ssh/authorized_keys") == FIXTURE_KEY
+
+
+FIXTURE_META_DATA = "instance-id: fixture-1\nlocal-hostname: meta-node\n"
+FIXTURE_USER_DATA = """\
+#cloud-config
+hostname: cidata-node
+write_files:
+  - path: /etc/fixture/from-cidata
+    content: seeded
+runcmd:
+  - [sh, -c, "echo ran > /run/fixture-runcmd"]
+maculaos:
+  network:
+    interfaces:
+      ens3: {address: 10.0.2.15/24, gateway: 10.0.2.2, dns: [10.0.2.3]}
+"""
+
+
+def test_live_boot_applies_a_nocloud_seed_and_the_command_line(machine, iso, kernel, initrd, tmp_path):
+    """cloud-init's NoCloud: a file system labelled cidata beside the live ISO, as VM platforms
+    attach one; and a maculaos.KEY=VALUE word of the kernel command line. The seed gives the
+    NIC QEMU's user network addresses statically: no DHCP runs."""
+    seed_dir = tmp_path / "seed"
+    seed_dir.mkdir()
+    (seed_dir / "meta-data").write_text(FIXTURE_META_DATA)
+    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA)
+    seed = tmp_path / "seed.iso"
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "cidata", "-J", "-r", "-o", str(seed), str(seed_dir)],
+                   check=True)
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[seed],
+                append="console=ttyS0,115200n8 maculaos.timezone=Europe/Berlin")
+    m.login(420)
+    assert m.run("hostname") == "cidata-node"  # user-data wins over meta-data
+    assert m.run("cat /etc/fixture/from-cidata") == "seeded"
+    assert m.run("cat /run/fixture-runcmd") == "ran"
+    assert m.run("readlink /etc/localtime") == "/usr/share/zoneinfo/Europe/Berlin"
+    assert m.run("ip -4 -br addr show ens3 | tr -s ' ' | cut -d' ' -f3") == "10.0.2.15/24"
+    assert m.run("ip route show default").startswith("default via 10.0.2.2 dev ens3")
+    assert m.run("pgrep dhclient", check=False) == ""
+    assert m.run("grep ^nameserver /etc/resolv.conf") == "nameserver 10.0.2.3"
+    assert m.sudo("stat -c '%a' /run/macula/nocloud /run/macula/nocloud/user-data") == "700\n600"
+    shown = m.sudo("maculaos config show")
+    assert "/run/macula/nocloud/user-data:2:11" in shown and "kernel command line" in shown, shown
+    assert m.run("maculaos config status").startswith("config: applied\n")

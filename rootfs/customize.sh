@@ -36,11 +36,14 @@ enable_services() {
   local svc
   ln -sf agetty "$root/etc/init.d/agetty.ttyS0"
   ln -sf agetty "$root/etc/init.d/agetty.tty1"
+  # the mesh roles: one script; bootstrap and gateway join the default runlevel by the config
+  ln -sf macula-mesh "$root/etc/init.d/macula-bootstrap"
+  ln -sf macula-mesh "$root/etc/init.d/macula-gateway"
   # boot runs before default: names and keys exist before the network and sshd start
   # maculaos-config first: the config names the host and gives the keys ssh needs
   for svc in maculaos-config macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
-  for svc in macula-network ssh local agetty.ttyS0 agetty.tty1; do
+  for svc in macula-network ssh chrony macula-mesh local agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
   done
   if [[ "$flavour" == full ]]; then
@@ -83,6 +86,17 @@ strip_identity() {
   rm -f "$root/etc/resolv.conf"
   printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
   echo "# MaculaOS's initramfs mounts the root file system." >"$root/etc/fstab"
+}
+
+# chronyd's sources come from the node config alone (maculaos-config writes
+# /etc/chrony/sources.d/maculaos.sources, Debian's pool when ntp_servers is not set).
+configure_chrony() {
+  sed -i '/^pool /d' "$root/etc/chrony/chrony.conf"
+}
+
+# The locale most configs name, built once here; another is built at boot by maculaos-config.
+build_locales() {
+  in_root localedef -i en_US -f UTF-8 en_US.UTF-8
 }
 
 # The kernel's modules, for udev and modprobe: the drivers a headless node may need (no sound,
@@ -130,13 +144,16 @@ trim() {
 main() {
   (($# == 5)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR" >&2; exit 2; }
   root=$1 flavour=$2 version=$3 kernel=$4 keydir=$5
-  chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/maculaos-* "$root"/etc/init.d/local "$root"/usr/local/sbin/*
+  chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/maculaos-* "$root"/etc/init.d/local "$root"/etc/init.d/chrony \
+    "$root"/etc/local.d/*.start "$root"/usr/local/sbin/*
   add_trust
   write_os_release
   set_init
   add_users
   enable_services
   strip_identity
+  configure_chrony
+  build_locales
   add_modules
   trim
 }

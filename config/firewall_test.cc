@@ -1,0 +1,48 @@
+#include "config/firewall.h"
+
+#include <catch2/catch.hpp>
+
+#include "config/config_test_tree.h"
+#include "config/mesh.h"
+
+namespace macula {
+namespace {
+
+constexpr std::string_view kReplace = "table inet maculaos\ndelete table inet maculaos\n";
+
+TEST_CASE("the default firewall drops inbound but for the node's own services") {
+  const std::string rules = firewall_ruleset(parsed("hostname: a\n"));
+  CHECK(rules.starts_with(kReplace));
+  CHECK(rules.find("policy drop;") != std::string::npos);
+  CHECK(rules.find("iif lo accept") != std::string::npos);
+  CHECK(rules.find("tcp dport { 10250, 22, 443, 6443, 80 } accept") != std::string::npos);
+  CHECK(rules.find("udp dport { 5353 } accept") != std::string::npos);
+}
+
+TEST_CASE("roles and firewall.allow open their ports: enabled: false removes the table") {
+  const std::string rules = firewall_ruleset(parsed(
+      "maculaos:\n  mesh: {roles: {bootstrap: true}}\n  firewall: {allow: [8080/tcp, 5000-5010/udp]}\n"));
+  CHECK(rules.find("tcp dport { 10250, 22, 443, 6443, 80, 8080 } accept") != std::string::npos);
+  CHECK(rules.find("udp dport { 443, 5000-5010, 5353 } accept") != std::string::npos);
+  CHECK(firewall_ruleset(parsed("maculaos: {firewall: {enabled: false, allow: [8080/tcp]}}\n")) == kReplace);
+}
+
+TEST_CASE("mesh roles: the peer always, bootstrap and gateway when asked: mesh.env quotes for sh") {
+  const ConfigNode config = parsed(
+      "maculaos:\n  mesh:\n    roles: {gateway: yes}\n    realm: com.example\n"
+      "    bootstrap_peers: ['https://a.example/x', \"https://b.example/$(reboot)'\"]\n");
+  const std::vector<MeshRole> roles = mesh_roles(config);
+  REQUIRE(roles.size() == 3);
+  CHECK((roles[0].service == "macula-mesh" && roles[0].on));
+  CHECK((roles[1].service == "macula-bootstrap" && !roles[1].on));
+  CHECK((roles[2].service == "macula-gateway" && roles[2].on));
+  CHECK(mesh_env(config).find("MACULA_REALM='com.example'\nMACULA_TLS_MODE='production'\n"
+                              "MACULA_BOOTSTRAP_PEERS='https://a.example/x,https://b.example/$(reboot)'\\'''\n"
+                              "MACULA_ROLE_PEER=true\nMACULA_ROLE_BOOTSTRAP=false\nMACULA_ROLE_GATEWAY=true\n") !=
+        std::string::npos);
+  CHECK(mesh_ports(config).size() == 3);
+  CHECK(mesh_ports(parsed("hostname: a\n")).empty());
+}
+
+}  // namespace
+}  // namespace macula

@@ -1,0 +1,78 @@
+#include "config/k3s_config.h"
+
+#include <string_view>
+
+namespace macula {
+
+namespace {
+
+ConfigNode scalar(std::string text) {
+  ConfigNode node;
+  node.kind = ConfigNode::Kind::scalar;
+  node.text = std::move(text);
+  return node;
+}
+
+// Sets key to value; a key set before becomes a list of both (k3s reads a repeated flag so).
+void add(ConfigNode& out, const std::string& key, std::string value) {
+  for (auto& [name, node] : out.pairs) {
+    if (name != key) continue;
+    if (!node.is_sequence()) {
+      ConfigNode list;
+      list.kind = ConfigNode::Kind::sequence;
+      list.items.push_back(std::move(node));
+      node = std::move(list);
+    }
+    node.items.push_back(scalar(std::move(value)));
+    return;
+  }
+  out.pairs.emplace_back(key, scalar(std::move(value)));
+}
+
+void add_list(ConfigNode& out, const std::string& key, std::vector<std::string> values) {
+  if (values.empty()) return;
+  ConfigNode list;
+  list.kind = ConfigNode::Kind::sequence;
+  out.pairs.emplace_back(key, list);
+  for (std::string& value : values) add(out, key, std::move(value));
+}
+
+}  // namespace
+
+K3sConfig k3s_config(const ConfigNode& config) {
+  K3sConfig result;
+  ConfigNode out;
+  const std::optional<std::string> server = config_text(config, "maculaos.server_url");
+  for (auto [ours, theirs] : {std::pair{"maculaos.node_name", "node-name"}, {"maculaos.server_url", "server"},
+                              {"maculaos.token", "token"}})
+    if (auto value = config_text(config, ours)) add(out, theirs, *value);
+  std::vector<std::string> labels;
+  if (const ConfigNode* map = config_at(config, "maculaos.labels"); map && map->is_mapping())
+    for (const auto& [key, value] : map->pairs) labels.push_back(key + "=" + value.text);
+  add_list(out, "node-label", std::move(labels));
+  add_list(out, "node-taint", config_texts(config, "maculaos.taints"));
+
+  std::vector<std::string> args = config_texts(config, "maculaos.k3s_args");
+  for (std::string& arg : config_texts(config, "k3s.args")) args.push_back(std::move(arg));
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "server" || arg == "agent") {
+      result.mode = arg;
+    } else if (arg.starts_with("--") && arg.size() > 2) {
+      const std::size_t eq = arg.find('=');
+      if (eq != std::string_view::npos)
+        add(out, std::string(arg.substr(2, eq - 2)), std::string(arg.substr(eq + 1)));
+      else if (i + 1 < args.size() && !args[i + 1].starts_with("-"))
+        add(out, std::string(arg.substr(2)), args[++i]);
+      else
+        add(out, std::string(arg.substr(2)), "true");
+    } else {
+      result.warnings.push_back("k3s args: '" + args[i] + "': expected --flag, --flag=value or server|agent; left out");
+    }
+  }
+  if (result.mode.empty()) result.mode = server ? "agent" : "server";
+  result.yaml = out.pairs.empty() ? "{}\n" : config_yaml(out, false);
+  return result;
+}
+
+}  // namespace macula

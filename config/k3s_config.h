@@ -1,0 +1,30 @@
+// What the config gives k3s: /etc/rancher/k3s/config.yaml, in k3s's own key names (k3s reads it
+// at start: a key is a flag's long name, a repeated flag a list), and whether the node is a
+// server or an agent. Pure: the merged node config in, texts out.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config_tree.h"
+
+namespace macula {
+
+inline constexpr const char* kK3sConfigPath = "/etc/rancher/k3s/config.yaml";  // 0600: the token
+// K3S_MODE=server|agent, for the k3s OpenRC service (sourced as shell).
+inline constexpr const char* kK3sEnvPath = "/etc/maculaos/k3s.env";
+
+struct K3sConfig {
+  std::string yaml;  // config.yaml's text ("{}" when nothing is set)
+  std::string mode;  // "server" or "agent"
+  std::vector<std::string> warnings;  // k3s_args words that are neither a --flag nor its value
+};
+
+// maculaos.node_name -> node-name, server_url -> server, token -> token, labels ->
+// node-label (KEY=VALUE), taints -> node-taint, then maculaos.k3s_args and k3s.args: `--flag`,
+// `--flag=value` and `--flag value` become keys (a flag given twice, or given by a key above
+// too, a list). The mode, as k3OS chose it: the word `server` or `agent` in the args, else
+// agent when server_url is set, else server.
+K3sConfig k3s_config(const ConfigNode& config);
+
+}  // namespace macula

@@ -1,0 +1,41 @@
+#include "config/k3s_config.h"
+
+#include <catch2/catch.hpp>
+
+#include "config/config_test_tree.h"
+
+namespace macula {
+namespace {
+
+TEST_CASE("k3s config.yaml takes k3s's key names: args become keys, repeats lists") {
+  const K3sConfig k3s = k3s_config(parsed(
+      "maculaos:\n  node_name: edge-1\n  token: s3cret\n  labels: {zone: lab, tier: edge}\n"
+      "  taints: ['gpu=true:NoSchedule']\n  k3s_args: [server, --disable=traefik, --disable, servicelb, --cluster-init]\n"
+      "k3s: {args: ['--node-label=extra=1']}\n"));
+  CHECK(k3s.mode == "server");
+  CHECK(k3s.warnings.empty());
+  CHECK(k3s.yaml ==
+        "node-name: \"edge-1\"\n"
+        "token: \"s3cret\"\n"
+        "node-label:\n  - \"zone=lab\"\n  - \"tier=edge\"\n  - \"extra=1\"\n"
+        "node-taint:\n  - \"gpu=true:NoSchedule\"\n"
+        "disable:\n  - \"traefik\"\n  - \"servicelb\"\n"
+        "cluster-init: \"true\"\n");
+}
+
+TEST_CASE("k3s mode: an agent when a server URL is given, unless the args say server") {
+  CHECK(k3s_config(parsed("maculaos: {server_url: 'https://10.0.0.1:6443'}\n")).mode == "agent");
+  CHECK(k3s_config(parsed("maculaos: {server_url: 'https://10.0.0.1:6443', k3s_args: [server]}\n")).mode == "server");
+  const K3sConfig none = k3s_config(parsed("hostname: a\n"));
+  CHECK(none.mode == "server");
+  CHECK(none.yaml == "{}\n");
+}
+
+TEST_CASE("a k3s arg that is not a flag is left out with a warning") {
+  const K3sConfig k3s = k3s_config(parsed("maculaos: {k3s_args: [stray, --write-kubeconfig-mode, '0644']}\n"));
+  CHECK(k3s.warnings == std::vector<std::string>{"k3s args: 'stray': expected --flag, --flag=value or server|agent; left out"});
+  CHECK(k3s.yaml == "write-kubeconfig-mode: \"0644\"\n");
+}
+
+}  // namespace
+}  // namespace macula

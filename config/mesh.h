@@ -1,0 +1,37 @@
+// The Macula mesh roles (maculaos.mesh): the environment the Macula daemons read, which of
+// their OpenRC services run, and the ports the roles open. Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config_tree.h"
+
+namespace macula {
+
+inline constexpr const char* kMeshEnvPath = "/etc/maculaos/mesh.env";
+// Where each role's daemon is installed, named as its service (macula-mesh, ...).
+inline constexpr const char* kMeshDaemonDir = "/opt/macula/bin";
+
+struct MeshRole {
+  std::string service;  // the OpenRC service (rootfs/overlay/etc/init.d)
+  bool on = false;
+};
+
+struct PortRule {
+  std::string ports;     // "443", "8000-8100"
+  std::string protocol;  // "tcp" or "udp"
+};
+
+// mesh.env: MACULA_REALM, MACULA_TLS_MODE, MACULA_BOOTSTRAP_PEERS (comma-separated) and
+// MACULA_ROLE_{PEER,BOOTSTRAP,GATEWAY}=true|false. Defaults: realm io.macula, tls_mode
+// production, no bootstrap peers, bootstrap and gateway off.
+std::string mesh_env(const ConfigNode& config);
+
+// macula-mesh (the peer: always on), macula-bootstrap and macula-gateway.
+std::vector<MeshRole> mesh_roles(const ConfigNode& config);
+
+// bootstrap: 443/tcp+udp; gateway: 443/tcp+udp and 80/tcp.
+std::vector<PortRule> mesh_ports(const ConfigNode& config);
+
+}  // namespace macula

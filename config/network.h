@@ -1,0 +1,22 @@
+// maculaos.network: how the service macula-network brings up each wired interface. The boot
+// stage writes the plan as a small file the service reads (one interface a line); every wired
+// interface the config does not name gets DHCP. Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config_tree.h"
+
+namespace macula {
+
+// Lines "NAME static ADDRESS/PREFIX [GATEWAY]", "NAME dhcp" or "NAME off" (dhcp: false and no
+// address): rootfs/overlay/etc/init.d/macula-network reads them.
+inline constexpr const char* kNetworkPlanPath = "/etc/maculaos/network.conf";
+
+std::string network_plan(const ConfigNode& config);
+
+// The name servers of resolv.conf: maculaos.dns_nameservers, then each static interface's dns.
+std::vector<std::string> nameservers(const ConfigNode& config);
+
+}  // namespace macula

@@ -1,0 +1,54 @@
+#include "init/nocloud_seed.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <string>
+
+#include "common/files.h"
+#include "common/mounts.h"
+#include "common/run_paths.h"
+
+namespace macula {
+
+namespace {
+
+constexpr const char* kSeedMount = "/run/macula/cidata";
+constexpr const char* kSeedFiles[] = {"user-data", "meta-data"};
+// cloud-init's own cap on user-data is in this order; a seed past it is not a config
+constexpr std::size_t kMaxSeedFileBytes = 1u << 20;
+
+bool is_seed(const BlockDevice& device) { return device.label == "CIDATA" || device.label == "cidata"; }
+
+Result<void> copy_seed(const BlockDevice& device) {
+  auto mounted = ScopedMount::mount({"/dev/" + device.name, kSeedMount, device.type, "ro,nodev,nosuid,noexec"});
+  if (!mounted) return fail(mounted.error());
+  if (::mkdir(kNoCloudSeedDir, 0700) != 0 && errno != EEXIST) return fail_errno(std::string("mkdir ") + kNoCloudSeedDir);
+  for (const char* name : kSeedFiles) {
+    const std::string path = std::string(kSeedMount) + "/" + name;
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec == std::errc::no_such_file_or_directory) continue;  // meta-data alone, or user-data alone
+    if (ec) return fail(path + ": " + ec.message());
+    // checked before reading: PID 1 does not take a file of any size into memory
+    if (size > kMaxSeedFileBytes) return fail(path + ": larger than 1 MiB");
+    auto text = read_file(path);
+    if (!text) return fail(text.error());
+    if (auto r = write_file_atomic(std::string(kNoCloudSeedDir) + "/" + name, *text, 0600); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+void copy_nocloud_seed(std::span<const BlockDevice> devices, BootLog& log) {
+  const auto seed = std::ranges::find_if(devices, is_seed);
+  if (seed == devices.end()) return;
+  if (auto r = copy_seed(*seed); !r)
+    return log.warn("NoCloud seed on /dev/" + seed->name + ": " + r.error().text());
+  log.info("NoCloud seed: /dev/" + seed->name + " (" + seed->label + ") copied to " + kNoCloudSeedDir);
+}
+
+}  // namespace macula

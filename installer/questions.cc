@@ -1,0 +1,140 @@
+#include "installer/questions.h"
+
+#include <crypt.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "config/config_schema.h"
+
+namespace macula {
+
+namespace {
+
+struct Question {
+  enum class Kind { setting, password, ssh_key };
+  const char* key;       // dotted config key
+  const char* prompt;
+  const char* fallback;  // what the node does when it is not set
+  Kind kind = Kind::setting;
+};
+
+constexpr Question kQuestions[] = {
+    {"hostname", "Host name", "macula-XXXX, from the first wired MAC"},
+    {"maculaos.password", "Password for user macula", "keep macula", Question::Kind::password},
+    {"ssh_authorized_keys", "SSH public key of user macula, or github:USER", "none", Question::Kind::ssh_key},
+    {"maculaos.keyboard", "Console keyboard layout", "us"},
+    {"maculaos.timezone", "Time zone", "UTC"},
+    {"maculaos.locale", "Locale", "C.UTF-8"},
+    {"maculaos.mesh.roles.bootstrap", "Mesh bootstrap role (yes/no)", "no"},
+    {"maculaos.mesh.roles.gateway", "Mesh gateway role (yes/no)", "no"},
+};
+
+// Asks until the answer is empty (the default) or the schema takes it at key.
+Result<std::optional<std::string>> ask_valid(Prompter& prompter, const std::string& prompt, const std::string& key) {
+  for (;;) {
+    auto answer = prompter.ask(prompt, false);
+    if (!answer) return fail("the input ended before the questions did");
+    if (answer->empty()) return std::optional<std::string>();
+    const std::string problem = setting_problem(key, *answer);
+    if (problem.empty()) return std::optional(*answer);
+    prompter.say("  " + problem);
+  }
+}
+
+Result<std::optional<std::string>> ask_password(Prompter& prompter, const std::string& prompt) {
+  for (;;) {
+    auto first = prompter.ask(prompt, true);
+    if (!first) return fail("the input ended before the questions did");
+    if (first->empty()) return std::optional<std::string>();
+    auto again = prompter.ask("The same password again: ", true);
+    if (!again) return fail("the input ended before the questions did");
+    if (*first == *again) return std::optional(*first);
+    prompter.say("  the two passwords differ: again");
+  }
+}
+
+}  // namespace
+
+Result<void> ask_install_questions(Prompter& prompter, ConfigFlags& flags, const PasswordHasher& hash) {
+  prompter.say("A few settings of this node (Enter keeps the default in brackets; later, in "
+               "/var/lib/maculaos/config.yaml):");
+  for (const Question& q : kQuestions) {
+    const std::string prompt = std::string(q.prompt) + " [" + q.fallback + "]: ";
+    switch (q.kind) {
+      case Question::Kind::setting: {
+        if (flags.has(q.key)) continue;
+        auto answer = ask_valid(prompter, prompt, q.key);
+        if (!answer) return fail(answer.error());
+        if (*answer) flags.set(q.key, **answer);
+        break;
+      }
+      case Question::Kind::password: {
+        if (flags.has(q.key)) continue;
+        auto password = ask_password(prompter, prompt);
+        if (!password) return fail(password.error());
+        if (!*password) continue;
+        auto hashed = hash(**password);
+        if (!hashed) return fail(q.key, hashed.error());
+        flags.set(q.key, *hashed);
+        break;
+      }
+      case Question::Kind::ssh_key: {
+        if (!flags.ssh_keys.empty()) continue;
+        auto key = ask_valid(prompter, prompt, q.key);
+        if (!key) return fail(key.error());
+        if (*key) flags.ssh_keys.push_back(**key);
+        break;
+      }
+    }
+  }
+  return {};
+}
+
+namespace {
+
+class TerminalPrompter final : public Prompter {
+ public:
+  std::optional<std::string> ask(const std::string& prompt, bool secret) override {
+    std::fputs(prompt.c_str(), stdout);
+    std::fflush(stdout);
+    termios saved{};
+    const bool hide = secret && ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (hide) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    std::string line;
+    const bool got = static_cast<bool>(std::getline(std::cin, line));
+    if (hide) {
+      ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+      std::fputs("\n", stdout);  // the newline typed was not echoed
+    }
+    if (!got) return std::nullopt;
+    return line;
+  }
+  void say(const std::string& line) override { std::puts(line.c_str()); }
+};
+
+}  // namespace
+
+Prompter& terminal_prompter() {
+  static TerminalPrompter prompter;
+  return prompter;
+}
+
+Result<std::string> sha512_crypt(const std::string& password) {
+  // crypt_gensalt_ra: a random salt from the kernel (getrandom), freed by us
+  char* salt = ::crypt_gensalt_ra("$6$", 0, nullptr, 0);
+  if (!salt) return fail_errno("crypt_gensalt");
+  crypt_data data{};
+  const char* hashed = ::crypt_r(password.c_str(), salt, &data);
+  ::free(salt);
+  if (!hashed || hashed[0] == '*') return fail_errno("crypt");
+  return std::string(hashed);
+}
+
+}  // namespace macula

@@ -1,0 +1,36 @@
+// What macula-install asks a person who runs it on a terminal without --yes: what is set once
+// per node at install (host name, password, SSH key, keyboard, time zone, locale, mesh
+// roles), each with its default shown. Enter keeps the default; an answer the config schema
+// refuses is explained and asked again. A question whose key an option already set is not
+// asked. The terminal sits behind Prompter, so the logic is tested with a scripted one.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "config/node_config.h"
+
+namespace macula {
+
+class Prompter {
+ public:
+  virtual ~Prompter() = default;
+  // The line typed (no newline), or nothing when the input ended. secret: not echoed.
+  virtual std::optional<std::string> ask(const std::string& prompt, bool secret) = 0;
+  virtual void say(const std::string& line) = 0;
+};
+
+// A password in, its crypt(3) hash out.
+using PasswordHasher = std::function<Result<std::string>(const std::string&)>;
+
+// Adds the answers to flags. Fails when the input ends before the last question.
+Result<void> ask_install_questions(Prompter& prompter, ConfigFlags& flags, const PasswordHasher& hash);
+
+// The terminal's Prompter (stdin, stdout; echo off for secrets) and libcrypt's SHA-512 hash
+// with a random salt.
+Prompter& terminal_prompter();
+Result<std::string> sha512_crypt(const std::string& password);
+
+}  // namespace macula
