@@ -239,7 +239,9 @@ Result<void> write_k3s_config(const K3sConfig& k3s) {
   return write_file_atomic(kK3sEnvPath, "K3S_MODE=" + k3s.mode + "\n", 0644);
 }
 
-void collect(std::vector<Error>& errors, std::string_view key, Result<void> result) {
+// Keeps a step's error, with its key in front; the next step runs either way.
+template <class T>
+void collect(std::vector<Error>& errors, std::string_view key, const Result<T>& result) {
   if (!result) errors.push_back(fail(key, result.error()).error());
 }
 
@@ -249,11 +251,10 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
   std::vector<Error> errors;
   for (const FileToWrite& file : plan.files) collect(errors, "write_files", write_config_file(file));
   if (plan.hostname) collect(errors, "hostname", write_file_atomic("/etc/hostname", *plan.hostname + "\n", 0644));
-  if (plan.password_hash) {
+  if (plan.password_hash)
     // the hash on stdin, not in argv: nothing of it shows in ps
-    auto r = run_command({"chpasswd", "--encrypted"}, std::string(kNodeUser) + ":" + *plan.password_hash + "\n");
-    if (!r) errors.push_back(fail("maculaos.password", r.error()).error());
-  }
+    collect(errors, "maculaos.password",
+            run_command({"chpasswd", "--encrypted"}, std::string(kNodeUser) + ":" + *plan.password_hash + "\n"));
   if (plan.ssh_keys) collect(errors, "ssh_authorized_keys", write_authorized_keys(*plan.ssh_keys));
   for (const std::string& line : plan.modules) {
     std::vector<std::string> argv = {"modprobe"};
@@ -262,18 +263,17 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
       if (space > at) argv.push_back(line.substr(at, space - at));
       at = space + 1;
     }
-    if (auto r = run_command(argv); !r) errors.push_back(fail("maculaos.modules", r.error()).error());
+    collect(errors, "maculaos.modules", run_command(argv));
   }
   for (const auto& [name, value] : plan.sysctl) collect(errors, "maculaos.sysctl", set_sysctl(name, value));
   if (plan.environment) collect(errors, "maculaos.environment", write_file_atomic("/etc/environment", *plan.environment, 0644));
   collect(errors, "maculaos.dns_nameservers", set_nameservers(plan.nameservers));
   collect(errors, "maculaos.ntp_servers", write_file_atomic(kNtpSourcesPath, plan.ntp_sources, 0644));
   if (plan.timezone) collect(errors, "maculaos.timezone", set_timezone(*plan.timezone));
-  if (plan.keyboard)
-    if (auto r = run_command({"loadkeys", "--quiet", *plan.keyboard}); !r) errors.push_back(fail("maculaos.keyboard", r.error()).error());
+  if (plan.keyboard) collect(errors, "maculaos.keyboard", run_command({"loadkeys", "--quiet", *plan.keyboard}));
   if (plan.locale) collect(errors, "maculaos.locale", set_locale(*plan.locale));
   collect(errors, "maculaos.network", write_file_atomic(kNetworkPlanPath, plan.network, 0644));
-  if (auto r = run_command({"nft", "-f", "-"}, plan.firewall); !r) errors.push_back(fail("maculaos.firewall", r.error()).error());
+  collect(errors, "maculaos.firewall", run_command({"nft", "-f", "-"}, plan.firewall));
   collect(errors, "maculaos.mesh", set_mesh(plan.mesh_env, plan.mesh_roles));
   collect(errors, "k3s", write_k3s_config(plan.k3s));
   for (Error& error : run_stage_commands(plan.boot_cmds, stage_commands_key(Stage::boot))) errors.push_back(std::move(error));
@@ -287,11 +287,8 @@ std::vector<Error> run_stage_commands(std::span<const std::string> commands, std
     std::printf("config: %s: %s\n", name.c_str(), commands[i].c_str());
     std::fflush(stdout);
     auto output = run_command({"sh", "-c", commands[i]}, "", kCommandTimeout);
-    if (!output) {
-      errors.push_back(fail(name, output.error()).error());
-      continue;
-    }
-    std::fputs(output->c_str(), stdout);
+    collect(errors, name, output);
+    if (output) std::fputs(output->c_str(), stdout);
   }
   return errors;
 }
