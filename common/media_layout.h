@@ -10,5 +10,8 @@ inline constexpr std::string_view kMediaLabel = "MACULAOS";  // the ISO's volume
 inline constexpr std::string_view kMediaRootImage = "maculaos/rootfs.squashfs";
 inline constexpr std::string_view kMediaKernel = "boot/vmlinuz";
 inline constexpr std::string_view kMediaInitrd = "boot/initrd.zst";
+// A node config a person adds to the media (a remastered ISO: README, "Node configuration"),
+// read from the mounted media by live boots.
+inline constexpr std::string_view kMediaConfig = "maculaos/config.yaml";
 
 }  // namespace macula

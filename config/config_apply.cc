@@ -41,7 +41,7 @@ std::vector<FileToWrite> files_to_write(const ConfigNode& config) {
 
 }  // namespace
 
-BootPlan boot_plan(const ConfigNode& config) {
+BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys) {
   BootPlan plan;
   plan.files = files_to_write(config);
   plan.hostname = config_text(config, "hostname");
@@ -49,10 +49,12 @@ BootPlan boot_plan(const ConfigNode& config) {
   if (const ConfigNode* keys = config_at(config, "ssh_authorized_keys"); keys && keys->is_sequence()) {
     plan.ssh_keys.emplace();
     for (const ConfigNode& key : keys->items) {
-      if (key.text.starts_with("github:"))
-        plan.later.push_back("ssh_authorized_keys: " + key.text);
-      else
+      if (!key.text.starts_with("github:"))
         plan.ssh_keys->push_back(key.text);
+      else if (auto fetched = github_keys.find(std::string_view(key.text).substr(7)); fetched != github_keys.end())
+        plan.ssh_keys->insert(plan.ssh_keys->end(), fetched->second.begin(), fetched->second.end());
+      else
+        plan.not_fetched.push_back(key.text);
     }
   }
   plan.modules = config_texts(config, "maculaos.modules");

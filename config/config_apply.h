@@ -1,6 +1,7 @@
 // The stages of a node's config (README, "Node configuration"): `maculaos config apply
-// --stage init|boot|run`. What the boot stage changes is planned from the merged config by a
-// pure function; the effects are file writes, chpasswd, modprobe, /proc/sys, nft and rc-update.
+// --stage init|boot|network|run` (network: config/remote_config.h). What the boot stage
+// changes is planned from the merged config by a pure function; the effects are file writes,
+// chpasswd, modprobe, /proc/sys, nft and rc-update.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "config/config_sources.h"
 #include "config/k3s_config.h"
 #include "config/mesh.h"
+#include "config/remote_config.h"
 
 namespace macula {
 
@@ -41,10 +43,10 @@ struct BootPlan {
   std::vector<FileToWrite> files;            // first: later steps may use them
   std::optional<std::string> hostname;       // to /etc/hostname (macula-hostname sets it)
   std::optional<std::string> password_hash;  // the node user's, by chpasswd -e
-  // ~macula/.ssh/authorized_keys, when ssh_authorized_keys is set (the literal keys; an empty
-  // list empties the file). github:USER entries need the network: not in this stage.
+  // ~macula/.ssh/authorized_keys, when ssh_authorized_keys is set: the literal keys, and those
+  // of each github:USER fetched before (an empty list empties the file)
   std::optional<std::vector<std::string>> ssh_keys;
-  std::vector<std::string> later;  // keys this stage leaves to the network, named for the log
+  std::vector<std::string> not_fetched;  // github:USER entries without fetched keys yet
   std::vector<std::string> modules;                         // modprobe NAME PARAMS...
   std::vector<std::pair<std::string, std::string>> sysctl;  // /proc/sys/PATH, value
   std::optional<std::string> environment;                   // /etc/environment's text
@@ -61,7 +63,7 @@ struct BootPlan {
   std::vector<std::string> boot_cmds;    // last, by sh -c, in order
 };
 
-BootPlan boot_plan(const ConfigNode& config);
+BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys = {});
 
 // A stage's commands, in order, and the key they are under: init_cmd, boot_cmd or run_cmd.
 std::vector<std::string> stage_commands(const ConfigNode& config, Stage stage);

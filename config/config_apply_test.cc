@@ -15,7 +15,16 @@ TEST_CASE("the boot stage takes the name, the password hash and the literal keys
   CHECK(plan.password_hash == "$6$s$h");
   REQUIRE(plan.ssh_keys);
   CHECK(*plan.ssh_keys == std::vector<std::string>{"ssh-ed25519 AAAA a", "ssh-rsa BBBB b"});
-  CHECK(plan.later == std::vector<std::string>{"ssh_authorized_keys: github:octocat"});
+  CHECK(plan.not_fetched == std::vector<std::string>{"github:octocat"});
+}
+
+TEST_CASE("a github:USER entry is replaced by the keys fetched for USER, in the list's order") {
+  const GithubKeys fetched = {{"octocat", {"ssh-ed25519 CCCC c", "ssh-ed25519 DDDD d"}}, {"other", {"ssh-rsa EEEE"}}};
+  const BootPlan plan = boot_plan(parsed("ssh_authorized_keys: [ssh-ed25519 AAAA a, github:octocat, github:nobody, ssh-rsa BBBB b]\n"),
+                                  fetched);
+  REQUIRE(plan.ssh_keys);
+  CHECK(*plan.ssh_keys == std::vector<std::string>{"ssh-ed25519 AAAA a", "ssh-ed25519 CCCC c", "ssh-ed25519 DDDD d", "ssh-rsa BBBB b"});
+  CHECK(plan.not_fetched == std::vector<std::string>{"github:nobody"});
 }
 
 TEST_CASE("what the config does not set, the boot stage leaves alone: an empty key list empties the file") {

@@ -1,17 +1,26 @@
 #include "config/config_command.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "common/args.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "config/config_apply.h"
 #include "config/config_sources.h"
+#include "config/remote_config.h"
+#include "config/remote_fetch.h"
 
 namespace macula {
 
@@ -20,20 +29,25 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: maculaos config COMMAND
 
 The node's config (README, "Node configuration"): the image's defaults
-(/usr/share/maculaos/config.yaml), /var/lib/maculaos/config.yaml, /var/lib/maculaos/config.d/*.yaml,
-a NoCloud seed (CIDATA: meta-data, then #cloud-config user-data) and the kernel command
-line's maculaos.KEY=VALUE words, merged in that order, later winning.
+(/usr/share/maculaos/config.yaml), on live boots the media's maculaos/config.yaml,
+/var/lib/maculaos/config.yaml, /var/lib/maculaos/config.d/*.yaml, a NoCloud seed (CIDATA: meta-data, then #cloud-config user-data), the config at the kernel
+command line's macula.config_url=https://... (as fetched last) and its maculaos.KEY=VALUE
+words, merged in that order, later winning.
   show [--json]     the merged config, each value with the file:line:column it came from
                     (the values of maculaos.password and maculaos.token are hidden)
   get KEY           one value (dotted: maculaos.upgrade.url); exit 1 when it is not set
-  apply [--stage init|boot|run]
+  apply [--stage init|boot|network|run]
                     init: init_cmd (init runs it on the new root before OpenRC); boot (the
                     default; the OpenRC service maculaos-config): write_files, the host name,
-                    maculaos.password (a crypt hash, for user macula), the literal
-                    ssh_authorized_keys, modules, sysctl, environment, dns_nameservers,
+                    maculaos.password (a crypt hash, for user macula), ssh_authorized_keys
+                    (github:USER: as fetched last), modules, sysctl, environment, dns_nameservers,
                     ntp_servers, timezone, keyboard, locale, the network plan, the firewall
                     (nftables), mesh.env and the mesh role services,
-                    /etc/rancher/k3s/config.yaml, then boot_cmd; run: run_cmd (last in the
+                    /etc/rancher/k3s/config.yaml, then boot_cmd; network (the service
+                    maculaos-config-network, once the network is up): fetches the config at
+                    macula.config_url= and the keys of github:USER entries into
+                    /var/lib/maculaos/remote, and applies the boot stage again when they
+                    changed (a failed fetch is a warning); run: run_cmd (last in the
                     default runlevel). When a source has an error, the last config that
                     applied (/var/lib/maculaos/applied-config.yaml) is applied instead, and
                     the errors are printed; exit 1 then, and when a step failed
@@ -50,10 +64,10 @@ void print_issues(std::span<const ConfigIssue> issues) {
 }
 
 Result<MergedConfig> node_config_now() {
-  auto texts = read_config_files();
-  if (!texts) return fail(texts.error());
   auto cmdline = read_kernel_cmdline();
   if (!cmdline) return fail(cmdline.error());
+  auto texts = read_config_files(*cmdline);
+  if (!texts) return fail(texts.error());
   return merge_config_sources(*texts, *cmdline);
 }
 
@@ -90,18 +104,19 @@ Result<Stage> stage_named(const std::string& name) {
   if (name == "init") return Stage::init;
   if (name == "boot") return Stage::boot;
   if (name == "run") return Stage::run;
-  return usage_error("--stage " + name + ": expected init, boot or run");
+  return usage_error("--stage " + name + ": expected init, boot, network or run");
 }
 
 // The boot stage: applies the plan, and keeps the config as the last that applied when every
 // source was sound and every step worked. What happened goes to kConfigStatusPath too, for
 // `config status` and the motd.
 Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> issues) {
-  const BootPlan plan = boot_plan(chosen.config);
+  const BootPlan plan = boot_plan(chosen.config, read_fetched_github_keys(chosen.config));
   std::vector<std::string> notes;
   for (const ConfigIssue& issue : issues) notes.push_back(issue.str());
   if (chosen.fallback) notes.push_back(std::string("a source has an error: applied the last config that applied (") + kAppliedConfigPath + ")");
-  for (const std::string& key : plan.later) notes.push_back(key + ": needs the network, not applied at boot");
+  for (const std::string& entry : plan.not_fetched)
+    notes.push_back("ssh_authorized_keys: " + entry + ": not fetched yet (once the network is up)");
   for (const std::string& warning : plan.k3s.warnings) notes.push_back("warning: " + warning);
   const std::vector<Error> errors = apply_boot_plan(plan);
   for (const Error& error : errors) notes.push_back(error.text());
@@ -123,16 +138,107 @@ Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> 
   return 0;
 }
 
+// The boot stage, from the sources as they are now.
+Result<int> apply_boot_now() {
+  auto merged = node_config_now();
+  if (!merged) return fail(merged.error());
+  print_issues(merged->issues);
+  return apply_boot(choose_config(*merged, applied_config()), merged->issues);
+}
+
+// The global addresses of the node's interfaces, as text.
+Result<std::vector<std::string>> interface_addresses() {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return fail_errno("getifaddrs");
+  const std::unique_ptr<ifaddrs, decltype(&::freeifaddrs)> owned(list, &::freeifaddrs);
+  std::vector<std::string> addresses;
+  for (const ifaddrs* i = list; i; i = i->ifa_next) {
+    if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK)) continue;
+    const int family = i->ifa_addr->sa_family;
+    if (family != AF_INET && family != AF_INET6) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = family == AF_INET ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr)
+                                        : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+    if (::inet_ntop(family, raw, text, sizeof text)) addresses.emplace_back(text);
+  }
+  return addresses;
+}
+
+// The network stage (the OpenRC service maculaos-config-network, once the network is up):
+// fetches the config at macula.config_url= and the keys of github:USER entries into their
+// copies, and when a copy changed applies the boot stage again (each of its steps is
+// idempotent) so that this boot has them too, with the host name set again. A fetch that
+// fails is a warning: the copy fetched before, if any, stands in. Warnings go to the status
+// too.
+Result<int> apply_network() {
+  auto cmdline = read_kernel_cmdline();
+  if (!cmdline) return fail(cmdline.error());
+  std::vector<std::string> warnings;
+  bool changed = false;
+  auto refreshed = [&](std::string_view what, const std::string& copy, const Result<bool>& r) {
+    if (r) {
+      changed = changed || *r;
+      return;
+    }
+    const bool kept = ::access(copy.c_str(), F_OK) == 0;
+    warnings.push_back(std::string(what) + ": not fetched (" + (kept ? "the copy fetched before stands in" : "none fetched yet") +
+                       "): " + r.error().text());
+  };
+  if (auto url = config_url(*cmdline); url && *url) {
+    const std::string& location = **url;
+    const std::string copy = config_url_cache_path(location);
+    refreshed(kConfigUrlParam, copy, refresh_remote_copy(location, copy, kRemoteConfigMaxBytes, [&](std::string_view body) {
+                return check_remote_config(body, location);
+              }));
+  }
+  // the users as the config names them now: the fetched config may have named others
+  auto merged = node_config_now();
+  if (!merged) return fail(merged.error());
+  ChosenConfig chosen = choose_config(*merged, applied_config());
+  for (const std::string& user : github_users(chosen.config)) {
+    const std::string copy = github_keys_cache_path(user);
+    refreshed("ssh_authorized_keys: github:" + user, copy,
+              refresh_remote_copy(github_keys_url(user), copy, kGithubKeysMaxBytes, [&](std::string_view body) -> Result<void> {
+                if (auto keys = parse_github_keys(body, user); !keys) return fail(keys.error());
+                return {};
+              }));
+  }
+  int status = 0;
+  if (changed) {
+    std::printf("config: the network brought a new config or keys: applying the boot stage again\n");
+    std::fflush(stdout);
+    auto applied = apply_boot_now();
+    if (!applied) return fail(applied.error());
+    status = *applied;
+    char running[HOST_NAME_MAX + 1] = {};
+    const auto name = config_text(chosen.config, "hostname");
+    if (::gethostname(running, sizeof running) == 0 && name && *name != running)
+      if (auto r = run_command({"rc-service", "macula-hostname", "restart"}); !r) warnings.push_back("hostname: " + r.error().text());
+  }
+  if (auto addresses = interface_addresses(); !addresses) {
+    warnings.push_back(addresses.error().text());
+  } else if (std::string w = bootstrap_address_warning(chosen.config, *addresses); !w.empty()) {
+    warnings.push_back(w);
+  }
+  if (warnings.empty()) return status;
+  std::string kept = read_file(kConfigStatusPath).value_or("");
+  for (const std::string& w : warnings) {
+    std::fprintf(stderr, "config: warning: %s\n", w.c_str());
+    kept += "  warning: " + w + "\n";
+  }
+  if (auto r = write_file_atomic(kConfigStatusPath, kept, 0644); !r) std::fprintf(stderr, "config: %s\n", r.error().text().c_str());
+  return status;
+}
+
 Result<int> apply(const ParsedArgs& args) {
-  auto stage = stage_named(args.value_or("stage", "boot"));
+  const std::string stage_name = args.value_or("stage", "boot");
+  if (stage_name == "network") return apply_network();
+  auto stage = stage_named(stage_name);
   if (!stage) return fail(stage.error());
+  if (*stage == Stage::boot) return apply_boot_now();
   auto merged = node_config_now();
   if (!merged) return fail(merged.error());
   const ChosenConfig chosen = choose_config(*merged, applied_config());
-  if (*stage == Stage::boot) {
-    print_issues(merged->issues);
-    return apply_boot(chosen, merged->issues);
-  }
   // the init and run stages only run commands: the boot stage reports the sources' problems
   const std::vector<Error> errors =
       run_stage_commands(stage_commands(chosen.config, *stage), stage_commands_key(*stage));
@@ -173,7 +279,7 @@ Result<int> run(std::span<const std::string> argv) {
   if (command == "get" && words.size() == 2 && !args->has("json")) return get(words[1]);
   if (command == "validate" && words.size() == 2 && !args->has("json")) return validate(words[1]);
   return usage_error(command.empty() ? "expected a command: show, get KEY, apply, status or validate FILE"
-                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|run], status or validate FILE");
+                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|network|run], status or validate FILE");
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "common/media_layout.h"
 #include "common/run_paths.h"
 #include "config/nocloud.h"
+#include "config/remote_config.h"
 #include "config/node_config.h"
 
 namespace macula {
@@ -37,12 +39,16 @@ MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<c
       case ConfigText::Format::nocloud_user_data: add(from_cloud_config(*tree)); break;
     }
   }
+  if (auto url = config_url(cmdline); !url)
+    merged.issues.push_back({ConfigIssue::Severity::error, {"kernel command line"}, "", "kernel command line: " + url.error().message});
   add(cmdline_config(cmdline));
   return merged;
 }
 
-Result<std::vector<ConfigText>> read_config_files() {
-  std::vector<std::string> paths = {kImageConfigPath, kNodeConfigPath};
+Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline) {
+  // live boots only have the media mounted (the path does not exist on an installed one)
+  const std::string media_config = std::string(kMediaMount) + "/" + std::string(kMediaConfig);
+  std::vector<std::string> paths = {kImageConfigPath, media_config, kNodeConfigPath};
   std::error_code ec;
   std::vector<std::string> drop_ins;
   for (const auto& entry : std::filesystem::directory_iterator(kConfigDropInDir, ec))
@@ -55,12 +61,18 @@ Result<std::vector<ConfigText>> read_config_files() {
   sources.emplace_back(seed + "/meta-data", ConfigText::Format::nocloud_meta_data);
   sources.emplace_back(seed + "/user-data", ConfigText::Format::nocloud_user_data);
   std::vector<ConfigText> texts;
-  for (auto& [path, format] : sources) {
+  auto add = [&](const std::string& path, const std::string& source, ConfigText::Format format) -> Result<void> {
     auto text = read_file(path);
-    if (!text && text.error().code == ENOENT) continue;
+    if (!text && text.error().code == ENOENT) return {};
     if (!text) return fail(text.error());
-    texts.push_back({path, std::move(*text), format});
-  }
+    texts.push_back({source, std::move(*text), format});
+    return {};
+  };
+  for (const auto& [path, format] : sources)
+    if (auto r = add(path, path, format); !r) return fail(r.error());
+  // named by its URL: that is what the node's owner wrote and can fix
+  if (auto url = config_url(cmdline); url && *url)
+    if (auto r = add(config_url_cache_path(**url), **url, ConfigText::Format::config); !r) return fail(r.error());
   return texts;
 }
 

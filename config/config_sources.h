@@ -31,12 +31,15 @@ struct MergedConfig {
 };
 
 // Merges the texts in order, then the `maculaos.KEY=VALUE` words of the command line, each
-// later source winning per key (config_tree.h: mappings merge, lists and scalars replace).
+// later source winning per key (config_tree.h: mappings merge, lists and scalars replace). A
+// macula.config_url= that is not https is an error of the command line.
 MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<const CmdlineParam> cmdline);
 
-// The files of a node, in merge order, those that exist: the image's defaults, config.yaml,
-// config.d/*.yaml, the NoCloud seed init copied (meta-data, then user-data). A file that
-// exists but cannot be read is an error.
-Result<std::vector<ConfigText>> read_config_files();
+// The files of a node, in merge order, those that exist: the image's defaults, the live
+// media's config (common/media_layout.h), config.yaml, config.d/*.yaml, the NoCloud seed init
+// copied (meta-data, then user-data), the copy of the config at the command line's
+// macula.config_url= (config/remote_config.h). A file that exists but cannot be read is an
+// error.
+Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline);
 
 }  // namespace macula

@@ -35,5 +35,16 @@ TEST_CASE("a bad value on the command line is left out like a bad file") {
   CHECK_THAT(m.issues[0].str(), Catch::StartsWith("kernel command line: maculaos.timezone: "));
 }
 
+TEST_CASE("a config URL that is not https is an error of the command line") {
+  const std::vector<CmdlineParam> cmdline = {{"macula.config_url", "http://10.0.0.1/node.yaml"}, {"maculaos.keyboard", "de"}};
+  const MergedConfig m = merge_config_sources({}, cmdline);
+  REQUIRE(m.issues.size() == 1);
+  CHECK(m.issues[0].str() ==
+        "kernel command line: macula.config_url=http://10.0.0.1/node.yaml: expected an https:// URL (the config is "
+        "trusted only over verified TLS)");
+  CHECK(has_errors(m.issues));
+  CHECK(config_text(m.tree, "maculaos.keyboard") == "de");
+}
+
 }  // namespace
 }  // namespace macula

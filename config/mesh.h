@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config_tree.h"
@@ -33,5 +34,14 @@ std::vector<MeshRole> mesh_roles(const ConfigNode& config);
 
 // bootstrap: 443/tcp+udp; gateway: 443/tcp+udp and 80/tcp.
 std::vector<PortRule> mesh_ports(const ConfigNode& config);
+
+// Whether peers on the internet could reach this address (IPv4 or IPv6 text): not private
+// (RFC 1918, shared 100.64/10, unique local fc00::/7), loopback, link-local, documentation,
+// multicast or unspecified. A bootstrap node without one is reachable on its LAN only.
+bool is_public_address(std::string_view address);
+
+// The warning for a node with the bootstrap role whose addresses are all non-public; "" when
+// the role is off or an address is public.
+std::string bootstrap_address_warning(const ConfigNode& config, const std::vector<std::string>& addresses);
 
 }  // namespace macula

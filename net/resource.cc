@@ -33,7 +33,7 @@ bool is_url(std::string_view location) { return location.find("://") != std::str
 
 Result<void> stream_resource(const std::string& location, const ResourceOptions& options, const ByteSink& sink) {
   if (!is_url(location)) return stream_file(location, sink);
-  auto got = download({.url = location, .ca_file = options.ca_file, .progress = options.progress}, sink);
+  auto got = download({.url = location, .ca_file = options.ca_file, .progress = options.progress, .policy = options.policy}, sink);
   if (!got) return fail(got.error());
   return {};
 }

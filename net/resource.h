@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "net/byte_sink.h"
+#include "net/download.h"
 
 namespace macula {
 
@@ -17,6 +18,7 @@ bool is_url(std::string_view location);
 struct ResourceOptions {
   std::string ca_file = {};   // PEM bundle for https; empty: the system's
   std::string progress = {};  // what to call a download in progress lines; empty: none
+  DownloadPolicy policy = {};
 };
 
 // Streams the URL's body or the file's bytes into sink, in order.

@@ -56,10 +56,11 @@ class Machine:
 
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
-                 release_port=None, boot_disk=None, firmware_on_serial=False, host_ports=()):
+                 release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=()):
         """reboot: a guest that reboots (or panics with panic=N) starts again in this QEMU
         process and log; by default QEMU exits instead (-no-reboot).
         release_port: http://10.0.2.100/ in the guest reaches 127.0.0.1:release_port here.
+        tls_port: 10.0.2.100:443 in the guest reaches 127.0.0.1:tls_port here.
         boot_disk: the index in disks of the disk the firmware boots first (its bootindex);
         by default the firmware's own order, the first disk.
         firmware_on_serial: SeaBIOS prints on the serial console too ("No bootable device").
@@ -74,6 +75,8 @@ class Machine:
         nic = "user,model=virtio-net-pci,restrict=on"
         if release_port is not None:
             nic += "," + guestfwd(RELEASE_HOST, 80, release_port)
+        if tls_port is not None:
+            nic += "," + guestfwd(RELEASE_HOST, 443, tls_port)
         for host_port, guest_port in host_ports:
             nic += f",hostfwd=tcp:127.0.0.1:{host_port}-:{guest_port}"
         args = ["-accel", accel, "-m", str(memory), "-smp", "1",

@@ -5,11 +5,14 @@ config made it."""
 import base64
 import re
 import socket
+import ssl
 import subprocess
 import time
 
+from flaky_http import FlakyHTTPServer
 from helpers import BOOT
 from machine import free_port
+from tls_fixture import make_test_ca
 
 # Fixtures: a password (its SHA-512 crypt hash goes in the config), a key pair made per run,
 # file contents, and a name server that answers nothing (only resolv.conf is checked).
@@ -190,44 +193,97 @@ def test_a_bad_edit_boots_with_the_last_config_that_applied(machine, installed_d
 
 
 FIXTURE_META_DATA = "instance-id: fixture-1\nlocal-hostname: meta-node\n"
+# The seed trusts the fixture CA and names the fixture servers: github.com and the config
+# server are both 10.0.2.100:443, this host's HTTPS stand-in (a guestfwd).
 FIXTURE_USER_DATA = """\
 #cloud-config
 hostname: cidata-node
+ssh_authorized_keys: [github:fixture-user, github:fixture-portal]
 write_files:
   - path: /etc/fixture/from-cidata
     content: seeded
+  - path: /usr/local/share/ca-certificates/fixture-ca.crt
+    content: {ca}
+    encoding: b64
+bootcmd:
+  - grep -q ' github.com' /etc/hosts || echo '10.0.2.100 github.com config.fixture.test' >> /etc/hosts
+  - update-ca-certificates
 runcmd:
   - [sh, -c, "echo ran > /run/fixture-runcmd"]
 maculaos:
   network:
     interfaces:
-      ens3: {address: 10.0.2.15/24, gateway: 10.0.2.2, dns: [10.0.2.3]}
+      ens3: {{address: 10.0.2.15/24, gateway: 10.0.2.2, dns: [10.0.2.3]}}
+"""
+# (not write_files: the seed's list replaces a list of the stick's whole)
+FIXTURE_STICK_CONFIG = """\
+maculaos:
+  timezone: UTC
+  sysctl: {vm.swappiness: "23"}
+"""
+FIXTURE_URL_CONFIG = """\
+hostname: url-node
+write_files:
+  - path: /etc/fixture/from-url
+    content: fetched
 """
 
 
-def test_live_boot_applies_a_nocloud_seed_and_the_command_line(machine, iso, kernel, initrd, tmp_path):
-    """cloud-init's NoCloud: a file system labelled cidata beside the live ISO, as VM platforms
-    attach one; and a maculaos.KEY=VALUE word of the kernel command line. The seed gives the
-    NIC QEMU's user network addresses statically: no DHCP runs."""
+def test_live_boot_applies_every_source_but_the_disk(machine, iso, kernel, initrd, tmp_path):
+    """A config carried on the stick (the ISO remastered with maculaos/config.yaml); cloud-init's
+    NoCloud: a file system labelled cidata beside the live ISO, as VM platforms attach one; a
+    maculaos.KEY=VALUE word of the kernel command line; and the network stage:
+    the config at macula.config_url= and the keys of github:USER, from an HTTPS stand-in for
+    GitHub and a config server. The seed gives the NIC QEMU's user network addresses
+    statically: no DHCP runs."""
+    ca = make_test_ca(tmp_path, ["github.com", "config.fixture.test"])
+    key = tmp_path / "fixture_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "fixture@github", "-f", str(key)], check=True)
     seed_dir = tmp_path / "seed"
     seed_dir.mkdir()
     (seed_dir / "meta-data").write_text(FIXTURE_META_DATA)
-    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA)
+    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA.format(ca=base64.b64encode((ca / "ca.pem").read_bytes()).decode()))
+    (tmp_path / "stick-config.yaml").write_text(FIXTURE_STICK_CONFIG)
+    stick = tmp_path / "stick.iso"
+    subprocess.run(["xorriso", "-indev", str(iso), "-outdev", str(stick), "-map", str(tmp_path / "stick-config.yaml"),
+                    "/maculaos/config.yaml", "-boot_image", "any", "replay"], check=True, capture_output=True)
     seed = tmp_path / "seed.iso"
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "cidata", "-J", "-r", "-o", str(seed), str(seed_dir)],
                    check=True)
-    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[seed],
-                append="console=ttyS0,115200n8 maculaos.timezone=Europe/Berlin")
-    m.login(420)
-    assert m.run("hostname") == "cidata-node"  # user-data wins over meta-data
-    assert m.run("cat /etc/fixture/from-cidata") == "seeded"
-    assert m.run("cat /run/fixture-runcmd") == "ran"
-    assert m.run("readlink /etc/localtime") == "/usr/share/zoneinfo/Europe/Berlin"
-    assert m.run("ip -4 -br addr show ens3 | tr -s ' ' | cut -d' ' -f3") == "10.0.2.15/24"
-    assert m.run("ip route show default").startswith("default via 10.0.2.2 dev ens3")
-    assert m.run("pgrep dhclient", check=False) == ""
-    assert m.run("grep ^nameserver /etc/resolv.conf") == "nameserver 10.0.2.3"
-    assert m.sudo("stat -c '%a' /run/macula/nocloud /run/macula/nocloud/user-data") == "700\n600"
-    shown = m.sudo("maculaos config show")
-    assert "/run/macula/nocloud/user-data:2:11" in shown and "kernel command line" in shown, shown
-    assert m.run("maculaos config status").startswith("config: applied\n")
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(ca / "server.pem", ca / "server.key")
+    ssh_port = free_port()
+    with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
+        (server.root / "fixture-user.keys").write_text(key.with_suffix(".pub").read_text())
+        (server.root / "fixture-portal.keys").write_text("<html><body>Sign in to the fixture Wi-Fi</body></html>\n")
+        (server.root / "fixture-node.yaml").write_text(FIXTURE_URL_CONFIG)
+        m = machine(kernel=kernel, initrd=initrd, cdrom=stick, disks=[seed], tls_port=server.port,
+                    host_ports=[(ssh_port, 22)],
+                    append="console=ttyS0,115200n8 maculaos.timezone=Europe/Berlin "
+                           "macula.config_url=https://config.fixture.test/fixture-node.yaml")
+        m.expect(r"applying the boot stage again", 420)
+        m.login(300)
+        m.run("for i in $(seq 120); do [ -e /etc/fixture/from-url ] && break; sleep 1; done")
+        assert m.run("cat /etc/fixture/from-cidata; echo; cat /etc/fixture/from-url") == "seeded\nfetched"
+        assert m.run("cat /proc/sys/vm/swappiness") == "23"  # from the stick
+        assert m.run("hostname") == "url-node"  # the URL's config merges after the seed
+        assert m.run("cat /run/fixture-runcmd") == "ran"
+        assert m.run("readlink /etc/localtime") == "/usr/share/zoneinfo/Europe/Berlin"  # the command line's, not the stick's
+        assert m.run("ip -4 -br addr show ens3 | tr -s ' ' | cut -d' ' -f3") == "10.0.2.15/24"
+        assert m.run("ip route show default").startswith("default via 10.0.2.2 dev ens3")
+        assert m.run("pgrep dhclient", check=False) == ""
+        assert m.run("grep ^nameserver /etc/resolv.conf") == "nameserver 10.0.2.3"
+        assert m.sudo("stat -c '%a' /run/macula/nocloud /run/macula/nocloud/user-data") == "700\n600"
+        assert m.run("cat ~/.ssh/authorized_keys") == key.with_suffix(".pub").read_text().strip()
+        assert m.sudo("stat -c '%a' /var/lib/maculaos/remote /var/lib/maculaos/remote/*") == "700\n600\n600"
+        shown = m.sudo("maculaos config show")
+        assert "/run/macula/nocloud/user-data:" in shown and "kernel command line" in shown, shown
+        assert "https://config.fixture.test/fixture-node.yaml:1:11" in shown, shown
+        status = m.run("maculaos config status")
+        assert status.startswith("config: applied\n"), status
+        assert ("warning: ssh_authorized_keys: github:fixture-portal: not fetched (none fetched yet): "
+                "github:fixture-portal: line 1 of https://github.com/fixture-portal.keys is not a public key") in status, status
+        # From this host: SSH with the key GitHub's stand-in gave
+        result = ssh(key, ssh_port, "hostname")
+        assert (result.returncode, result.stdout.strip()) == (0, "url-node"), result.stderr
+        assert {"/fixture-user.keys", "/fixture-portal.keys", "/fixture-node.yaml"} <= {path for path, _ in server.requests}

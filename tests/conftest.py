@@ -3,10 +3,11 @@ import http.server
 import os
 import pathlib
 import ssl
-import subprocess
 import threading
 
 import pytest
+
+from tls_fixture import make_test_ca
 
 
 @pytest.fixture(scope="session")
@@ -17,23 +18,10 @@ def maculaos_bin():
     return pathlib.Path(path)
 
 
-def _openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="session")
 def tls_ca(tmp_path_factory):
     """A self-signed CA and a server certificate for 127.0.0.1 and localhost, signed by it."""
-    d = tmp_path_factory.mktemp("ca")
-    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-             "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=MaculaOS test CA",
-             cwd=d)
-    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-             "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost", cwd=d)
-    (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-             "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext", cwd=d)
-    return d
+    return make_test_ca(tmp_path_factory.mktemp("ca"), ["localhost"], ["127.0.0.1"])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
