@@ -1,7 +1,7 @@
 #include "ab/slot_files.h"
 
+#include "ab/slot_manifest.h"
 #include "common/files.h"
-#include "common/json.h"
 #include "common/process.h"
 
 namespace macula {
@@ -14,15 +14,7 @@ Result<void> make_ext4(const std::string& device, std::string_view label) {
 
 Result<void> write_slot_manifest(const std::string& slot_dir, const std::string& version,
                                  std::span<const CopiedFile> files) {
-  JsonObject listed;
-  for (const CopiedFile& f : files) {
-    JsonObject entry;
-    entry.add("size", static_cast<std::int64_t>(f.size)).add("sha256", f.sha256);
-    listed.add(f.name, entry);
-  }
-  JsonObject manifest;
-  manifest.add("version", version).add("files", listed);
-  return write_file_atomic(slot_dir + "/slot.json", manifest.str() + "\n", 0644);
+  return write_file_atomic(slot_dir + "/" + std::string(kSlotManifestName), slot_manifest_json(version, files), 0644);
 }
 
 }  // namespace macula

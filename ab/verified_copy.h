@@ -13,6 +13,7 @@ struct CopiedFile {
   std::string name;
   std::uint64_t size = 0;
   std::string sha256;
+  bool operator==(const CopiedFile&) const = default;
 };
 
 Result<CopiedFile> copy_verified(const std::string& from, const std::string& to);

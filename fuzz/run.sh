@@ -13,7 +13,7 @@ USAGE
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
-harnesses=(cmdline boot_state node_config release module_index)
+harnesses=(cmdline boot_state node_config release module_index slot_manifest)
 
 main() {
   [[ "${1:-}" == -h || "${1:-}" == --help ]] && { usage; exit 0; }

@@ -6,6 +6,7 @@
 #include "ab/boot_context.h"
 #include "ab/disk_layout.h"
 #include "ab/slot_files.h"
+#include "ab/slot_manifest.h"
 #include "ab/boot_state_store.h"
 #include "common/files.h"
 #include "common/mounts.h"
@@ -39,6 +40,17 @@ Result<void> make_upper(const std::string& upper, const std::string& lower) {
   return {};
 }
 
+// PID 1 reads no file of any size into memory: the size is checked first.
+Result<SlotManifest> read_slot_manifest(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return fail_errno(path);
+  if (static_cast<std::uint64_t>(st.st_size) > kSlotManifestMaxBytes)
+    return fail(path + ": larger than " + std::to_string(kSlotManifestMaxBytes) + " bytes");
+  auto text = read_file(path);
+  if (!text) return fail(text.error());
+  return parse_slot_manifest(*text, path);
+}
+
 }  // namespace
 
 Result<void> InstalledSlotRoot::mount_root_image(std::span<const BlockDevice> devices) {
@@ -66,8 +78,32 @@ Result<void> InstalledSlotRoot::mount_slot(Slot slot, const std::string& image) 
   const std::string name = "slot " + std::string(to_string(slot));
   const std::string fstype(slot_partition(slot).filesystem);
   if (auto r = mount_with_libmount({disk_.slot(slot), kSlotMount, fstype, "ro"}); !r) return fail(name, r.error());
+  if (auto r = check_root_image_size(name, image); !r) return r;
   if (auto r = mount_with_libmount({image, kRootImageMount, "squashfs", "ro,loop"}); !r)
     return fail(name + ": cannot mount its root image", r.error());
+  return {};
+}
+
+// A root image that is not the size slot.json lists was cut short or torn after the slot was
+// written: it can never boot right, so the slot is marked bad and the other one booted, when
+// the other one is good. A slot.json that cannot be read proves nothing either way (a hand
+// edit, a bad sector): a warning, and the image is tried.
+Result<void> InstalledSlotRoot::check_root_image_size(const std::string& name, const std::string& image) {
+  auto manifest = read_slot_manifest(std::string(kSlotMount) + "/" + std::string(kSlotManifestName));
+  if (!manifest) {
+    log_.warn(name + ": " + manifest.error().text() + "; its root image is not checked against it");
+    return {};
+  }
+  const std::uint64_t listed = listed_size(*manifest, kSlotRootImage).value_or(0);
+  struct stat st {};
+  if (::stat(image.c_str(), &st) != 0) return fail_errno(name + ": " + image);
+  if (static_cast<std::uint64_t>(st.st_size) != listed) {
+    give_up(name + ": its root image is " + std::to_string(st.st_size) + " bytes, slot.json lists " +
+            std::to_string(listed) + " (a write cut short or torn)");
+    // back here only when no other slot is good: this image may still boot, nothing else can
+    log_.warn(name + ": booting its root image all the same: no other slot is good");
+  }
+  log_.info(name + ": version " + manifest->version);
   return {};
 }
 

@@ -1,38 +1,15 @@
 #include "upgrade/release_manifest.h"
 
-#include <json-c/json.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <memory>
 
+#include "common/json_fields.h"
+
 namespace macula {
 
 namespace {
-
-using JsonPtr = std::unique_ptr<json_object, decltype(&json_object_put)>;
-
-const char* field_string(json_object* o, const char* key) {
-  json_object* v = nullptr;
-  if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string)) return nullptr;
-  return json_object_get_string(v);
-}
-
-bool field_u64(json_object* o, const char* key, std::uint64_t& out) {
-  json_object* v = nullptr;
-  if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int)) return false;
-  const std::int64_t n = json_object_get_int64(v);
-  if (n < 0) return false;
-  out = static_cast<std::uint64_t>(n);
-  return true;
-}
-
-bool is_sha256_hex(std::string_view s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
 
 Result<Artifact> parse_artifact(json_object* o, std::string_view where) {
   const std::string at(where);
@@ -120,15 +97,9 @@ int compare_identifiers(std::string_view a, std::string_view b) {
 
 Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view source) {
   const std::string src(source);
-  json_tokener* tok = json_tokener_new();
-  if (!tok) return fail(src + ": out of memory");
-  JsonPtr root(json_tokener_parse_ex(tok, json.data(), static_cast<int>(json.size())), &json_object_put);
-  const json_tokener_error err = json_tokener_get_error(tok);
-  json_tokener_free(tok);
-  if (!root || err != json_tokener_success)
-    return fail(src + ": not valid JSON (" + json_tokener_error_desc(err) + ")");
-  json_object* o = root.get();
-  if (!json_object_is_type(o, json_type_object)) return fail(src + ": expected a JSON object");
+  auto root = parse_json_object(json, source);
+  if (!root) return fail(root.error());
+  json_object* o = root->get();
   std::uint64_t format = 0;
   if (!field_u64(o, "format", format) || format != 1)
     return fail(src + ": \"format\" must be 1 (a newer release format needs a newer MaculaOS)");
