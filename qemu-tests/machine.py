@@ -56,7 +56,8 @@ class Machine:
 
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
-                 release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=()):
+                 release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=(),
+                 read_only=False):
         """reboot: a guest that reboots (or panics with panic=N) starts again in this QEMU
         process and log; by default QEMU exits instead (-no-reboot).
         release_port: http://10.0.2.100/ in the guest reaches 127.0.0.1:release_port here.
@@ -66,6 +67,8 @@ class Machine:
         firmware_on_serial: SeaBIOS prints on the serial console too ("No bootable device").
         host_ports: (host_port, guest_port) pairs: 127.0.0.1:host_port here reaches the guest's
         guest_port (TCP), as a client on the network would.
+        read_only: every write to the disks fails (the firmware's and GRUB's too), as on a
+        disk that turned read-only.
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
@@ -109,7 +112,7 @@ class Machine:
             args += ["-drive", f"file={cdrom},media=cdrom,readonly=on,if=ide"]
         for i, disk in enumerate(disks):
             # virtio-blk-pci devices in this order: the guest sees them as vda, vdb, ...
-            args += ["-drive", f"file={disk},format=raw,if=none,id=disk{i}",
+            args += ["-drive", f"file={disk},format=raw,if=none,id=disk{i}" + (",readonly=on" if read_only else ""),
                      "-device", f"virtio-blk-pci,drive=disk{i}" + (",bootindex=0" if i == boot_disk else "")]
         self.command = ["qemu-system-x86_64", *args]
         self._log = open(self.log_path, "w", encoding="utf-8", errors="replace")

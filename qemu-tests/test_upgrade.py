@@ -138,6 +138,26 @@ def test_root_image_cut_short_after_it_was_written_falls_back_at_once(machine, i
     assert "bytes, slot.json lists" in s["last_failure"] and "a write cut short or torn" in s["last_failure"], s
 
 
+def test_a_try_grub_cannot_spend_is_not_booted(machine, installed_disk, release_server, tmp_path):
+    """GRUB boots a trial slot only once it has written the spent try (save_env): on a disk it
+    cannot write, the counter would never run out. Read-only, the disk boots the primary;
+    writable again, the trial goes on. (The release's image does not matter: GRUB's choice is
+    all this checks.)"""
+    garbage = tmp_path / "rootfs.squashfs"
+    garbage.write_bytes(os.urandom(1 << 20))
+    publish(release_server, rootfs=garbage)
+    m = boot_installed(machine, installed_disk, release_server)
+    apply(m, "--from", f"{RELEASE_URL}/stable/manifest.json")
+    m.sudo("sync; poweroff", check=False)
+    m.wait_exit(120)
+    m = machine(disks=[installed_disk], read_only=True, log_name="read-only")
+    assert m.expect_boot_of_slot(120) == "a"
+    assert "error: failure writing sector" in m.log()  # GRUB's save_env
+    m.kill()
+    m = machine(disks=[installed_disk], log_name="writable")
+    assert m.expect_boot_of_slot(120) == "b"
+
+
 def slots_until_back_on_a(m, each_b_try=None):
     """Follows the boots after an --apply --reboot until slot a boots again; returns the slots
     GRUB chose, in order. each_b_try(m) waits out one failing boot of slot b."""
