@@ -21,6 +21,15 @@ def publish(server, version=None, **images):
     return helpers.make_release(server.root / "stable", version or helpers.next_version(), **images)
 
 
+def not_a_file_system(tmp_path, size=1 << 20):
+    """A root image that is signed and verified but not a file system: for slots whose root is
+    never mounted (a kernel that panics, an initramfs that cannot see the disk, GRUB's choice
+    alone, releases refused), so that the download stays small."""
+    image = tmp_path / "rootfs.squashfs"
+    image.write_bytes(os.urandom(size))
+    return image
+
+
 def boot_installed(machine, disk, server=None):
     m = machine(disks=[disk], reboot=True, release_port=server.port if server else None)
     assert m.expect_boot_of_slot(120) == "a"
@@ -108,9 +117,7 @@ def test_failing_health_check_falls_back_to_a(machine, installed_disk, release_s
 
 
 def test_unmountable_root_image_falls_back_at_once(machine, installed_disk, release_server, tmp_path):
-    garbage = tmp_path / "rootfs.squashfs"
-    garbage.write_bytes(os.urandom(4 << 20))  # signed and verified, but not a file system
-    publish(release_server, rootfs=garbage)
+    publish(release_server, rootfs=not_a_file_system(tmp_path))
     m = boot_installed(machine, installed_disk, release_server)
     apply(m, "--from", f"{RELEASE_URL}/stable/manifest.json", "--reboot")
     assert m.expect_boot_of_slot(BOOT) == "b"
@@ -121,10 +128,12 @@ def test_unmountable_root_image_falls_back_at_once(machine, installed_disk, rele
     assert "cannot mount its root image" in s["last_failure"], s
 
 
-def test_root_image_cut_short_after_it_was_written_falls_back_at_once(machine, installed_disk, release_server):
+def test_root_image_cut_short_after_it_was_written_falls_back_at_once(machine, installed_disk, release_server,
+                                                                      tmp_path):
     """A root image shorter than its slot.json says (a write cut short or torn after the slot
-    was written) may still mount, and fail later at random: init checks its size first."""
-    publish(release_server)
+    was written) may still mount, and fail later at random: init checks its size before it
+    mounts it."""
+    publish(release_server, rootfs=not_a_file_system(tmp_path))
     m = boot_installed(machine, installed_disk, release_server)
     apply(m, "--from", f"{RELEASE_URL}/stable/manifest.json")
     m.sudo("mkdir -p /mnt/b && mount /dev/disk/by-partlabel/maculaos-b /mnt/b && "
@@ -143,9 +152,7 @@ def test_a_try_grub_cannot_spend_is_not_booted(machine, installed_disk, release_
     cannot write, the counter would never run out. Read-only, the disk boots the primary;
     writable again, the trial goes on. (The release's image does not matter: GRUB's choice is
     all this checks.)"""
-    garbage = tmp_path / "rootfs.squashfs"
-    garbage.write_bytes(os.urandom(1 << 20))
-    publish(release_server, rootfs=garbage)
+    publish(release_server, rootfs=not_a_file_system(tmp_path))
     m = boot_installed(machine, installed_disk, release_server)
     apply(m, "--from", f"{RELEASE_URL}/stable/manifest.json")
     m.sudo("sync; poweroff", check=False)
@@ -177,7 +184,7 @@ def test_panicking_kernel_falls_back_after_three_tries(machine, installed_disk, 
     empty = tmp_path / "empty.cpio"
     empty.write_bytes(subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"",
                                      capture_output=True, check=True).stdout)
-    publish(release_server, initrd=empty)
+    publish(release_server, initrd=empty, rootfs=not_a_file_system(tmp_path))
     m = boot_installed(machine, installed_disk, release_server)
     apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
     slots = slots_until_back_on_a(m, lambda m: m.child.expect(r"Kernel panic", BOOT))
@@ -192,7 +199,7 @@ def test_release_without_the_disk_driver_reboots_each_try_and_falls_back(machine
     """The new initramfs cannot see the disk: init fails in disk mode and, with no one at the
     console, reboots (no emergency shell), each reboot spending a try."""
     initrd = helpers.initramfs_without(os.environ["MACULA_INITRAMFS"], "virtio_blk", tmp_path / "initrd.zst")
-    publish(release_server, initrd=initrd)
+    publish(release_server, initrd=initrd, rootfs=not_a_file_system(tmp_path))
     m = boot_installed(machine, installed_disk, release_server)
     apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
     slots = slots_until_back_on_a(m, lambda m: m.expect(r"boot failed: disk mode, slot b", BOOT))
@@ -223,7 +230,8 @@ def test_release_that_hangs_in_userspace_is_reset_by_the_watchdog_and_falls_back
 
 def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, installed_disk,
                                                                       release_server, tmp_path):
-    release = publish(release_server)
+    rootfs = not_a_file_system(tmp_path, 16 << 20)  # more than the 8 MiB after which the server drops
+    release = publish(release_server, rootfs=rootfs)
     m = boot_installed(machine, installed_disk, release_server)
     slot_a = m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300)
     before = m.run("maculaos upgrade --status")
@@ -232,11 +240,11 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     # Signed by a key the node does not trust.
     stranger = tmp_path / "stranger.key.pem"
     subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", stranger], check=True)
-    helpers.make_release(release, helpers.next_version(), key=stranger)
+    helpers.make_release(release, helpers.next_version(), key=stranger, rootfs=rootfs)
     out = apply(m, source, check=False)
     assert "is not signed by a trusted key" in out, out
     assert m.run("maculaos upgrade --status") == before
-    publish(release_server)  # signed again, by the right key
+    publish(release_server, rootfs=rootfs)  # signed again, by the right key
 
     # A byte changed in transit (or on the server): the SHA-256 of what lands on disk differs.
     release_server.corrupt("/stable/vmlinuz.zst", 2000)
@@ -263,11 +271,11 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     m.sudo("pkill -x sleep")
 
     # A genuine, signed, older (here: the running) release replayed by the server.
-    helpers.make_release(release, helpers.installed_version())
+    helpers.make_release(release, helpers.installed_version(), rootfs=rootfs)
     out = apply(m, source, check=False)
     assert "is not newer than the running" in out, out
     assert m.run("maculaos upgrade --status") == before
-    publish(release_server)
+    publish(release_server, rootfs=rootfs)
 
     assert m.sudo("sha256sum /dev/vda3 | cut -d' ' -f1", 300) == slot_a
     s = helpers.upgrade_status(m)
