@@ -34,7 +34,8 @@ The node's config (README, "Node configuration"): the image's defaults
 command line's macula.config_url=https://... (as fetched last) and its maculaos.KEY=VALUE
 words, merged in that order, later winning.
   show [--json]     the merged config, each value with the file:line:column it came from
-                    (the values of maculaos.password and maculaos.token are hidden)
+                    (the values of maculaos.password and maculaos.token are hidden), and
+                    a comment for each mesh role that is on but not installed
   get KEY           one value (dotted: maculaos.upgrade.url); exit 1 when it is not set
   apply [--stage init|boot|network|run]
                     init: init_cmd (init runs it on the new root before OpenRC); boot (the
@@ -71,12 +72,24 @@ Result<MergedConfig> node_config_now() {
   return merge_config_sources(*texts, *cmdline);
 }
 
+// "maculaos.mesh: SERVICE: on, not installed (PATH)" for each role that is on while its
+// daemon is not installed.
+std::vector<std::string> mesh_daemons_missing(const std::vector<MeshRole>& roles) {
+  std::vector<std::string> missing;
+  for (const MeshRole& role : roles)
+    if (const std::string daemon = std::string(kMeshDaemonDir) + "/" + role.service; role.on && ::access(daemon.c_str(), X_OK) != 0)
+      missing.push_back("maculaos.mesh: " + role.service + ": on, not installed (" + daemon + ")");
+  return missing;
+}
+
 Result<int> show(const ParsedArgs& args) {
   auto merged = node_config_now();
   if (!merged) return fail(merged.error());
   print_issues(merged->issues);
   const ConfigNode shown = without_secrets(merged->tree);
-  const std::string out = args.has("json") ? config_json(shown, true) : config_yaml(shown, true);
+  std::string out = args.has("json") ? config_json(shown, true) : config_yaml(shown, true);
+  if (!args.has("json"))  // as comments, so that the output still reads as a config
+    for (const std::string& missing : mesh_daemons_missing(mesh_roles(merged->tree))) out += "# " + missing + "\n";
   std::fputs(out.c_str(), stdout);
   return has_errors(merged->issues) ? 1 : 0;
 }
@@ -120,9 +133,7 @@ Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> 
   for (const std::string& warning : plan.k3s.warnings) notes.push_back("warning: " + warning);
   const std::vector<Error> errors = apply_boot_plan(plan);
   for (const Error& error : errors) notes.push_back(error.text());
-  for (const MeshRole& role : plan.mesh_roles)
-    if (const std::string daemon = std::string(kMeshDaemonDir) + "/" + role.service; role.on && ::access(daemon.c_str(), X_OK) != 0)
-      notes.push_back("maculaos.mesh: " + role.service + ": on, not installed (" + daemon + ")");
+  for (const std::string& missing : mesh_daemons_missing(plan.mesh_roles)) notes.push_back(missing);
   for (std::size_t i = issues.size(); i < notes.size(); ++i) std::fprintf(stderr, "config: %s\n", notes[i].c_str());
 
   const bool sound = !has_errors(issues) && errors.empty();

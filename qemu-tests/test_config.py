@@ -147,7 +147,9 @@ def test_config_applies_every_key_at_boot(machine, installed_disk, tmp_path):
     k3s = m.sudo("stat -c %a /etc/rancher/k3s/config.yaml; cat /etc/rancher/k3s/config.yaml")
     assert k3s.startswith("600\n")
     assert 'node-name: "edge-7-k3s"' in k3s and 'token: "fixture-token"' in k3s and '- "zone=fixture"' in k3s
-    assert "fixture-token" not in m.sudo("maculaos config show")
+    shown = m.sudo("maculaos config show")
+    assert "fixture-token" not in shown
+    assert "# maculaos.mesh: macula-gateway: on, not installed (/opt/macula/bin/macula-gateway)" in shown, shown
     mesh = m.run("cat /etc/maculaos/mesh.env")
     assert "MACULA_REALM='io.macula.fixture'" in mesh and "MACULA_ROLE_GATEWAY=true" in mesh
     runlevel = m.run("ls /etc/runlevels/default")
