@@ -54,7 +54,7 @@ TEST_CASE("GitHub's USER.keys: one key a line, and nothing else") {
   CHECK_FALSE(parse_github_keys("github:someone-else\n", "octocat"));
 }
 
-TEST_CASE("a fetched config must parse and validate; warnings do not refuse it") {
+TEST_CASE("a fetched config must parse and validate, and warnings do not refuse it") {
   CHECK(check_remote_config("hostname: edge-1\nunknown_key: 1\n", "https://c.example/n.yaml"));
   auto bad = check_remote_config("hostname: bad_name\n", "https://c.example/n.yaml");
   REQUIRE_FALSE(bad);
