@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text_lines.h"
+
 namespace macula {
 
 namespace {
@@ -24,10 +26,7 @@ std::string normalized(std::string_view name) {
 bool builtin_locale(std::string_view name) { return name == "C" || name == "POSIX" || name == "C.UTF-8"; }
 
 std::optional<std::vector<std::string>> locale_build_command(std::string_view supported, std::string_view name) {
-  for (std::size_t at = 0; at < supported.size();) {
-    const std::size_t end = std::min(supported.find('\n', at), supported.size());
-    const std::string_view line = supported.substr(at, end - at);
-    at = end + 1;
+  for (const std::string_view line : text_lines(supported)) {
     const std::size_t space = line.find(' ');
     if (space == std::string_view::npos || line.substr(0, space) != name) continue;
     const std::string_view charmap = line.substr(space + 1);
@@ -42,12 +41,8 @@ std::optional<std::vector<std::string>> locale_build_command(std::string_view su
 
 bool locale_listed(std::string_view locale_a_output, std::string_view name) {
   const std::string want = normalized(name);
-  for (std::size_t at = 0; at < locale_a_output.size();) {
-    const std::size_t end = std::min(locale_a_output.find('\n', at), locale_a_output.size());
-    if (locale_a_output.substr(at, end - at) == want) return true;
-    at = end + 1;
-  }
-  return false;
+  const std::vector<std::string_view> lines = text_lines(locale_a_output);
+  return std::ranges::find(lines, want) != lines.end();
 }
 
 }  // namespace macula

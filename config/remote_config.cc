@@ -1,8 +1,8 @@
 #include "config/remote_config.h"
 
-
 #include "common/files.h"
 #include "common/sha256.h"
+#include "common/text_lines.h"
 #include "config/config_schema.h"
 
 namespace macula {
@@ -43,11 +43,9 @@ GithubKeys read_fetched_github_keys(const ConfigNode& config) {
 
 Result<std::vector<std::string>> parse_github_keys(std::string_view text, std::string_view user) {
   std::vector<std::string> keys;
-  std::size_t number = 0;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t end = std::min(text.find('\n', at), text.size());
-    std::string line(text.substr(at, end - at));
-    at = end + 1, ++number;
+  const std::vector<std::string_view> lines = text_lines(text);
+  for (std::size_t number = 1; number <= lines.size(); ++number) {
+    std::string line(lines[number - 1]);
     if (line.ends_with('\r')) line.pop_back();
     if (line.empty()) continue;
     // a USER.keys line that names another account would be taken as one of its keys

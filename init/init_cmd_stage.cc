@@ -8,6 +8,7 @@
 
 #include "common/mounts.h"
 #include "common/process.h"
+#include "common/text_lines.h"
 
 namespace macula {
 
@@ -35,11 +36,7 @@ void run_init_cmd_stage(const std::string& new_root, BootLog& log) {
   auto output = run_command({"/bin/chroot", new_root, kBinaryInRoot, "config", "apply", "--stage", "init"}, "",
                             kStageTimeout);
   if (!output) return log.warn("init_cmd: " + output.error().text());
-  for (std::size_t at = 0; at < output->size();) {
-    const std::size_t end = std::min(output->find('\n', at), output->size());
-    log.info(output->substr(at, end - at));
-    at = end + 1;
-  }
+  for (const std::string_view line : text_lines(*output)) log.info(std::string(line));
 }
 
 }  // namespace macula
