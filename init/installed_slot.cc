@@ -16,6 +16,7 @@
 #include "init/console_shell.h"
 #include "init/copy_tree.h"
 #include "init/module_loader.h"
+#include "net/resource.h"
 
 namespace macula {
 
@@ -40,13 +41,9 @@ Result<void> make_upper(const std::string& upper, const std::string& lower) {
   return {};
 }
 
-// PID 1 reads no file of any size into memory: the size is checked first.
+// PID 1 reads no file of any size into memory: capped as it is read.
 Result<SlotManifest> read_slot_manifest(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return fail_errno(path);
-  if (static_cast<std::uint64_t>(st.st_size) > kSlotManifestMaxBytes)
-    return fail(path + ": larger than " + std::to_string(kSlotManifestMaxBytes) + " bytes");
-  auto text = read_file(path);
+  auto text = read_resource(path, {}, kSlotManifestMaxBytes);
   if (!text) return fail(text.error());
   return parse_slot_manifest(*text, path);
 }

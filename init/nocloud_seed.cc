@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <filesystem>
 #include <string>
 
 #include "common/files.h"
 #include "common/mounts.h"
 #include "common/run_paths.h"
+#include "net/resource.h"
 
 namespace macula {
 
@@ -28,13 +28,9 @@ Result<void> copy_seed(const BlockDevice& device) {
   if (::mkdir(kNoCloudSeedDir, 0700) != 0 && errno != EEXIST) return fail_errno(std::string("mkdir ") + kNoCloudSeedDir);
   for (const char* name : kSeedFiles) {
     const std::string path = std::string(kSeedMount) + "/" + name;
-    std::error_code ec;
-    const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (ec == std::errc::no_such_file_or_directory) continue;  // meta-data alone, or user-data alone
-    if (ec) return fail(path + ": " + ec.message());
-    // checked before reading: PID 1 does not take a file of any size into memory
-    if (size > kMaxSeedFileBytes) return fail(path + ": larger than 1 MiB");
-    auto text = read_file(path);
+    // capped as it is read: PID 1 does not take a file of any size into memory
+    auto text = read_resource(path, {}, kMaxSeedFileBytes);
+    if (!text && text.error().code == ENOENT) continue;  // meta-data alone, or user-data alone
     if (!text) return fail(text.error());
     if (auto r = write_file_atomic(std::string(kNoCloudSeedDir) + "/" + name, *text, 0600); !r) return r;
   }
