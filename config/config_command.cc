@@ -157,7 +157,7 @@ Result<int> apply_boot_now() {
   return apply_boot(choose_config(*merged, applied_config()), merged->issues);
 }
 
-// The global addresses of the node's interfaces, as text.
+// The addresses of the node's interfaces but loopback, as text (link-local ones too).
 Result<std::vector<std::string>> interface_addresses() {
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) != 0) return fail_errno("getifaddrs");
@@ -205,7 +205,7 @@ Result<int> apply_network() {
   // the users as the config names them now: the fetched config may have named others
   auto merged = node_config_now();
   if (!merged) return fail(merged.error());
-  ChosenConfig chosen = choose_config(*merged, applied_config());
+  const ChosenConfig chosen = choose_config(*merged, applied_config());
   for (const std::string& user : github_users(chosen.config)) {
     const std::string copy = github_keys_cache_path(user);
     refreshed("ssh_authorized_keys: github:" + user, copy,
