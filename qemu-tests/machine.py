@@ -58,8 +58,9 @@ class Machine:
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
                  release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=(),
                  read_only=False):
-        """reboot: a guest that reboots (or panics with panic=N) starts again in this QEMU
-        process and log; by default QEMU exits instead (-no-reboot).
+        """reboot: a guest that resets (reboot, panic=N, the watchdog) starts again, in a new
+        QEMU process (cold_reboots) writing to the same console and log; by default QEMU exits
+        instead (-no-reboot).
         release_port: http://10.0.2.100/ in the guest reaches 127.0.0.1:release_port here.
         tls_port: 10.0.2.100:443 in the guest reaches 127.0.0.1:tls_port here.
         boot_disk: the index in disks of the disk the firmware boots first (its bootindex);
@@ -88,9 +89,7 @@ class Machine:
                 "-device", "virtio-rng-pci",
                 # A hardware watchdog (resets the guest when it runs out), as boards have.
                 "-device", "i6300esb",
-                "-nic", nic]
-        if not reboot:
-            args += ["-no-reboot"]
+                "-nic", nic, "-no-reboot"]
         if accel == "kvm":
             args += ["-cpu", "host"]
         if firmware_on_serial:
@@ -117,7 +116,11 @@ class Machine:
         self.command = ["qemu-system-x86_64", *args]
         self._log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self._log.write("$ " + " ".join(self.command) + "\n")
-        self.child = pexpect.spawn(self.command[0], self.command[1:], timeout=60,
+        spawned = self.command
+        if reboot:
+            spawned = [sys.executable, str(pathlib.Path(__file__).resolve()), "cold-reboots",
+                       str(pathlib.Path(self._tmp) / "qmp"), *self.command]
+        self.child = pexpect.spawn(spawned[0], spawned[1:], timeout=60,
                                    logfile=self._log, maxread=65536, encoding="utf-8",
                                    codec_errors="replace")
 
@@ -267,5 +270,47 @@ def _guestfwd_proxy(port):
         return 0
 
 
+def _cold_reboots(qmp_path, command):
+    """Runs the QEMU command until its guest powers off, in a new QEMU process after each
+    reset of the guest (its own reboot, panic=N, the watchdog): every boot is a cold start, as
+    a power cycle is. Why not QEMU's own reset: under TCG, the kernel that GRUB starts after a
+    warm reset within one QEMU process sometimes prints nothing for minutes, or ever (seen on
+    the third or later reset of a run), which no real machine does.
+
+    QEMU runs with -no-reboot, so it exits on a reset as on a power-off; its QMP events (on a
+    socket it connects to here) tell which. The QEMU process shares this one's terminal (the
+    serial console) and dies with it (PR_SET_PDEATHSIG), so killing this process stops the run.
+    """
+    import ctypes
+    import json
+    import signal
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def die_with_parent():
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(qmp_path)
+        listener.listen(1)
+        while True:
+            qemu = subprocess.Popen([*command, "-chardev", f"socket,id=qmp,path={qmp_path}",
+                                     "-mon", "chardev=qmp,mode=control"], preexec_fn=die_with_parent)
+            reason = None
+            conn, _ = listener.accept()
+            with conn, conn.makefile("rw", encoding="utf-8") as qmp:
+                qmp.readline()  # the greeting
+                qmp.write(json.dumps({"execute": "qmp_capabilities"}) + "\n")
+                qmp.flush()
+                for line in qmp:
+                    message = json.loads(line)
+                    if message.get("event") == "SHUTDOWN":
+                        reason = message["data"]["reason"]
+            status = qemu.wait()
+            if reason != "guest-reset":
+                return status
+
+
 if __name__ == "__main__" and sys.argv[1:2] == ["guestfwd-proxy"]:
     sys.exit(_guestfwd_proxy(int(sys.argv[2])))
+if __name__ == "__main__" and sys.argv[1:2] == ["cold-reboots"]:
+    sys.exit(_cold_reboots(sys.argv[2], sys.argv[3:]))

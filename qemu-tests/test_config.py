@@ -56,8 +56,8 @@ maculaos:
 
 
 def boot_again(machine, m, disk, name, **kw):
-    """Powers the node off and boots it in a new QEMU (a third warm reboot in one QEMU once
-    stalled in the kernel's start-up under TCG)."""
+    """Powers the node off and boots it in a new QEMU with a log of its own (and kw's options,
+    such as ports forwarded to the guest)."""
     m.sudo("sync; poweroff", check=False)
     m.wait_exit(120)
     m = machine(disks=[disk], log_name=name, **kw)
