@@ -1,5 +1,6 @@
 #include "common/files.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,7 +25,11 @@ Result<std::string> read_file(const std::string& path) {
 
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
   const std::string tmp = path + ".tmp";
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  // Root writes into directories others own (~/.ssh, write_files' paths): a PATH.tmp planted
+  // there as a symbolic link must not be followed (O_TRUNC would empty its target). A stale
+  // PATH.tmp of a cut-short write is removed first; O_EXCL then refuses one planted in between.
+  if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) return fail_errno("remove stale " + tmp);
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
   if (!fd) return fail_errno("create " + tmp);
   Result<void> r = write_all(fd.get(), std::as_bytes(std::span(content)), tmp);
   if (r && ::fchmod(fd.get(), mode) != 0) r = fail_errno("chmod " + tmp);  // umask-proof

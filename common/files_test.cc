@@ -1,0 +1,49 @@
+#include "common/files.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+namespace macula {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ScratchDir {
+  fs::path path = fs::temp_directory_path() / ("macula-files-" + std::to_string(::getpid()));
+  ScratchDir() { fs::create_directories(path); }
+  ~ScratchDir() { fs::remove_all(path); }
+};
+
+TEST_CASE("an atomic write replaces the file whole, with the mode asked for") {
+  ScratchDir dir;
+  const std::string file = (dir.path / "config").string();
+  REQUIRE(write_file_atomic(file, "old\n", 0644));
+  REQUIRE(write_file_atomic(file, "new\n", 0600));
+  CHECK(read_file(file).value() == "new\n");
+  struct stat st{};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  CHECK_FALSE(fs::exists(file + ".tmp"));
+}
+
+TEST_CASE("an atomic write never follows a planted PATH.tmp link, and replaces a stale PATH.tmp") {
+  ScratchDir dir;
+  const std::string victim = (dir.path / "victim").string();
+  const std::string file = (dir.path / "authorized_keys").string();
+  REQUIRE(write_file_atomic(victim, "precious\n", 0600));
+  fs::create_symlink(victim, file + ".tmp");
+  REQUIRE(write_file_atomic(file, "ssh-ed25519 AAAA fixture\n", 0600));
+  CHECK(read_file(victim).value() == "precious\n");
+  CHECK(read_file(file).value() == "ssh-ed25519 AAAA fixture\n");
+  CHECK_FALSE(fs::is_symlink(file));
+
+  REQUIRE(write_file_atomic(file + ".tmp", "half a write", 0600));  // a cut-short write's leftover
+  REQUIRE(write_file_atomic(file, "second\n", 0600));
+  CHECK(read_file(file).value() == "second\n");
+}
+
+}  // namespace
+}  // namespace macula
