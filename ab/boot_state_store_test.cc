@@ -1,12 +1,11 @@
 #include "ab/boot_state_store.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "common/files.h"
+#include "tests/scratch_dir.h"
 
 namespace macula {
 namespace {
@@ -14,9 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST_CASE("the store alternates copies, keeps every file 1024 bytes, survives a torn copy") {
-  const fs::path dir = fs::temp_directory_path() / ("macula-store-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const ScratchDir scratch("store");
+  const fs::path& dir = scratch.path;
   const BootStateStore store(dir.string());
   REQUIRE(store.create(installed_state("1.0")));
   for (const char* f : {"state1.env", "state2.env", "tries.env"}) CHECK(fs::file_size(dir / f) == kGrubEnvSize);
@@ -49,7 +47,6 @@ TEST_CASE("the store alternates copies, keeps every file 1024 bytes, survives a 
   auto after_tear = store.load();
   REQUIRE(after_tear);
   CHECK(after_tear->state == trial);
-  fs::remove_all(dir);
 }
 
 }  // namespace

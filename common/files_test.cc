@@ -1,24 +1,19 @@
 #include "common/files.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+
+#include "tests/scratch_dir.h"
 
 namespace macula {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct ScratchDir {
-  fs::path path = fs::temp_directory_path() / ("macula-files-" + std::to_string(::getpid()));
-  ScratchDir() { fs::create_directories(path); }
-  ~ScratchDir() { fs::remove_all(path); }
-};
-
 TEST_CASE("an atomic write replaces the file whole, with the mode asked for") {
-  ScratchDir dir;
+  const ScratchDir dir("files");
   const std::string file = (dir.path / "config").string();
   REQUIRE(write_file_atomic(file, "old\n", 0644));
   REQUIRE(write_file_atomic(file, "new\n", 0600));
@@ -30,7 +25,7 @@ TEST_CASE("an atomic write replaces the file whole, with the mode asked for") {
 }
 
 TEST_CASE("an atomic write never follows a planted PATH.tmp link, and replaces a stale PATH.tmp") {
-  ScratchDir dir;
+  const ScratchDir dir("files");
   const std::string victim = (dir.path / "victim").string();
   const std::string file = (dir.path / "authorized_keys").string();
   REQUIRE(write_file_atomic(victim, "precious\n", 0600));

@@ -7,14 +7,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/scratch_dir.h"
+
 namespace macula {
 namespace {
 
 namespace fs = std::filesystem;
 
 TEST_CASE("a tree is copied with its files, modes and symlinks") {
-  const fs::path base = fs::temp_directory_path() / ("macula-copy-" + std::to_string(::getpid()));
-  fs::remove_all(base);
+  const ScratchDir scratch("copy");
+  const fs::path& base = scratch.path;
   fs::create_directories(base / "src/lib/dpkg");
   std::ofstream(base / "src/lib/dpkg/status") << "Package: openrc\n";
   ::chmod((base / "src/lib/dpkg").c_str(), 0750);
@@ -38,12 +40,11 @@ TEST_CASE("a tree is copied with its files, modes and symlinks") {
   auto missing = copy_tree((base / "nope").string(), (base / "x").string());
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().text(), Catch::Contains("nope"));
-  fs::remove_all(base);
 }
 
 TEST_CASE("a merge keeps what is there, adds what is missing, and completes a copy cut short") {
-  const fs::path base = fs::temp_directory_path() / ("macula-merge-" + std::to_string(::getpid()));
-  fs::remove_all(base);
+  const ScratchDir scratch("merge");
+  const fs::path& base = scratch.path;
   fs::create_directories(base / "src/lib/dpkg");
   fs::create_directories(base / "src/tmp");
   ::chmod((base / "src/tmp").c_str(), 01777);
@@ -69,7 +70,6 @@ TEST_CASE("a merge keeps what is there, adds what is missing, and completes a co
   for (const auto& e : fs::recursive_directory_iterator(base / "dst"))
     CHECK_FALSE(e.path().filename().string().ends_with(".maculaos-partial"));
   CHECK_FALSE(copy_tree((base / "src").string(), (base / "dst").string()));  // fresh: refuses what exists
-  fs::remove_all(base);
 }
 
 }  // namespace
