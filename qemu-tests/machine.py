@@ -270,6 +270,19 @@ def _guestfwd_proxy(port):
         return 0
 
 
+def _accept_unless_exited(listener, process):
+    """The next connection to listener, or None once process has exited without making one."""
+    listener.settimeout(1)
+    while True:
+        try:
+            conn, _ = listener.accept()
+            conn.settimeout(None)
+            return conn
+        except socket.timeout:
+            if process.poll() is not None:
+                return None
+
+
 def _cold_reboots(qmp_path, command):
     """Runs the QEMU command until its guest powers off, in a new QEMU process after each
     reset of the guest (its own reboot, panic=N, the watchdog): every boot is a cold start, as
@@ -296,7 +309,9 @@ def _cold_reboots(qmp_path, command):
             qemu = subprocess.Popen([*command, "-chardev", f"socket,id=qmp,path={qmp_path}",
                                      "-mon", "chardev=qmp,mode=control"], preexec_fn=die_with_parent)
             reason = None
-            conn, _ = listener.accept()
+            conn = _accept_unless_exited(listener, qemu)
+            if conn is None:  # exited before connecting (its error is on the console): its status, as QEMU alone
+                return qemu.returncode
             with conn, conn.makefile("rw", encoding="utf-8") as qmp:
                 qmp.readline()  # the greeting
                 qmp.write(json.dumps({"execute": "qmp_capabilities"}) + "\n")
