@@ -12,6 +12,7 @@
 #include "init/init_command.h"
 #include "installer/install_command.h"
 #include "net/fetch_command.h"
+#include "setup/setup_command.h"
 #include "upgrade/upgrade_command.h"
 
 int main(int argc, char** argv) {
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
       macula::fetch_applet(),
       macula::upgrade_applet(),
       macula::config_applet(),
+      macula::setup_applet(),
   };
   return macula::run_applets(applets, args);
 }

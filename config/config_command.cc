@@ -17,6 +17,7 @@
 #include "common/args.h"
 #include "common/files.h"
 #include "common/process.h"
+#include "common/product_paths.h"
 #include "config/config_apply.h"
 #include "config/config_sources.h"
 #include "config/remote_config.h"
@@ -64,26 +65,18 @@ void print_issues(std::span<const ConfigIssue> issues) {
   for (const ConfigIssue& issue : issues) std::fprintf(stderr, "%s\n", issue.str().c_str());
 }
 
-Result<MergedConfig> node_config_now() {
-  auto cmdline = read_kernel_cmdline();
-  if (!cmdline) return fail(cmdline.error());
-  auto texts = read_config_files(*cmdline);
-  if (!texts) return fail(texts.error());
-  return merge_config_sources(*texts, *cmdline);
-}
-
 // "maculaos.mesh: SERVICE: on, not installed (PATH)" for each role that is on while its
 // daemon is not installed.
 std::vector<std::string> mesh_daemons_missing(const std::vector<MeshRole>& roles) {
   std::vector<std::string> missing;
   for (const MeshRole& role : roles)
-    if (const std::string daemon = std::string(kMeshDaemonDir) + "/" + role.service; role.on && ::access(daemon.c_str(), X_OK) != 0)
+    if (const std::string daemon = std::string(kProductBinDir) + "/" + role.service; role.on && ::access(daemon.c_str(), X_OK) != 0)
       missing.push_back("maculaos.mesh: " + role.service + ": on, not installed (" + daemon + ")");
   return missing;
 }
 
 Result<int> show(const ParsedArgs& args) {
-  auto merged = node_config_now();
+  auto merged = read_node_config();
   if (!merged) return fail(merged.error());
   print_issues(merged->issues);
   const ConfigNode shown = without_secrets(merged->tree);
@@ -95,7 +88,7 @@ Result<int> show(const ParsedArgs& args) {
 }
 
 Result<int> get(const std::string& key) {
-  auto merged = node_config_now();
+  auto merged = read_node_config();
   if (!merged) return fail(merged.error());
   print_issues(merged->issues);
   const ConfigNode* node = config_at(merged->tree, key);
@@ -151,7 +144,7 @@ Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> 
 
 // The boot stage, from the sources as they are now.
 Result<int> apply_boot_now() {
-  auto merged = node_config_now();
+  auto merged = read_node_config();
   if (!merged) return fail(merged.error());
   print_issues(merged->issues);
   return apply_boot(choose_config(*merged, applied_config()), merged->issues);
@@ -203,7 +196,7 @@ Result<int> apply_network() {
               }));
   }
   // the users as the config names them now: the fetched config may have named others
-  auto merged = node_config_now();
+  auto merged = read_node_config();
   if (!merged) return fail(merged.error());
   const ChosenConfig chosen = choose_config(*merged, applied_config());
   for (const std::string& user : github_users(chosen.config)) {
@@ -247,7 +240,7 @@ Result<int> apply(const ParsedArgs& args) {
   auto stage = stage_named(stage_name);
   if (!stage) return fail(stage.error());
   if (*stage == Stage::boot) return apply_boot_now();
-  auto merged = node_config_now();
+  auto merged = read_node_config();
   if (!merged) return fail(merged.error());
   const ChosenConfig chosen = choose_config(*merged, applied_config());
   // the init and run stages only run commands: the boot stage reports the sources' problems

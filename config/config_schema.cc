@@ -148,6 +148,14 @@ std::string http_url(std::string_view text) {
   return matches(text, "https?://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an http:// or https:// URL";
 }
 
+std::string k3s_version(std::string_view text) {
+  return matches(text, "v[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?") ? "" : "expected a k3s release tag like v1.31.4+k3s1";
+}
+
+std::string flux_version(std::string_view text) {
+  return matches(text, "[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]*)?") ? "" : "expected a Flux version like 2.4.0 (no v)";
+}
+
 std::string label_key(std::string_view text) {
   return matches(text, "([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?")
              ? ""
@@ -297,6 +305,12 @@ constexpr Field kUpgrade[] = {
 constexpr Field kBoot[] = {
     {"watchdog", scalar(watchdog_seconds)},
 };
+constexpr Field kSetup[] = {
+    {"source", scalar(https_url)},
+    {"k3s_version", scalar(k3s_version)},
+    {"flux_version", scalar(flux_version)},
+    {"airgap_images", scalar(boolean)},
+};
 constexpr Field kMaculaos[] = {
     {"password", secret(crypt_hash)},
     {"modules", list(module_line)},
@@ -320,6 +334,7 @@ constexpr Field kMaculaos[] = {
     {"live", mapping(kLive)},
     {"upgrade", mapping(kUpgrade)},
     {"boot", mapping(kBoot)},
+    {"setup", mapping(kSetup)},
 };
 constexpr Field kK3s[] = {
     {"args", list(any_text)},

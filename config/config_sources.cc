@@ -76,4 +76,12 @@ Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> 
   return texts;
 }
 
+Result<MergedConfig> read_node_config() {
+  auto cmdline = read_kernel_cmdline();
+  if (!cmdline) return fail(cmdline.error());
+  auto texts = read_config_files(*cmdline);
+  if (!texts) return fail(texts.error());
+  return merge_config_sources(*texts, *cmdline);
+}
+
 }  // namespace macula

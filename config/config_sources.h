@@ -42,4 +42,7 @@ MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<c
 // error.
 Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline);
 
+// The node's config now: the files above and this boot's kernel command line, merged.
+Result<MergedConfig> read_node_config();
+
 }  // namespace macula

@@ -43,9 +43,12 @@ K3sConfig k3s_config(const ConfigNode& config) {
   K3sConfig result;
   ConfigNode out;
   const std::optional<std::string> server = config_text(config, "maculaos.server_url");
-  for (auto [ours, theirs] : {std::pair{"maculaos.node_name", "node-name"}, {"maculaos.server_url", "server"},
-                              {"maculaos.token", "token"}})
+  for (auto [ours, theirs] : {std::pair{"maculaos.node_name", "node-name"}, {"maculaos.server_url", "server"}})
     if (auto value = config_text(config, ours)) add(out, theirs, *value);
+  if (auto token = config_text(config, "maculaos.token"); token && !token->empty()) {
+    result.token = *token;
+    add(out, "token-file", kK3sTokenPath);
+  }
   std::vector<std::string> labels;
   if (const ConfigNode* map = config_at(config, "maculaos.labels"); map && map->is_mapping())
     for (const auto& [key, value] : map->pairs) labels.push_back(key + "=" + value.text);

@@ -10,17 +10,23 @@
 
 namespace macula {
 
-inline constexpr const char* kK3sConfigPath = "/etc/rancher/k3s/config.yaml";  // 0600: the token
+// 0600 (k3s_args may name secrets), in a directory others can read: k3s writes the kubeconfig
+// (k3s.yaml) beside it, for users when --write-kubeconfig-mode says so.
+inline constexpr const char* kK3sConfigPath = "/etc/rancher/k3s/config.yaml";
+// maculaos.token, which config.yaml names as k3s's token-file: 0600 in a 0700 directory.
+inline constexpr const char* kK3sTokenPath = "/var/lib/maculaos/k3s-token";
 // K3S_MODE=server|agent, for the k3s OpenRC service (sourced as shell).
 inline constexpr const char* kK3sEnvPath = "/etc/maculaos/k3s.env";
 
 struct K3sConfig {
   std::string yaml;  // config.yaml's text ("{}" when nothing is set)
+  std::string token;  // maculaos.token, for kK3sTokenPath; empty: none
   std::string mode;  // "server" or "agent"
   std::vector<std::string> warnings;  // k3s_args words that are neither a --flag nor its value
 };
 
-// maculaos.node_name -> node-name, server_url -> server, token -> token, labels ->
+// maculaos.node_name -> node-name, server_url -> server, token -> token-file (kK3sTokenPath,
+// which gets the token), labels ->
 // node-label (KEY=VALUE), taints -> node-taint, then maculaos.k3s_args and k3s.args: `--flag`,
 // `--flag=value` and `--flag value` become keys (a flag given twice, or given by a key above
 // too, a list). The mode, as k3OS chose it: the word `server` or `agent` in the args, else

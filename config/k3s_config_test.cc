@@ -13,10 +13,11 @@ TEST_CASE("k3s config.yaml takes k3s's key names: args become keys, repeats list
       "  taints: ['gpu=true:NoSchedule']\n  k3s_args: [server, --disable=traefik, --disable, servicelb, --cluster-init]\n"
       "k3s: {args: ['--node-label=extra=1']}\n"));
   CHECK(k3s.mode == "server");
+  CHECK(k3s.token == "s3cret");  // not in config.yaml: its own file
   CHECK(k3s.warnings.empty());
   CHECK(k3s.yaml ==
         "node-name: \"edge-1\"\n"
-        "token: \"s3cret\"\n"
+        "token-file: \"/var/lib/maculaos/k3s-token\"\n"
         "node-label:\n  - \"zone=lab\"\n  - \"tier=edge\"\n  - \"extra=1\"\n"
         "node-taint:\n  - \"gpu=true:NoSchedule\"\n"
         "disable:\n  - \"traefik\"\n  - \"servicelb\"\n"

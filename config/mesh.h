@@ -11,8 +11,6 @@
 namespace macula {
 
 inline constexpr const char* kMeshEnvPath = "/etc/maculaos/mesh.env";
-// Where each role's daemon is installed, named as its service (macula-mesh, ...).
-inline constexpr const char* kMeshDaemonDir = "/opt/macula/bin";
 
 struct MeshRole {
   std::string service;  // the OpenRC service (rootfs/overlay/etc/init.d)

@@ -143,10 +143,11 @@ def test_config_applies_every_key_at_boot(machine, installed_disk, tmp_path):
     assert m.run("cat /etc/chrony/sources.d/maculaos.sources | grep -v '^#'") == "server 10.0.2.2 iburst"
     m.run("for i in $(seq 30); do chronyc -n sources 2>/dev/null | grep -q 10.0.2.2 && break; sleep 1; done")
     assert "10.0.2.2" in m.run("chronyc -n sources")
-    # what k3s will read (the token: root only), the mesh roles
-    k3s = m.sudo("stat -c %a /etc/rancher/k3s/config.yaml; cat /etc/rancher/k3s/config.yaml")
-    assert k3s.startswith("600\n")
-    assert 'node-name: "edge-7-k3s"' in k3s and 'token: "fixture-token"' in k3s and '- "zone=fixture"' in k3s
+    # what k3s will read (the token: root only, in a file of its own), the mesh roles
+    k3s = m.sudo("stat -c %a /etc/rancher/k3s/config.yaml /var/lib/maculaos/k3s-token; cat /etc/rancher/k3s/config.yaml")
+    assert k3s.startswith("600\n600\n")
+    assert 'node-name: "edge-7-k3s"' in k3s and 'token-file: "/var/lib/maculaos/k3s-token"' in k3s and '- "zone=fixture"' in k3s
+    assert m.sudo("cat /var/lib/maculaos/k3s-token") == "fixture-token"
     shown = m.sudo("maculaos config show")
     assert "fixture-token" not in shown
     assert "# maculaos.mesh: macula-gateway: on, not installed (/opt/macula/bin/macula-gateway)" in shown, shown

@@ -1,0 +1,139 @@
+"""First boot: `maculaos setup` installs k3s and Flux from their release layouts, verified,
+resumed and idempotent, and starts the k3s service.
+
+The real k3s cannot be downloaded here: the k3s served is the TEST FIXTURE k3s_fixture
+(qemu-tests/fixtures/k3s_fixture.cc), the Flux tarball holds a fixture script, and the release
+sums are made for them. The product code is the one that runs against the real releases."""
+import base64
+import hashlib
+import io
+import os
+import pathlib
+import ssl
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
+from flaky_http import FlakyHTTPServer  # noqa: E402
+from tls_fixture import make_test_ca  # noqa: E402
+
+IMAGE_K3S = "v1.31.4+k3s1"  # the image's pinned versions (rootfs/overlay/usr/share/maculaos/config.yaml)
+IMAGE_FLUX = "2.4.0"
+NEXT_K3S = "v1.31.5+k3s1"  # what the node config moves to, from the network
+FIXTURE_FLUX_SCRIPT = "#!/bin/sh\necho 'flux version {version} (test fixture)'\n"
+
+# The seed trusts the fixture CA and sends github.com to 10.0.2.100:443, this host's HTTPS
+# stand-in (a guestfwd).
+FIXTURE_USER_DATA = """\
+#cloud-config
+write_files:
+  - path: /usr/local/share/ca-certificates/fixture-ca.crt
+    content: {ca}
+    encoding: b64
+bootcmd:
+  - grep -q ' github.com' /etc/hosts || echo '10.0.2.100 github.com' >> /etc/hosts
+  - update-ca-certificates
+"""
+
+
+def k3s_fixture():
+    value = os.environ.get("MACULA_K3S_FIXTURE")
+    if not value or not pathlib.Path(value).exists():
+        pytest.fail(f"MACULA_K3S_FIXTURE={value!r}: expected the built k3s_fixture (run the tests with `make test`)")
+    return pathlib.Path(value)
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def publish_releases(root, k3s_version, flux_version):
+    """k3s's and Flux's release assets at their GitHub download paths under root, with sums.
+    Returns the k3s binary's path on the server."""
+    k3s = k3s_fixture().read_bytes()
+    k3s_dir = root / "k3s-io/k3s/releases/download" / k3s_version
+    k3s_dir.mkdir(parents=True)
+    (k3s_dir / "k3s").write_bytes(k3s)
+    # as the real sums file: every asset of the release, ours among them
+    (k3s_dir / "sha256sum-amd64.txt").write_text(f"{'0' * 64}  k3s-airgap-images-amd64.tar.zst\n{sha256(k3s)}  k3s\n")
+    flux_dir = root / "fluxcd/flux2/releases/download" / f"v{flux_version}"
+    flux_dir.mkdir(parents=True)
+    tarball = io.BytesIO()
+    with tarfile.open(fileobj=tarball, mode="w:gz") as tar:
+        script = FIXTURE_FLUX_SCRIPT.format(version=flux_version).encode()
+        info = tarfile.TarInfo("flux")
+        info.size, info.mode = len(script), 0o755
+        tar.addfile(info, io.BytesIO(script))
+    name = f"flux_{flux_version}_linux_amd64.tar.gz"
+    (flux_dir / name).write_bytes(tarball.getvalue())
+    (flux_dir / f"flux_{flux_version}_checksums.txt").write_text(f"{sha256(tarball.getvalue())}  {name}\n")
+    return f"/k3s-io/k3s/releases/download/{k3s_version}/k3s"
+
+
+def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(machine, iso, kernel, initrd, tmp_path):
+    """One live boot. Offline first: `setup --from` a bundle on a second disk (the image's
+    pinned versions) installs k3s and Flux and starts k3s until its API answers. Then the
+    config names a newer k3s, fetched from the HTTPS stand-in of github.com: a tampered copy is
+    refused with both hashes and nothing installed; a transfer cut in the middle resumes with a
+    Range request; the new k3s replaces the running one; a second run fetches nothing."""
+    bundle = tmp_path / "bundle"
+    publish_releases(bundle, IMAGE_K3S, IMAGE_FLUX)
+    bundle_iso = tmp_path / "bundle.iso"
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "MACULA_BUNDLE", "-r", "-o", str(bundle_iso), str(bundle)],
+                   check=True)
+    ca = make_test_ca(tmp_path, ["github.com"])
+    seed_dir = tmp_path / "seed"
+    seed_dir.mkdir()
+    (seed_dir / "meta-data").write_text("instance-id: setup-1\n")
+    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA.format(ca=base64.b64encode((ca / "ca.pem").read_bytes()).decode()))
+    seed = tmp_path / "seed.iso"
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "cidata", "-J", "-r", "-o", str(seed), str(seed_dir)],
+                   check=True)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(ca / "server.pem", ca / "server.key")
+    with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
+        k3s_path = publish_releases(server.root, NEXT_K3S, IMAGE_FLUX)
+        m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[seed, bundle_iso], tls_port=server.port,
+                    append="console=ttyS0,115200n8")
+        m.login(420)
+        assert "status: inactive" in m.sudo("rc-service k3s status", check=False), "k3s before setup"
+
+        # Offline, from the bundle
+        m.sudo("mkdir -p /mnt/bundle && mount -o ro /dev/disk/by-label/MACULA_BUNDLE /mnt/bundle")
+        out = m.sudo("maculaos setup --unattended --from /mnt/bundle 2>&1", timeout=900)
+        assert f"k3s {IMAGE_K3S}: verified" in out and "k3s answers" in out, out
+        assert server.requests == [], "the offline setup went to the network"
+        m.sudo("test -e /var/lib/maculaos/.configured")
+        assert m.run("kubectl get --raw=/readyz") == "ok"  # a login's PATH has /opt/macula/bin
+        assert m.run("flux --version") == f"flux version {IMAGE_FLUX} (test fixture)"
+        assert m.run("readlink /opt/macula/bin/crictl") == "k3s"
+        assert m.sudo("stat -c '%a' /var/lib/maculaos/setup") == "700"
+        # the service ran k3s with the flags of the image's config
+        log = m.sudo("cat /var/log/k3s.log")
+        assert 'write-kubeconfig-mode: "644"' in log and '- "traefik"' in log, log
+
+        # From the network: a newer k3s, tampered on the server
+        m.sudo(f"mkdir -p /var/lib/maculaos/config.d && printf 'maculaos:\\n  setup: {{k3s_version: {NEXT_K3S}}}\\n' > /var/lib/maculaos/config.d/50-next.yaml")
+        good = sha256((server.root / k3s_path.lstrip("/")).read_bytes())
+        server.corrupt(k3s_path, 3 << 20, times=None)
+        out = m.sudo("maculaos setup --unattended 2>&1; echo exit=$?", timeout=900)
+        assert f"differs from the expected {good}" in out and out.endswith("exit=1"), out
+        assert m.sudo(f"ls /var/lib/maculaos/setup/k3s-{NEXT_K3S}") == "sha256sum-amd64.txt"  # no file, no .part
+        assert m.run("kubectl get --raw=/readyz") == "ok"  # the installed k3s still runs
+
+        # Repaired, and cut at 1 MiB: resumed from there
+        server.clear(k3s_path)
+        server.drop_after(k3s_path, 1 << 20)
+        out = m.sudo("maculaos setup --unattended 2>&1", timeout=900)
+        assert f"k3s {NEXT_K3S}: verified (SHA-256 {good})" in out and "restarting the k3s service" in out, out
+        assert server.requests_for(k3s_path)[-2:] == [None, "bytes=1048576-"]
+        assert m.run("kubectl get --raw=/readyz") == "ok"
+
+        # Idempotent: nothing fetched again
+        before = len(server.requests)
+        out = m.sudo("maculaos setup --unattended 2>&1", timeout=900)
+        assert f"k3s {NEXT_K3S}: installed already" in out and "k3s answers" in out, out
+        assert len(server.requests) == before
