@@ -13,6 +13,7 @@
 #include "installer/install_command.h"
 #include "net/fetch_command.h"
 #include "setup/setup_command.h"
+#include "sysinfo/sysinfo_command.h"
 #include "upgrade/upgrade_command.h"
 
 int main(int argc, char** argv) {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
       macula::upgrade_applet(),
       macula::config_applet(),
       macula::setup_applet(),
+      macula::sysinfo_applet(),
   };
   return macula::run_applets(applets, args);
 }

@@ -20,6 +20,8 @@ sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 from flaky_http import FlakyHTTPServer  # noqa: E402
 from tls_fixture import make_test_ca  # noqa: E402
 
+import helpers  # noqa: E402
+
 IMAGE_K3S = "v1.31.4+k3s1"  # the image's pinned versions (rootfs/overlay/usr/share/maculaos/config.yaml)
 IMAGE_FLUX = "2.4.0"
 NEXT_K3S = "v1.31.5+k3s1"  # what the node config moves to, from the network
@@ -98,8 +100,9 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         k3s_path = publish_releases(server.root, NEXT_K3S, IMAGE_FLUX)
         m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[seed, bundle_iso], tls_port=server.port,
                     append="console=ttyS0,115200n8")
-        m.login(420)
+        m.login(helpers.BOOT)
         assert "status: inactive" in m.sudo("rc-service k3s status", check=False), "k3s before setup"
+        assert "k3s: not installed (sudo maculaos setup)" in m.log().rsplit("login:", 1)[1]  # sysinfo at login
 
         # Offline, from the bundle
         m.sudo("mkdir -p /mnt/bundle && mount -o ro /dev/disk/by-label/MACULA_BUNDLE /mnt/bundle")
@@ -110,6 +113,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         assert m.run("kubectl get --raw=/readyz") == "ok"  # a login's PATH has /opt/macula/bin
         assert m.run("flux --version") == f"flux version {IMAGE_FLUX} (test fixture)"
         assert m.run("readlink /opt/macula/bin/crictl") == "k3s"
+        assert "     k3s: running (k3s version v0.0.0+fixture (k3s_fixture))" in m.run("maculaos sysinfo")
         assert m.sudo("stat -c '%a' /var/lib/maculaos/setup") == "700"
         # the service ran k3s with the flags of the image's config
         log = m.sudo("cat /var/log/k3s.log")
@@ -137,3 +141,47 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         out = m.sudo("maculaos setup --unattended 2>&1", timeout=900)
         assert f"k3s {NEXT_K3S}: installed already" in out and "k3s answers" in out, out
         assert len(server.requests) == before
+
+
+def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, installed_disk, tmp_path):
+    """An installed node loses power in the middle of the k3s download (the server stalls after
+    1 MiB; QEMU is killed). The next boot's setup resumes the file it kept with a Range request
+    and completes; the boot after that starts k3s by itself."""
+    ca = make_test_ca(tmp_path, ["github.com"])
+    # /etc persists on an installed disk: the fixture CA and name are given once
+    trust = (f"cat >> /etc/ssl/certs/ca-certificates.crt <<'EOF'\n{(ca / 'ca.pem').read_text()}EOF\n"
+             "echo '10.0.2.100 github.com' >> /etc/hosts")
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(ca / "server.pem", ca / "server.key")
+    with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
+        k3s_path = publish_releases(server.root, IMAGE_K3S, IMAGE_FLUX)
+        m = machine(disks=[installed_disk], tls_port=server.port, log_name="first-boot")
+        assert m.expect_boot_of_slot(120) == "a"
+        m.login(helpers.BOOT)
+        m.sudo(trust)
+        server.stall_after(k3s_path, 1 << 20, 900)
+        m.sudo("maculaos setup --unattended >/var/log/setup-1.log 2>&1 &")
+        part = f"/var/lib/maculaos/setup/k3s-{IMAGE_K3S}/k3s.part"
+        m.sudo(f"until [ \"$(stat -c %s {part} 2>/dev/null)\" = {1 << 20} ]; do sleep 1; done", timeout=300)
+        # Past the kernel's writeback of dirty pages (30 s): what a power cut a while into a
+        # stalled transfer finds on the disk.
+        m.run("sleep 40", timeout=60)
+        m.kill()
+
+        m = machine(disks=[installed_disk], tls_port=server.port, log_name="after-the-cut")
+        assert m.expect_boot_of_slot(120) == "a"
+        m.login(helpers.BOOT)
+        assert "status: inactive" in m.sudo("rc-service k3s status", check=False)
+        out = m.sudo("maculaos setup --unattended 2>&1", timeout=900)
+        assert f"resuming {part} at byte {1 << 20}" in out and "k3s answers" in out, out
+        assert server.requests_for(k3s_path)[-1] == f"bytes={1 << 20}-"
+
+        m.sudo("sync; poweroff", check=False)
+        m.wait_exit(120)
+        m = machine(disks=[installed_disk], tls_port=server.port, log_name="configured")
+        assert m.expect_boot_of_slot(120) == "a"
+        m.login(helpers.BOOT)
+        m.run("for i in $(seq 120); do kubectl get --raw=/readyz 2>/dev/null && break; sleep 1; done", timeout=180)
+        assert m.run("kubectl get --raw=/readyz") == "ok"
+        assert "status: started" in m.sudo("rc-service k3s status")
+        m.sudo("test -e /var/lib/maculaos/.configured")

@@ -1,9 +1,11 @@
 #include "setup/setup_command.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include <thread>
 
 #include "common/args.h"
+#include "common/fd.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/product_paths.h"
@@ -106,10 +109,22 @@ Result<void> install_asset(const SetupAsset& asset, const std::string& work_dir,
   return write_file_atomic(marker, *expected + "\n", 0644);
 }
 
-// Renames `from` over `to` with `mode`: a reader sees the old file or the whole new one.
+// Puts `from` at `to` with `mode`, by a rename over it: a reader sees the old file or the
+// whole new one, after a power cut too.
 Result<void> move_into_place(const std::string& from, const std::string& to, mode_t mode) {
   if (::chmod(from.c_str(), mode) != 0) return fail_errno("chmod " + from);
-  if (::rename(from.c_str(), to.c_str()) != 0) return fail_errno("rename " + from + " to " + to);
+  if (::rename(from.c_str(), to.c_str()) == 0) return {};
+  if (errno != EXDEV) return fail_errno("rename " + from + " to " + to);
+  // On an installed disk /opt and /var are file systems of their own: a copy beside the
+  // target, made durable, is what gets renamed.
+  const std::string copy = to + ".new";
+  std::error_code ec;
+  std::filesystem::copy_file(from, copy, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) return fail("copy " + from + " to " + copy + ": " + ec.message());
+  UniqueFd fd(::open(copy.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd || ::fchmod(fd.get(), mode) != 0 || ::fsync(fd.get()) != 0) return fail_errno("sync " + copy);
+  if (::rename(copy.c_str(), to.c_str()) != 0) return fail_errno("rename " + copy + " to " + to);
+  ::unlink(from.c_str());
   return {};
 }
 
