@@ -25,6 +25,7 @@ import helpers  # noqa: E402
 IMAGE_K3S = "v1.31.4+k3s1"  # the image's pinned versions (rootfs/overlay/usr/share/maculaos/config.yaml)
 IMAGE_FLUX = "2.4.0"
 NEXT_K3S = "v1.31.5+k3s1"  # what the node config moves to, from the network
+FIXTURE_IMAGES = "airgap images of k3s {version} (a test fixture, not a tarball)\n"
 FIXTURE_FLUX_SCRIPT = "#!/bin/sh\necho 'flux version {version} (test fixture)'\n"
 
 # The seed trusts the fixture CA and sends github.com to 10.0.2.100:443, this host's HTTPS
@@ -59,8 +60,12 @@ def publish_releases(root, k3s_version, flux_version):
     k3s_dir = root / "k3s-io/k3s/releases/download" / k3s_version
     k3s_dir.mkdir(parents=True)
     (k3s_dir / "k3s").write_bytes(k3s)
+    images = FIXTURE_IMAGES.format(version=k3s_version).encode()
+    (k3s_dir / "k3s-airgap-images-amd64.tar.zst").write_bytes(images)
     # as the real sums file: every asset of the release, ours among them
-    (k3s_dir / "sha256sum-amd64.txt").write_text(f"{'0' * 64}  k3s-airgap-images-amd64.tar.zst\n{sha256(k3s)}  k3s\n")
+    (k3s_dir / "sha256sum-amd64.txt").write_text(
+        f"{'0' * 64}  k3s-airgap-images-arm64.tar.zst\n{sha256(images)}  k3s-airgap-images-amd64.tar.zst\n"
+        f"{sha256(k3s)}  k3s\n")
     flux_dir = root / "fluxcd/flux2/releases/download" / f"v{flux_version}"
     flux_dir.mkdir(parents=True)
     tarball = io.BytesIO()
@@ -106,8 +111,13 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
 
         # Offline, from the bundle
         m.sudo("mkdir -p /mnt/bundle && mount -o ro /dev/disk/by-label/MACULA_BUNDLE /mnt/bundle")
+        m.sudo("mkdir -p /var/lib/maculaos/config.d && "
+               "printf 'maculaos:\\n  setup: {airgap_images: true}\\n' > /var/lib/maculaos/config.d/40-images.yaml")
         out = m.sudo("maculaos setup --unattended --from /mnt/bundle 2>&1", timeout=900)
         assert f"k3s {IMAGE_K3S}: verified" in out and "k3s answers" in out, out
+        assert "a live session: what setup installs lives in RAM" in out, out
+        assert m.sudo("cat /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst") == \
+            FIXTURE_IMAGES.format(version=IMAGE_K3S).strip()
         assert server.requests == [], "the offline setup went to the network"
         m.sudo("test -e /var/lib/maculaos/.configured")
         assert m.run("kubectl get --raw=/readyz") == "ok"  # a login's PATH has /opt/macula/bin
@@ -120,7 +130,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         assert 'write-kubeconfig-mode: "644"' in log and '- "traefik"' in log, log
 
         # From the network: a newer k3s, tampered on the server
-        m.sudo(f"mkdir -p /var/lib/maculaos/config.d && printf 'maculaos:\\n  setup: {{k3s_version: {NEXT_K3S}}}\\n' > /var/lib/maculaos/config.d/50-next.yaml")
+        m.sudo(f"printf 'maculaos:\\n  setup: {{k3s_version: {NEXT_K3S}}}\\n' > /var/lib/maculaos/config.d/50-next.yaml")
         good = sha256((server.root / k3s_path.lstrip("/")).read_bytes())
         server.corrupt(k3s_path, 3 << 20, times=None)
         out = m.sudo("maculaos setup --unattended 2>&1; echo exit=$?", timeout=900)

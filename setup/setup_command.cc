@@ -14,9 +14,11 @@
 
 #include "common/args.h"
 #include "common/fd.h"
+#include "common/json_fields.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/product_paths.h"
+#include "common/run_paths.h"
 #include "config/config_sources.h"
 #include "config/k3s_config.h"
 #include "net/download.h"
@@ -227,6 +229,15 @@ Result<void> wait_for_k3s(const SetupRun& run) {
   }
 }
 
+// What init's boot report says of this boot: live (the root and its changes in RAM).
+bool booted_live() {
+  auto report = read_file(kBootReportPath);
+  if (!report) return false;
+  auto json = parse_json_object(*report, kBootReportPath);
+  const char* mode = json ? field_string(json->get(), "mode") : nullptr;
+  return mode && std::string_view(mode) == "live";
+}
+
 Result<SetupRun> plan_run(const ParsedArgs& args) {
   auto config = read_node_config();
   if (!config) return fail("read the node config", config.error());
@@ -252,6 +263,8 @@ Result<int> run_setup(std::span<const std::string> argv) {
   std::printf("setup: k3s %s (%s, %s) and flux %s from %s\n", run->settings.k3s_version.c_str(), run->k3s_mode.c_str(),
               run->arch.c_str(), run->settings.flux_version.empty() ? "(none)" : run->settings.flux_version.c_str(),
               run->settings.source.c_str());
+  if (booted_live())
+    std::printf("setup: a live session: what setup installs lives in RAM until the next boot (install to a disk to keep it)\n");
   if (auto r = make_directory(kSetupDir, std::filesystem::perms::owner_all); !r) return fail(r.error());
   if (auto r = make_directory(kProductBinDir, std::filesystem::perms(0755)); !r) return fail(r.error());
   auto replaced = install_k3s(*run);
