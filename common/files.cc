@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "common/fd.h"
 
 namespace macula {
@@ -21,6 +23,14 @@ Result<std::string> read_file(const std::string& path) {
     if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
   }
+}
+
+Result<void> make_directory(const std::string& path, mode_t mode) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return fail("mkdir " + path + ": " + ec.message());
+  if (::chmod(path.c_str(), mode) != 0) return fail_errno("chmod " + path);
+  return {};
 }
 
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {

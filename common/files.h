@@ -10,6 +10,9 @@ namespace macula {
 
 Result<std::string> read_file(const std::string& path);
 
+// The directory path, its missing parents made too, with mode (set also when it existed).
+Result<void> make_directory(const std::string& path, mode_t mode);
+
 // Writes path.tmp, fsyncs it, renames it over path and fsyncs the directory: after a power cut
 // the file holds either the old or the new content, never a mix.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode);

@@ -40,5 +40,21 @@ TEST_CASE("an atomic write never follows a planted PATH.tmp link, and replaces a
   CHECK(read_file(file).value() == "second\n");
 }
 
+TEST_CASE("make_directory makes the missing parents and sets the mode, also of one that existed") {
+  const ScratchDir dir("files");
+  const std::string secrets = (dir.path / "var/lib/secrets").string();
+  REQUIRE(make_directory(secrets, 0700));
+  struct stat st{};
+  REQUIRE(::stat(secrets.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0700);
+  REQUIRE(make_directory(secrets, 0755));
+  REQUIRE(::stat(secrets.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0755);
+  REQUIRE(write_file_atomic(secrets + "/file", "x", 0600));
+  auto not_a_directory = make_directory(secrets + "/file/below", 0700);
+  REQUIRE_FALSE(not_a_directory);
+  CHECK(not_a_directory.error().message.starts_with("mkdir " + secrets + "/file/below: "));
+}
+
 }  // namespace
 }  // namespace macula

@@ -232,19 +232,12 @@ Result<void> set_mesh(const std::string& env, const std::vector<MeshRole>& roles
 }
 
 Result<void> write_k3s_config(const K3sConfig& k3s) {
-  const std::string dir = std::filesystem::path(kK3sConfigPath).parent_path();
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return fail("mkdir " + dir + ": " + ec.message());
-  if (::chmod(dir.c_str(), 0755) != 0) return fail_errno("chmod " + dir);
+  if (auto r = make_directory(std::filesystem::path(kK3sConfigPath).parent_path(), 0755); !r) return r;
   if (auto r = write_file_atomic(kK3sConfigPath, k3s.yaml, 0600); !r) return r;
   if (k3s.token.empty()) {
     ::unlink(kK3sTokenPath);
   } else {
-    const std::string token_dir = std::filesystem::path(kK3sTokenPath).parent_path();
-    std::filesystem::create_directories(token_dir, ec);
-    if (ec) return fail("mkdir " + token_dir + ": " + ec.message());
-    if (::chmod(token_dir.c_str(), 0700) != 0) return fail_errno("chmod " + token_dir);
+    if (auto r = make_directory(std::filesystem::path(kK3sTokenPath).parent_path(), 0700); !r) return r;
     if (auto r = write_file_atomic(kK3sTokenPath, k3s.token + "\n", 0600); !r) return r;
   }
   return write_file_atomic(kK3sEnvPath, "K3S_MODE=" + k3s.mode + "\n", 0644);

@@ -4,7 +4,6 @@ resumed and idempotent, and starts the k3s service.
 The real k3s cannot be downloaded here: the k3s served is the TEST FIXTURE k3s_fixture
 (qemu-tests/fixtures/k3s_fixture.cc), the Flux tarball holds a fixture script, and the release
 sums are made for them. The product code is the one that runs against the real releases."""
-import base64
 import hashlib
 import io
 import os
@@ -28,18 +27,6 @@ NEXT_K3S = "v1.31.5+k3s1"  # what the node config moves to, from the network
 FIXTURE_IMAGES = "airgap images of k3s {version} (a test fixture, not a tarball)\n"
 FIXTURE_FLUX_SCRIPT = "#!/bin/sh\necho 'flux version {version} (test fixture)'\n"
 
-# The seed trusts the fixture CA and sends github.com to 10.0.2.100:443, this host's HTTPS
-# stand-in (a guestfwd).
-FIXTURE_USER_DATA = """\
-#cloud-config
-write_files:
-  - path: /usr/local/share/ca-certificates/fixture-ca.crt
-    content: {ca}
-    encoding: b64
-bootcmd:
-  - grep -q ' github.com' /etc/hosts || echo '10.0.2.100 github.com' >> /etc/hosts
-  - update-ca-certificates
-"""
 
 
 def k3s_fixture():
@@ -47,6 +34,13 @@ def k3s_fixture():
     if not value or not pathlib.Path(value).exists():
         pytest.fail(f"MACULA_K3S_FIXTURE={value!r}: expected the built k3s_fixture (run the tests with `make test`)")
     return pathlib.Path(value)
+
+
+def trust_fixture_ca(m, ca):
+    """Makes the guest trust the fixture CA and send github.com to 10.0.2.100:443, this host's
+    HTTPS stand-in (a guestfwd). /etc persists on an installed disk: once is enough there."""
+    m.sudo(f"cat >> /etc/ssl/certs/ca-certificates.crt <<'EOF'\n{(ca / 'ca.pem').read_text()}EOF\n"
+           "echo '10.0.2.100 github.com' >> /etc/hosts")
 
 
 def sha256(data):
@@ -92,20 +86,14 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "MACULA_BUNDLE", "-r", "-o", str(bundle_iso), str(bundle)],
                    check=True)
     ca = make_test_ca(tmp_path, ["github.com"])
-    seed_dir = tmp_path / "seed"
-    seed_dir.mkdir()
-    (seed_dir / "meta-data").write_text("instance-id: setup-1\n")
-    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA.format(ca=base64.b64encode((ca / "ca.pem").read_bytes()).decode()))
-    seed = tmp_path / "seed.iso"
-    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "cidata", "-J", "-r", "-o", str(seed), str(seed_dir)],
-                   check=True)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(ca / "server.pem", ca / "server.key")
     with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
         k3s_path = publish_releases(server.root, NEXT_K3S, IMAGE_FLUX)
-        m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[seed, bundle_iso], tls_port=server.port,
+        m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[bundle_iso], tls_port=server.port,
                     append="console=ttyS0,115200n8")
         m.login(helpers.BOOT)
+        trust_fixture_ca(m, ca)
         assert "status: inactive" in m.sudo("rc-service k3s status", check=False), "k3s before setup"
         assert "k3s: not installed (sudo maculaos setup)" in m.log().rsplit("login:", 1)[1]  # sysinfo at login
 
@@ -158,9 +146,6 @@ def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, install
     1 MiB; QEMU is killed). The next boot's setup resumes the file it kept with a Range request
     and completes; the boot after that starts k3s by itself."""
     ca = make_test_ca(tmp_path, ["github.com"])
-    # /etc persists on an installed disk: the fixture CA and name are given once
-    trust = (f"cat >> /etc/ssl/certs/ca-certificates.crt <<'EOF'\n{(ca / 'ca.pem').read_text()}EOF\n"
-             "echo '10.0.2.100 github.com' >> /etc/hosts")
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(ca / "server.pem", ca / "server.key")
     with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
@@ -168,7 +153,7 @@ def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, install
         m = machine(disks=[installed_disk], tls_port=server.port, log_name="first-boot")
         assert m.expect_boot_of_slot(120) == "a"
         m.login(helpers.BOOT)
-        m.sudo(trust)
+        trust_fixture_ca(m, ca)
         server.stall_after(k3s_path, 1 << 20, 900)
         m.sudo("maculaos setup --unattended >/var/log/setup-1.log 2>&1 &")
         part = f"/var/lib/maculaos/setup/k3s-{IMAGE_K3S}/k3s.part"

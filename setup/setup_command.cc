@@ -13,12 +13,11 @@
 #include <thread>
 
 #include "common/args.h"
+#include "common/boot_report_facts.h"
 #include "common/fd.h"
-#include "common/json_fields.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/product_paths.h"
-#include "common/run_paths.h"
 #include "config/config_sources.h"
 #include "config/k3s_config.h"
 #include "net/download.h"
@@ -62,14 +61,16 @@ constexpr OptionSpec kOptions[] = {{"unattended", 0, false}, {"from", 0, true}};
 
 std::string bin_path(std::string_view name) { return std::string(kProductBinDir) + "/" + std::string(name); }
 
-Result<void> make_directory(const std::string& path, std::filesystem::perms perms) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) return fail("cannot create " + path + ": " + ec.message());
-  std::filesystem::permissions(path, perms, ec);
-  if (ec) return fail("cannot set the mode of " + path + ": " + ec.message());
-  return {};
+// kSetupDir/NAME-VERSION, made when missing: a component's sums, downloads and markers.
+Result<std::string> component_dir(std::string_view name, const std::string& version) {
+  std::string dir = std::string(kSetupDir) + "/" + std::string(name) + "-" + version;
+  if (auto r = make_directory(dir, 0700); !r) return fail(r.error());
+  return dir;
 }
+
+// `rc-service k3s ACTION`. No timeout: run_command would kill what is left in the command's
+// process group, and starting the service leaves supervise-daemon there.
+Result<std::string> k3s_service(const char* action) { return run_command({"/sbin/rc-service", "k3s", action}); }
 
 // The release's sums file: kept from an earlier run, else fetched (TLS verified: it is what
 // vouches for everything else).
@@ -149,11 +150,11 @@ struct SetupRun {
 };
 
 Result<bool> install_k3s(const SetupRun& run) {
-  const std::string work_dir = std::string(kSetupDir) + "/k3s-" + run.settings.k3s_version;
-  if (auto r = make_directory(work_dir, std::filesystem::perms::owner_all); !r) return fail(r.error());
+  auto work_dir = component_dir("k3s", run.settings.k3s_version);
+  if (!work_dir) return fail(work_dir.error());
   bool replaced = false;
   const std::string what = "k3s " + run.settings.k3s_version;
-  auto installed = install_asset(k3s_binary_asset(run.settings, run.arch), work_dir, what, bin_path("k3s"),
+  auto installed = install_asset(k3s_binary_asset(run.settings, run.arch), *work_dir, what, bin_path("k3s"),
                                  [&](const std::string& verified) -> Result<void> {
                                    replaced = true;
                                    return move_into_place(verified, bin_path("k3s"), 0755);
@@ -163,8 +164,8 @@ Result<bool> install_k3s(const SetupRun& run) {
   if (run.settings.airgap_images) {
     const SetupAsset images = k3s_images_asset(run.settings, run.arch);
     const std::string target = std::string(kAirgapImagesDir) + "/" + images.name;
-    auto r = install_asset(images, work_dir, what + " images", target, [&](const std::string& verified) -> Result<void> {
-      if (auto made = make_directory(kAirgapImagesDir, std::filesystem::perms(0755)); !made) return fail(made.error());
+    auto r = install_asset(images, *work_dir, what + " images", target, [&](const std::string& verified) -> Result<void> {
+      if (auto made = make_directory(kAirgapImagesDir, 0755); !made) return fail(made.error());
       return move_into_place(verified, target, 0644);
     });
     if (!r) return fail(r.error());
@@ -173,14 +174,14 @@ Result<bool> install_k3s(const SetupRun& run) {
 }
 
 Result<void> install_flux(const SetupRun& run) {
-  const std::string work_dir = std::string(kSetupDir) + "/flux-" + run.settings.flux_version;
-  if (auto r = make_directory(work_dir, std::filesystem::perms::owner_all); !r) return fail(r.error());
-  return install_asset(flux_asset(run.settings, run.arch), work_dir, "flux " + run.settings.flux_version,
+  auto work_dir = component_dir("flux", run.settings.flux_version);
+  if (!work_dir) return fail(work_dir.error());
+  return install_asset(flux_asset(run.settings, run.arch), *work_dir, "flux " + run.settings.flux_version,
                        bin_path("flux"), [&](const std::string& tarball) -> Result<void> {
                          // The release tarball holds the one binary, flux.
-                         auto extracted = run_command({"tar", "-xzf", tarball, "-C", work_dir, "--no-same-owner", "flux"});
+                         auto extracted = run_command({"tar", "-xzf", tarball, "-C", *work_dir, "--no-same-owner", "flux"});
                          if (!extracted) return fail(extracted.error());
-                         if (auto r = move_into_place(work_dir + "/flux", bin_path("flux"), 0755); !r) return r;
+                         if (auto r = move_into_place(*work_dir + "/flux", bin_path("flux"), 0755); !r) return r;
                          ::unlink(tarball.c_str());
                          return {};
                        });
@@ -188,13 +189,12 @@ Result<void> install_flux(const SetupRun& run) {
 
 // Starts k3s (again, when a new binary replaced a running one).
 Result<void> start_k3s(bool replaced) {
-  const bool running = run_command({"/sbin/rc-service", "k3s", "status"}).has_value();
+  const bool running = k3s_service("status").has_value();
   if (running && !replaced) return {};
   std::printf("setup: %s the k3s service (%s)\n", running ? "restarting" : "starting", "/var/log/k3s.log");
   // restart, not start: at boot, before k3s was installed, the service went inactive, and
-  // OpenRC's start leaves an inactive service as it is. No timeout: run_command would kill
-  // what is left in the command's process group, supervise-daemon with it.
-  auto started = run_command({"/sbin/rc-service", "k3s", "restart"});
+  // OpenRC's start leaves an inactive service as it is.
+  auto started = k3s_service("restart");
   if (!started) return fail("start the k3s service", started.error());
   return {};
 }
@@ -206,7 +206,7 @@ Result<void> wait_for_k3s(const SetupRun& run) {
   std::string last;
   for (int attempt = 0;; ++attempt) {
     if (run.k3s_mode == "agent") {
-      auto status = run_command({"/sbin/rc-service", "k3s", "status"});
+      auto status = k3s_service("status");
       if (status) {
         std::printf("setup: k3s agent running; it joins %s\n", run.server_url.c_str());
         return {};
@@ -227,15 +227,6 @@ Result<void> wait_for_k3s(const SetupRun& run) {
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::seconds(3));
   }
-}
-
-// What init's boot report says of this boot: live (the root and its changes in RAM).
-bool booted_live() {
-  auto report = read_file(kBootReportPath);
-  if (!report) return false;
-  auto json = parse_json_object(*report, kBootReportPath);
-  const char* mode = json ? field_string(json->get(), "mode") : nullptr;
-  return mode && std::string_view(mode) == "live";
 }
 
 Result<SetupRun> plan_run(const ParsedArgs& args) {
@@ -263,10 +254,10 @@ Result<int> run_setup(std::span<const std::string> argv) {
   std::printf("setup: k3s %s (%s, %s) and flux %s from %s\n", run->settings.k3s_version.c_str(), run->k3s_mode.c_str(),
               run->arch.c_str(), run->settings.flux_version.empty() ? "(none)" : run->settings.flux_version.c_str(),
               run->settings.source.c_str());
-  if (booted_live())
+  if (read_boot_report().mode == "live")  // the root and its changes are in RAM
     std::printf("setup: a live session: what setup installs lives in RAM until the next boot (install to a disk to keep it)\n");
-  if (auto r = make_directory(kSetupDir, std::filesystem::perms::owner_all); !r) return fail(r.error());
-  if (auto r = make_directory(kProductBinDir, std::filesystem::perms(0755)); !r) return fail(r.error());
+  if (auto r = make_directory(kSetupDir, 0700); !r) return fail(r.error());
+  if (auto r = make_directory(kProductBinDir, 0755); !r) return fail(r.error());
   auto replaced = install_k3s(*run);
   if (!replaced) return fail(replaced.error());
   if (!run->settings.flux_version.empty())

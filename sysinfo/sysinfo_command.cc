@@ -8,12 +8,11 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/boot_report_facts.h"
 #include "common/files.h"
 #include "common/interface_addresses.h"
-#include "common/json_fields.h"
 #include "common/process.h"
 #include "common/product_paths.h"
-#include "common/run_paths.h"
 #include "sysinfo/sysinfo_report.h"
 
 namespace macula {
@@ -55,11 +54,9 @@ Result<int> run_sysinfo(std::span<const std::string> args) {
   if (!args.empty()) return usage_error("takes no arguments (see maculaos sysinfo --help)");
   SystemFacts facts;
   if (auto text = read_file("/etc/os-release")) facts.os = env_value(*text, "PRETTY_NAME");
-  if (auto report = read_file(kBootReportPath))
-    if (auto json = parse_json_object(*report, kBootReportPath)) {
-      if (const char* mode = field_string(json->get(), "mode")) facts.boot_mode = mode;
-      if (const char* slot = field_string(json->get(), "slot")) facts.slot = slot;
-    }
+  const BootReportFacts boot = read_boot_report();
+  facts.boot_mode = boot.mode;
+  facts.slot = boot.slot;
   struct utsname names {};
   if (::uname(&names) == 0) {
     facts.kernel = names.release;
