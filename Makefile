@@ -68,7 +68,7 @@ test: build unit-sanitized fuzz-short iso
 	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS)
 
 unit-sanitized:
-	@toolchain/deps.sh build
+	@toolchain/deps.sh build test
 	@cmake -S . -B $(BUILD)/sanitize -DMACULA_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD)/sanitize -j$(JOBS)
 	cd $(BUILD)/sanitize && ctest --output-on-failure -j$(JOBS)

@@ -9,9 +9,11 @@
 #include "cli/version_command.h"
 #include "common/applet.h"
 #include "config/config_command.h"
+#include "identity/identity_command.h"
 #include "init/init_command.h"
 #include "installer/install_command.h"
 #include "net/fetch_command.h"
+#include "peers/peers_command.h"
 #include "setup/setup_command.h"
 #include "sysinfo/sysinfo_command.h"
 #include "upgrade/upgrade_command.h"
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
       macula::config_applet(),
       macula::setup_applet(),
       macula::sysinfo_applet(),
+      macula::identity_applet(),
+      macula::peers_applet(),
   };
   return macula::run_applets(applets, args);
 }

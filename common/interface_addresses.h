@@ -1,5 +1,5 @@
-// The node's own addresses: what the config engine checks a bootstrap node against and what
-// `maculaos sysinfo` shows.
+// The node's own addresses: what the config engine checks a bootstrap node against, what
+// `maculaos sysinfo` shows, and the setup wizard's Network step.
 #pragma once
 
 #include <string>
@@ -9,7 +9,17 @@
 
 namespace macula {
 
-// The addresses of the node's interfaces but loopback, as text (link-local ones too).
-Result<std::vector<std::string>> interface_addresses();
+struct InterfaceAddress {
+  std::string interface;  // "eth0"
+  std::string address;    // as text, IPv4 or IPv6
+  bool running = false;   // up, with a carrier (IFF_UP and IFF_RUNNING)
+};
+
+// The addresses of the node's interfaces but loopback (link-local ones too), in the kernel's
+// order.
+Result<std::vector<InterfaceAddress>> interface_addresses();
+
+// Just the addresses' texts.
+std::vector<std::string> address_texts(const std::vector<InterfaceAddress>& addresses);
 
 }  // namespace macula

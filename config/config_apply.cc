@@ -16,6 +16,7 @@
 #include "config/file_content.h"
 #include "config/firewall.h"
 #include "config/locale.h"
+#include "config/mdns.h"
 #include "config/network.h"
 #include "config/ntp.h"
 
@@ -74,6 +75,7 @@ BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys) {
   plan.mesh_env = mesh_env(config);
   plan.mesh_roles = mesh_roles(config);
   plan.k3s = k3s_config(config);
+  plan.mdns_services = mdns_services(config, plan.k3s.mode, MACULAOS_VERSION);
   plan.boot_cmds = stage_commands(config, Stage::boot);
   return plan;
 }
@@ -280,6 +282,7 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
   collect(errors, "maculaos.firewall", run_command({"nft", "-f", "-"}, plan.firewall));
   collect(errors, "maculaos.mesh", set_mesh(plan.mesh_env, plan.mesh_roles));
   collect(errors, "k3s", write_k3s_config(plan.k3s));
+  collect(errors, "mdns", write_file_atomic(kMdnsServicesPath, plan.mdns_services, 0644));
   for (Error& error : run_stage_commands(plan.boot_cmds, stage_commands_key(Stage::boot))) errors.push_back(std::move(error));
   return errors;
 }

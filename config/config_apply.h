@@ -59,6 +59,7 @@ struct BootPlan {
   std::string firewall;                  // firewall.h: loaded by nft -f -
   std::string mesh_env;                  // mesh.h: kMeshEnvPath
   std::vector<MeshRole> mesh_roles;      // in the default runlevel or not
+  std::string mdns_services;             // mdns.h: kMdnsServicesPath
   K3sConfig k3s;
   std::vector<std::string> boot_cmds;    // last, by sh -c, in order
 };

@@ -199,7 +199,7 @@ Result<int> apply_network() {
   }
   if (auto addresses = interface_addresses(); !addresses) {
     warnings.push_back(addresses.error().text());
-  } else if (std::string w = bootstrap_address_warning(chosen.config, *addresses); !w.empty()) {
+  } else if (std::string w = bootstrap_address_warning(chosen.config, address_texts(*addresses)); !w.empty()) {
     warnings.push_back(w);
   }
   if (warnings.empty()) return status;

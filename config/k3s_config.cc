@@ -6,6 +6,18 @@ namespace macula {
 
 namespace {
 
+// Kubernetes' name for this machine's architecture (kubernetes.io/arch's values): the binary's
+// own, which is the machine's (it is static, and runs nowhere else).
+#if defined(__x86_64__)
+constexpr const char* kKubeArch = "amd64";
+#elif defined(__aarch64__)
+constexpr const char* kKubeArch = "arm64";
+#elif defined(__arm__)
+constexpr const char* kKubeArch = "arm";
+#else
+#error "an architecture k3s is not released for"
+#endif
+
 ConfigNode scalar(std::string text) {
   ConfigNode node;
   node.kind = ConfigNode::Kind::scalar;
@@ -50,8 +62,9 @@ K3sConfig k3s_config(const ConfigNode& config) {
     add(out, "token-file", kK3sTokenPath);
   }
   std::vector<std::string> labels;
-  if (const ConfigNode* map = config_at(config, "maculaos.labels"); map && map->is_mapping())
-    for (const auto& [key, value] : map->pairs) labels.push_back(key + "=" + value.text);
+  const ConfigNode* label_map = config_at(config, "maculaos.labels");
+  if (label_map && label_map->is_mapping())
+    for (const auto& [key, value] : label_map->pairs) labels.push_back(key + "=" + value.text);
   add_list(out, "node-label", std::move(labels));
   add_list(out, "node-taint", config_texts(config, "maculaos.taints"));
 
@@ -74,7 +87,16 @@ K3sConfig k3s_config(const ConfigNode& config) {
     }
   }
   if (result.mode.empty()) result.mode = server ? "agent" : "server";
-  result.yaml = out.pairs.empty() ? "{}\n" : config_yaml(out, false);
+  // The plan's labels, unless maculaos.labels sets them.
+  auto labelled = [&](const std::string& key) {
+    if (!label_map || !label_map->is_mapping()) return false;
+    for (const auto& pair : label_map->pairs)
+      if (pair.first == key) return true;
+    return false;
+  };
+  for (auto [key, value] : {std::pair<std::string, std::string>{kRoleLabel, result.mode}, {kArchLabel, kKubeArch}})
+    if (!labelled(key)) add(out, "node-label", key + "=" + value);
+  result.yaml = config_yaml(out, false);  // never empty: the plan's labels are always there
   return result;
 }
 

@@ -18,8 +18,13 @@ inline constexpr const char* kK3sTokenPath = "/var/lib/maculaos/k3s-token";
 // K3S_MODE=server|agent, for the k3s OpenRC service (sourced as shell).
 inline constexpr const char* kK3sEnvPath = "/etc/maculaos/k3s.env";
 
+// The node labels every MaculaOS node carries (the plan's defaults): its k3s role (server or
+// agent) and its architecture (amd64, arm64, arm).
+inline constexpr const char* kRoleLabel = "macula.io/role";
+inline constexpr const char* kArchLabel = "macula.io/arch";
+
 struct K3sConfig {
-  std::string yaml;  // config.yaml's text ("{}" when nothing is set)
+  std::string yaml;  // config.yaml's text
   std::string token;  // maculaos.token, for kK3sTokenPath; empty: none
   std::string mode;  // "server" or "agent"
   std::vector<std::string> warnings;  // k3s_args words that are neither a --flag nor its value
@@ -27,7 +32,8 @@ struct K3sConfig {
 
 // maculaos.node_name -> node-name, server_url -> server, token -> token-file (kK3sTokenPath,
 // which gets the token), labels ->
-// node-label (KEY=VALUE), taints -> node-taint, then maculaos.k3s_args and k3s.args: `--flag`,
+// node-label (KEY=VALUE; then kRoleLabel and kArchLabel unless labels sets them), taints ->
+// node-taint, then maculaos.k3s_args and k3s.args: `--flag`,
 // `--flag=value` and `--flag value` become keys (a flag given twice, or given by a key above
 // too, a list). The mode, as k3OS chose it: the word `server` or `agent` in the args, else
 // agent when server_url is set, else server.

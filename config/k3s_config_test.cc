@@ -18,10 +18,19 @@ TEST_CASE("k3s config.yaml takes k3s's key names: args become keys, repeats list
   CHECK(k3s.yaml ==
         "node-name: \"edge-1\"\n"
         "token-file: \"/var/lib/maculaos/k3s-token\"\n"
-        "node-label:\n  - \"zone=lab\"\n  - \"tier=edge\"\n  - \"extra=1\"\n"
+        "node-label:\n  - \"zone=lab\"\n  - \"tier=edge\"\n  - \"extra=1\"\n  - \"macula.io/role=server\"\n"
+        "  - \"macula.io/arch=amd64\"\n"
         "node-taint:\n  - \"gpu=true:NoSchedule\"\n"
         "disable:\n  - \"traefik\"\n  - \"servicelb\"\n"
         "cluster-init: \"true\"\n");
+}
+
+TEST_CASE("the plan's node labels: k3s role and architecture, unless the config's labels set them") {
+  CHECK(k3s_config(parsed("maculaos: {server_url: 'https://10.0.0.1:6443'}\n")).yaml ==
+        "server: \"https://10.0.0.1:6443\"\n"
+        "node-label:\n  - \"macula.io/role=agent\"\n  - \"macula.io/arch=amd64\"\n");
+  CHECK(k3s_config(parsed("maculaos: {labels: {macula.io/role: gateway}}\n")).yaml ==
+        "node-label:\n  - \"macula.io/role=gateway\"\n  - \"macula.io/arch=amd64\"\n");
 }
 
 TEST_CASE("k3s mode: an agent when a server URL is given, unless the args say server") {
@@ -29,13 +38,13 @@ TEST_CASE("k3s mode: an agent when a server URL is given, unless the args say se
   CHECK(k3s_config(parsed("maculaos: {server_url: 'https://10.0.0.1:6443', k3s_args: [server]}\n")).mode == "server");
   const K3sConfig none = k3s_config(parsed("hostname: a\n"));
   CHECK(none.mode == "server");
-  CHECK(none.yaml == "{}\n");
+  CHECK(none.yaml == "node-label:\n  - \"macula.io/role=server\"\n  - \"macula.io/arch=amd64\"\n");
 }
 
 TEST_CASE("a k3s arg that is not a flag is left out with a warning") {
   const K3sConfig k3s = k3s_config(parsed("maculaos: {k3s_args: [stray, --write-kubeconfig-mode, '0644']}\n"));
   CHECK(k3s.warnings == std::vector<std::string>{"k3s args: 'stray': expected --flag, --flag=value or server|agent; left out"});
-  CHECK(k3s.yaml == "write-kubeconfig-mode: \"0644\"\n");
+  CHECK(k3s.yaml.starts_with("write-kubeconfig-mode: \"0644\"\nnode-label:\n"));
 }
 
 }  // namespace

@@ -20,13 +20,17 @@ bool role_on(const ConfigNode& config, std::string_view role) {
 
 }  // namespace
 
+std::string mesh_realm(const ConfigNode& config) {
+  return config_text(config, "maculaos.mesh.realm").value_or("io.macula");
+}
+
 std::string mesh_env(const ConfigNode& config) {
   std::string peers;
   if (const ConfigNode* list = config_at(config, "maculaos.mesh.bootstrap_peers"); list && list->is_sequence())
     for (const ConfigNode& url : list->items) peers += (peers.empty() ? "" : ",") + url.text;
   auto flag = [&](std::string_view role) { return role_on(config, role) ? "true" : "false"; };
   return "# Written at boot by `maculaos config apply` from maculaos.mesh: edit config.yaml instead.\n"
-         "MACULA_REALM=" + sh_quoted(config_text(config, "maculaos.mesh.realm").value_or("io.macula")) + "\n" +
+         "MACULA_REALM=" + sh_quoted(mesh_realm(config)) + "\n" +
          "MACULA_TLS_MODE=" + sh_quoted(config_text(config, "maculaos.mesh.tls_mode").value_or("production")) + "\n" +
          "MACULA_BOOTSTRAP_PEERS=" + sh_quoted(peers) + "\n" +
          "MACULA_ROLE_PEER=true\n"

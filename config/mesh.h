@@ -22,6 +22,9 @@ struct PortRule {
   std::string protocol;  // "tcp" or "udp"
 };
 
+// maculaos.mesh.realm, or the default realm io.macula.
+std::string mesh_realm(const ConfigNode& config);
+
 // mesh.env: MACULA_REALM, MACULA_TLS_MODE, MACULA_BOOTSTRAP_PEERS (comma-separated) and
 // MACULA_ROLE_{PEER,BOOTSTRAP,GATEWAY}=true|false. Defaults: realm io.macula, tls_mode
 // production, no bootstrap peers, bootstrap and gateway off.

@@ -9,7 +9,11 @@ import pathlib
 import shlex
 import subprocess
 import tempfile
+import time
 import uuid
+
+import pexpect
+import pyte
 
 from machine import KERNEL_PANIC
 
@@ -175,3 +179,55 @@ def make_release(out_dir, version, *, channel="stable", key=None, kernel=None, i
     if r.returncode != 0:
         raise AssertionError(f"{' '.join(command)} exited {r.returncode}:\n{r.stdout}{r.stderr}")
     return pathlib.Path(out_dir)
+
+
+def decode_terminal_qr(lines, scratch):
+    """Reads a QR code drawn in a terminal with half blocks (maculaos's qr_text, UTF-8) the way
+    a phone's camera does: drawn cells light, blank cells dark, 4x4 pixels each on a dark
+    ground, decoded by zbarimg. Returns what it decodes to."""
+    rows = []
+    for line in lines:
+        rows.append([c in "\u2588\u2580" for c in line])
+        rows.append([c in "\u2588\u2584" for c in line])
+    scale, border = 4, 8
+    width = max(len(r) for r in rows) * scale + 2 * border
+    height = len(rows) * scale + 2 * border
+    pixels = bytearray(width * height)
+    for y in range(len(rows) * scale):
+        for x in range(len(rows[y // scale]) * scale):
+            if rows[y // scale][x // scale]:
+                pixels[(y + border) * width + x + border] = 255
+    image = pathlib.Path(scratch) / "terminal-qr.pgm"
+    image.write_bytes(b"P5\n%d %d\n255\n" % (width, height) + bytes(pixels))
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", "--nodbus", str(image)], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+class TerminalScreen:
+    """What a person sees on the machine's serial console: its output played into an 80x24
+    terminal (pyte), for full-screen programs (the setup wizard)."""
+
+    def __init__(self, machine, columns=80, lines=24):
+        self.machine = machine
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.Stream(self.screen)
+
+    def text(self):
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def wait_for(self, text, timeout=60):
+        """Plays the output in until text is on the screen and the screen is still (nothing
+        more for a second: the whole page is drawn); returns the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.stream.feed(self.machine.child.read_nonblocking(65536, timeout=1))
+            except pexpect.TIMEOUT:
+                if text in self.text():
+                    return self.text()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not on the screen after {timeout} s:\n{self.text()}\n"
+                                     f"(log: {self.machine.log_path})")
+
+    def press(self, keys):
+        self.machine.child.send(keys)

@@ -57,7 +57,7 @@ class Machine:
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
                  release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=(),
-                 read_only=False):
+                 read_only=False, lan=None, nic_id=0x56):
         """reboot: a guest that resets (reboot, panic=N, the watchdog) starts again, in a new
         QEMU process (cold_reboots) writing to the same console and log; by default QEMU exits
         instead (-no-reboot).
@@ -70,13 +70,18 @@ class Machine:
         guest_port (TCP), as a client on the network would.
         read_only: every write to the disks fails (the firmware's and GRUB's too), as on a
         disk that turned read-only.
+        lan: (local_port, remote_port): a second NIC (eth1) on a LAN of QEMU socket netdevs,
+        UDP on 127.0.0.1 from local_port to remote_port (the other machine's pair swapped).
+        nic_id: the last byte of the NICs' MAC addresses (52:54:00:12:34:nic_id, and
+        52:54:01:... on the LAN): machines on one LAN need different ones (their host names
+        come from the first MAC's last two bytes, macula-34XX).
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = tempfile.mkdtemp(prefix="macula-qemu-")
         accel = accelerator(probe_kernel or kernel)
-        nic = "user,model=virtio-net-pci,restrict=on"
+        nic = f"user,model=virtio-net-pci,restrict=on,mac=52:54:00:12:34:{nic_id:02x}"
         if release_port is not None:
             nic += "," + guestfwd(RELEASE_HOST, 80, release_port)
         if tls_port is not None:
@@ -84,12 +89,18 @@ class Machine:
         for host_port, guest_port in host_ports:
             nic += f",hostfwd=tcp:127.0.0.1:{host_port}-:{guest_port}"
         args = ["-accel", accel, "-m", str(memory), "-smp", "1",
-                "-display", "none", "-serial", "stdio", "-monitor", "none",
+                # the monitor: type_on_screen's keyboard
+                "-display", "none", "-serial", "stdio",
+                "-monitor", f"unix:{pathlib.Path(self._tmp) / 'monitor'},server=on,wait=off",
                 # Under TCG without RDRAND the CRNG is ready only after ~40 s: feed it.
                 "-device", "virtio-rng-pci",
                 # A hardware watchdog (resets the guest when it runs out), as boards have.
                 "-device", "i6300esb",
                 "-nic", nic, "-no-reboot"]
+        if lan:
+            local, remote = lan
+            args += ["-netdev", f"socket,id=lan,udp=127.0.0.1:{remote},localaddr=127.0.0.1:{local}",
+                     "-device", f"virtio-net-pci,netdev=lan,mac=52:54:01:12:34:{nic_id:02x}"]
         if accel == "kvm":
             args += ["-cpu", "host"]
         if firmware_on_serial:
@@ -186,6 +197,23 @@ class Machine:
         self.expect(r"[Pp]assword: ", 30)
         self.child.sendline(password)
         self.expect(r"Login incorrect", 60)
+
+    def type_on_screen(self, text):
+        """Types text on the machine's own keyboard (PS/2, so tty1, the screen's console),
+        through QEMU's monitor: letters, digits, space, '.', '-' and newline."""
+        names = {" ": "spc", "\n": "ret", ".": "dot", "-": "minus"}
+        with socket.socket(socket.AF_UNIX) as monitor:
+            monitor.connect(str(pathlib.Path(self._tmp) / "monitor"))
+            for c in text:
+                monitor.sendall(f"sendkey {names.get(c, c)}\n".encode())
+            monitor.sendall(b"info name\n")  # answered once every key before it is sent
+            monitor.settimeout(10)
+            seen = b""
+            while b"info name" not in seen or not seen.endswith(b"(qemu) "):
+                chunk = monitor.recv(4096)
+                if not chunk:
+                    break
+                seen += chunk
 
     def use_shell(self):
         """Makes the shell at hand quiet and recognisable: no echo, a fixed prompt.

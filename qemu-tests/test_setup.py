@@ -6,8 +6,10 @@ The real k3s cannot be downloaded here: the k3s served is the TEST FIXTURE k3s_f
 sums are made for them. The product code is the one that runs against the real releases."""
 import hashlib
 import io
+import json
 import os
 import pathlib
+import re
 import ssl
 import subprocess
 import sys
@@ -74,6 +76,56 @@ def publish_releases(root, k3s_version, flux_version):
     return f"/k3s-io/k3s/releases/download/{k3s_version}/k3s"
 
 
+def run_wizard(m, bundle, tmp_path):
+    """`maculaos setup --from bundle` on the serial console, as a person drives it: the
+    screens on an 80x24 terminal, keys typed. Returns the Summary's screen."""
+    m.sudo("true")  # sudo remembers the password for this terminal
+    screen = helpers.TerminalScreen(m)
+    screen.press(f"stty rows 24 cols 80; sudo env LANG=C.UTF-8 TERM=vt100 maculaos setup --from {bundle}; "
+                 "echo WIZARD''-EXIT=$?\r")
+    welcome = screen.wait_for("Step 1 of 6: Welcome")
+    assert "Enter: next" in welcome and "q: quit" in welcome and "b: back" not in welcome, welcome
+    screen.press("\r")
+    network = screen.wait_for("Step 2 of 6: Network")
+    assert re.search(r"ens3 +up +dhcp +10\.0\.2\.15", network), network
+    screen.press("\r")  # the reachability check of the source
+    screen.wait_for(f"The download source answers: {bundle}")
+    screen.press("b")  # back, then on again: the check is kept
+    screen.wait_for("Step 1 of 6: Welcome")
+    screen.press("\r")
+    assert "Enter: next   r: run again" in screen.wait_for("Step 2 of 6: Network")
+    screen.press("\r")
+    screen.wait_for("Step 3 of 6: Identity")
+    screen.press("\r")
+    identity = screen.wait_for("Fingerprint: SHA256:")
+    fingerprint = re.search(r"Fingerprint: (SHA256:\S+)", identity).group(1)
+    screen.press("\r")
+    k3s = screen.wait_for("Step 4 of 6: k3s")
+    assert f"k3s {IMAGE_K3S} (server)" in k3s and "This is a live session" in k3s, k3s
+    screen.press("\r")  # the download in line mode, then the screen again
+    screen.wait_for(f"k3s {IMAGE_K3S} runs and answers.", timeout=900)
+    screen.press("\r")
+    screen.wait_for("Step 5 of 6: Flux CLI")
+    screen.press("\r")
+    screen.wait_for(f"The Flux CLI {IMAGE_FLUX} is installed.", timeout=300)
+    screen.press("\r")
+    summary = screen.wait_for("Step 6 of 6: Summary")
+    (tmp_path / "wizard-summary.txt").write_text(summary)
+    url = re.search(r"http://\S+\.local", summary).group(0)
+    assert fingerprint.removeprefix("SHA256:") in summary, summary
+    # the QR code beside the text, from where its first line starts
+    lines = summary.splitlines()
+    qr_column = lines[2].index("\u2588")
+    assert helpers.decode_terminal_qr([line[qr_column:] for line in lines[2:21]], tmp_path) == url, summary
+    screen.press("q")
+    screen.wait_for("WIZARD-EXIT=0")
+    m.use_shell()
+    assert m.run("hostname") + ".local" == url.removeprefix("http://")
+    assert m.sudo("ssh-keygen -lf /var/lib/maculaos/identity/node.pub").split()[1] == fingerprint
+    assert m.sudo("stat -c %a /var/lib/maculaos/identity /var/lib/maculaos/identity/node.key") == "700\n600"
+    return summary
+
+
 def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(machine, iso, kernel, initrd, tmp_path):
     """One live boot. Offline first: `setup --from` a bundle on a second disk (the image's
     pinned versions) installs k3s and Flux and starts k3s until its API answers. Then the
@@ -96,14 +148,37 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         trust_fixture_ca(m, ca)
         assert "status: inactive" in m.sudo("rc-service k3s status", check=False), "k3s before setup"
         assert "k3s: not installed (sudo maculaos setup)" in m.log().rsplit("login:", 1)[1]  # sysinfo at login
+        before_login = m.log().split("login:", 1)[0]  # /etc/issue, made from the logo at build time
+        assert "  o---o---o    | |\\/| |/ _` |" in before_login and " on macula-3456 (ttyS0)" in before_login
 
-        # Offline, from the bundle
+        # The wizard starts by itself at a login on tty1 (the machine's own keyboard and screen)
+        m.type_on_screen("macula\n")
+        m.run("sleep 3", timeout=30)
+        m.type_on_screen("macula\n")  # login's password
+        m.run("sleep 5", timeout=30)
+        m.type_on_screen("macula\n")  # sudo's
+        # sudo (use_pty) runs it on a terminal of its own, which it relays to tty1
+        m.run("for i in $(seq 60); do pgrep -x -f '/usr/bin/maculaos setup' && break; sleep 1; done", timeout=90)
+        m.run("pgrep -x -f '/usr/bin/maculaos setup'")
+        assert "sudo /usr/bin/maculaos setup" in m.run("ps -o args= -t tty1").splitlines()
+        m.type_on_screen("q")  # it leaves the node as it was, and the cue stays
+        m.run("for i in $(seq 30); do pgrep -f 'maculaos setup$' || break; sleep 1; done", timeout=60)
+        m.run("! pgrep -f 'maculaos setup$'")
+        m.run("test -e /run/macula/setup-needed")
+
+        # Offline, from the bundle, through the wizard on the serial console
         m.sudo("mkdir -p /mnt/bundle && mount -o ro /dev/disk/by-label/MACULA_BUNDLE /mnt/bundle")
         m.sudo("mkdir -p /var/lib/maculaos/config.d && "
                "printf 'maculaos:\\n  setup: {airgap_images: true}\\n' > /var/lib/maculaos/config.d/40-images.yaml")
-        out = m.sudo("maculaos setup --unattended --from /mnt/bundle 2>&1", timeout=900)
-        assert f"k3s {IMAGE_K3S}: verified" in out and "k3s answers" in out, out
-        assert "a live session: what setup installs lives in RAM" in out, out
+        run_wizard(m, "/mnt/bundle", tmp_path)
+        m.run("! test -e /run/macula/setup-needed")
+        # mDNS: avahi announces the node, which finds itself among the peers
+        hostname = m.run("hostname")
+        peers = json.loads(m.run("for i in $(seq 30); do maculaos peers --json | grep -q name && break; sleep 1; done; "
+                                 "maculaos peers --json", timeout=120))
+        assert [(p["name"], p["role"], p["realm"], p["version"]) for p in peers] == \
+            [(f"{hostname}.local", "server", "io.macula", helpers.installed_version())], peers
+        assert m.run(f"getent hosts {hostname}.local").split()[0] in peers[0]["addresses"]
         assert m.sudo("cat /var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst") == \
             FIXTURE_IMAGES.format(version=IMAGE_K3S).strip()
         assert server.requests == [], "the offline setup went to the network"
@@ -116,6 +191,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         # the service ran k3s with the flags of the image's config
         log = m.sudo("cat /var/log/k3s.log")
         assert 'write-kubeconfig-mode: "644"' in log and '- "traefik"' in log, log
+        assert '- "macula.io/role=server"' in log and '- "macula.io/arch=amd64"' in log, log
 
         # From the network: a newer k3s, tampered on the server
         m.sudo(f"printf 'maculaos:\\n  setup: {{k3s_version: {NEXT_K3S}}}\\n' > /var/lib/maculaos/config.d/50-next.yaml")
@@ -136,9 +212,17 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
 
         # Idempotent: nothing fetched again
         before = len(server.requests)
-        out = m.sudo("maculaos setup --unattended 2>&1", timeout=900)
+        out = m.sudo("LANG=C.UTF-8 maculaos setup --unattended 2>&1", timeout=900)
         assert f"k3s {NEXT_K3S}: installed already" in out and "k3s answers" in out, out
         assert len(server.requests) == before
+        # The summary as lines: the node key as ssh-keygen sees it, and the node's mDNS
+        # address as text and as a QR code that decodes to it
+        hostname = m.run("hostname")
+        fingerprint = m.sudo("ssh-keygen -lf /var/lib/maculaos/identity/node.pub").split()[1]
+        assert f"setup: node identity: ED25519 {fingerprint}\n" in out, out
+        url = f"http://{hostname}.local"
+        qr = out.split(f"setup: on the LAN: {url}\n", 1)[1].split("setup: done", 1)[0]
+        assert helpers.decode_terminal_qr(qr.splitlines(), tmp_path) == url, out
 
 
 def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, installed_disk, tmp_path):

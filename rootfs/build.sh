@@ -17,7 +17,7 @@ usage() {
   cat <<'USAGE'
 Builds MaculaOS's root file system, a squashfs the live system and the installed A/B slots
 mount read-only: Debian 12 minbase with OpenRC, the packages of packages-<flavour>.txt, the
-files of overlay/ (and overlay-full/ for full), customize.sh's changes, and the kernel's
+files of overlay/, customize.sh's changes, and the kernel's
 modules (the same kernel as the initramfs).
 
 Usage: PUBLIC_KEYS="A.pub.pem ..." rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
@@ -83,7 +83,6 @@ recipe_key() {
 bootstrap() {
   local flavour=$1 root=$2 kernel=$3 keydir=$4
   local hooks=(--customize-hook="sync-in '$here/overlay' /")
-  [[ "$flavour" == full ]] && hooks+=(--customize-hook="sync-in '$here/overlay-full' /")
   hooks+=(--customize-hook="'$here/customize.sh' \"\$1\" $flavour $(cat "$repo/VERSION") '$kernel' '$keydir'")
   mmdebstrap --quiet --mode=root --variant=minbase \
     --include="$(packages "$flavour")" \

@@ -19,9 +19,15 @@ VERSION="$version ($flavour)"
 VARIANT_ID=$flavour
 EOF
   ln -sf ../usr/lib/os-release "$root/etc/os-release"
-  [[ -f "$root/etc/avahi/services/maculaos.service" ]] &&
-    sed -i "s/@VERSION@/$version/" "$root/etc/avahi/services/maculaos.service"
-  return 0
+}
+
+# The plan's mark (the node graph beside the wordmark, overlay/usr/share/maculaos/logo.txt, which
+# the setup wizard shows too) on the console before login (agetty's /etc/issue: its backslashes
+# are escapes, so doubled) and after it (the motd).
+write_banners() {
+  local logo="$root/usr/share/maculaos/logo.txt"
+  { echo; sed 's/\\/\\\\/g' "$logo"; echo; echo ' \S{PRETTY_NAME} on \n (\l)'; echo; } >"$root/etc/issue"
+  { echo; cat "$logo"; echo; echo ' An immutable Linux OS for edge nodes that run k3s.'; echo; } >"$root/etc/motd"
 }
 
 # OpenRC is the init: our PID 1 execs /sbin/init in the new root, and openrc-init runs the
@@ -43,12 +49,10 @@ enable_services() {
   # maculaos-config first: the config names the host and gives the keys ssh needs
   for svc in maculaos-config macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
-  for svc in macula-network maculaos-config-network ssh chrony macula-mesh k3s local agetty.ttyS0 agetty.tty1; do
+  for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mesh k3s local \
+             agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
   done
-  if [[ "$flavour" == full ]]; then
-    for svc in dbus avahi-daemon; do in_root rc-update add "$svc" default; done
-  fi
   # util-linux's hwclock.sh needs initscripts' helpers, which OpenRC alone does not have.
   if [[ -e "$root/etc/init.d/hwclock.sh" && ! -e "$root/etc/init.d/mountall.sh" ]]; then
     in_root rc-update del hwclock.sh 2>/dev/null || true
@@ -148,6 +152,7 @@ main() {
     "$root"/etc/local.d/*.start "$root"/usr/local/sbin/*
   add_trust
   write_os_release
+  write_banners
   set_init
   add_users
   enable_services

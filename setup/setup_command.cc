@@ -1,247 +1,59 @@
 #include "setup/setup_command.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <functional>
-#include <thread>
+#include <optional>
 
 #include "common/args.h"
-#include "common/boot_report_facts.h"
-#include "common/fd.h"
-#include "common/files.h"
-#include "common/process.h"
-#include "common/product_paths.h"
-#include "config/config_sources.h"
-#include "config/k3s_config.h"
-#include "net/download.h"
-#include "net/fetch_file.h"
-#include "net/resource.h"
-#include "setup/setup_plan.h"
+#include "common/terminal.h"
+#include "setup/setup_steps.h"
+#include "setup/wizard.h"
 
 namespace macula {
 
 namespace {
 
-// Each step's state, kept across runs and reboots: per release, its sums file, downloads in
-// progress (FILE.part, resumed) and a marker per installed file naming the SHA-256 it was.
-constexpr const char* kSetupDir = "/var/lib/maculaos/setup";
-// Set once setup has finished: the first-boot wizard no longer starts at login.
-constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
-// Where k3s imports image tarballs from at start (k3s's airgap layout).
-constexpr const char* kAirgapImagesDir = "/var/lib/rancher/k3s/agent/images";
-// k3s links these names to its own binary (install.sh does the same).
-constexpr const char* kK3sLinks[] = {"kubectl", "crictl", "ctr"};
-constexpr std::uint64_t kMaxSumsBytes = 1 << 20;
-// A k3s server's first start (certificates, the datastore, the API) under emulation.
-constexpr std::chrono::seconds kApiWait{600};
-
 constexpr std::string_view kUsage = R"(usage: maculaos setup [--unattended] [--from DIR]
 
-Installs what the node runs, from the versions and source in the node config
+Sets up the node on its first boot, from the versions and source in the node config
 (maculaos.setup: k3s_version, flux_version, source, airgap_images; the image pins the
-versions): k3s (its binary, with kubectl, crictl and ctr linked to it) and the Flux CLI into
-/opt/macula/bin, k3s's airgap images when asked, then starts the k3s service and waits
-until its API answers (a server) or it runs (an agent). Sets /var/lib/maculaos/.configured
-when done. Every file is checked against its release's SHA-256 sums before it is installed
-or run; downloads resume after a cut or a reboot, and what is installed already is skipped.
+versions): checks the download source, makes the node's identity (maculaos identity),
+installs k3s (its binary, with kubectl, crictl and ctr linked to it) and the Flux CLI into
+/opt/macula/bin, k3s's airgap images when asked, starts the k3s service and waits until its
+API answers (a server) or it runs (an agent), then shows the node's address with a QR code
+and sets /var/lib/maculaos/.configured. Every file is checked against its release's SHA-256
+sums before it is installed or run; downloads resume after a cut or a reboot, and what is
+installed already is skipped.
 
-  --unattended   never ask (fleets, tests); progress as lines
+On a terminal it is a full-screen wizard (Enter: go on or run the step, r: run it again,
+b: back, q: quit); it starts by itself at a login on tty1 until the node is set up.
+
+  --unattended   never ask (fleets, tests): the same steps, progress as lines
   --from DIR     install from DIR, a bundle of the releases in their download layout
                  (DIR/k3s-io/k3s/releases/download/VERSION/k3s, ...): no network
 )";
 
 constexpr OptionSpec kOptions[] = {{"unattended", 0, false}, {"from", 0, true}};
 
-std::string bin_path(std::string_view name) { return std::string(kProductBinDir) + "/" + std::string(name); }
-
-// kSetupDir/NAME-VERSION, made when missing: a component's sums, downloads and markers.
-Result<std::string> component_dir(std::string_view name, const std::string& version) {
-  std::string dir = std::string(kSetupDir) + "/" + std::string(name) + "-" + version;
-  if (auto r = make_directory(dir, 0700); !r) return fail(r.error());
-  return dir;
-}
-
-// `rc-service k3s ACTION`. No timeout: run_command would kill what is left in the command's
-// process group, and starting the service leaves supervise-daemon there.
-Result<std::string> k3s_service(const char* action) { return run_command({"/sbin/rc-service", "k3s", action}); }
-
-// The release's sums file: kept from an earlier run, else fetched (TLS verified: it is what
-// vouches for everything else).
-Result<std::string> sums_text(const SetupAsset& asset, const std::string& work_dir) {
-  const std::string kept = work_dir + "/" + asset.sums_name;
-  if (auto text = read_file(kept)) return *text;
-  auto text = read_resource(asset.sums_url, {}, kMaxSumsBytes);
-  if (!text) return fail(text.error());
-  if (auto written = write_file_atomic(kept, *text, 0644); !written) return fail(written.error());
-  return *text;
-}
-
-// What to do with a download once it is verified: move it into place.
-using Installer = std::function<Result<void>(const std::string& verified)>;
-
-// Fetches asset into work_dir (resuming what an earlier run left), verified against its sums,
-// and installs it, unless the file at `installed` is this very one already.
-Result<void> install_asset(const SetupAsset& asset, const std::string& work_dir, const std::string& what,
-                           const std::string& installed, const Installer& install) {
-  auto sums = sums_text(asset, work_dir);
-  if (!sums) return fail("checksums of " + what, sums.error());
-  auto expected = checksum_for(*sums, asset.name, asset.sums_url);
-  if (!expected) return fail(expected.error());
-  const std::string marker = work_dir + "/" + asset.name + ".installed";
-  if (auto done = read_file(marker); done && *done == *expected + "\n" && ::access(installed.c_str(), F_OK) == 0) {
-    std::printf("setup: %s: installed already (SHA-256 %s)\n", what.c_str(), expected->c_str());
-    return {};
-  }
-  // The download is there only once whole and verified: fetch_to_file renames FILE.part then.
-  const std::string download = work_dir + "/" + asset.name;
-  if (::access(download.c_str(), F_OK) != 0) {
-    std::printf("setup: %s: fetching %s\n", what.c_str(), asset.url.c_str());
-    std::fflush(stdout);
-    auto fetched = fetch_to_file({.download = {.url = asset.url, .progress = what}, .output = download, .sha256 = *expected});
-    if (!fetched) return fail(what, fetched.error());
-  }
-  std::printf("setup: %s: verified (SHA-256 %s)\n", what.c_str(), expected->c_str());
-  if (auto r = install(download); !r) return fail("install " + what, r.error());
-  return write_file_atomic(marker, *expected + "\n", 0644);
-}
-
-// Puts `from` at `to` with `mode`, by a rename over it: a reader sees the old file or the
-// whole new one, after a power cut too.
-Result<void> move_into_place(const std::string& from, const std::string& to, mode_t mode) {
-  if (::chmod(from.c_str(), mode) != 0) return fail_errno("chmod " + from);
-  if (::rename(from.c_str(), to.c_str()) == 0) return {};
-  if (errno != EXDEV) return fail_errno("rename " + from + " to " + to);
-  // On an installed disk /opt and /var are file systems of their own: a copy beside the
-  // target, made durable, is what gets renamed.
-  const std::string copy = to + ".new";
-  std::error_code ec;
-  std::filesystem::copy_file(from, copy, std::filesystem::copy_options::overwrite_existing, ec);
-  if (ec) return fail("copy " + from + " to " + copy + ": " + ec.message());
-  UniqueFd fd(::open(copy.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd || ::fchmod(fd.get(), mode) != 0 || ::fsync(fd.get()) != 0) return fail_errno("sync " + copy);
-  if (::rename(copy.c_str(), to.c_str()) != 0) return fail_errno("rename " + copy + " to " + to);
-  ::unlink(from.c_str());
-  return {};
-}
-
-Result<void> link_k3s_tools() {
-  for (const char* name : kK3sLinks) {
-    const std::string link = bin_path(name);
-    std::error_code ec;
-    if (std::filesystem::read_symlink(link, ec) == "k3s") continue;
-    std::filesystem::remove(link, ec);
-    if (::symlink("k3s", link.c_str()) != 0) return fail_errno("link " + link + " to k3s");
-  }
-  return {};
-}
-
-struct SetupRun {
-  SetupSettings settings;
-  std::string arch;
-  std::string k3s_mode;  // server or agent
-  std::string server_url;
-};
-
-Result<bool> install_k3s(const SetupRun& run) {
-  auto work_dir = component_dir("k3s", run.settings.k3s_version);
-  if (!work_dir) return fail(work_dir.error());
-  bool replaced = false;
-  const std::string what = "k3s " + run.settings.k3s_version;
-  auto installed = install_asset(k3s_binary_asset(run.settings, run.arch), *work_dir, what, bin_path("k3s"),
-                                 [&](const std::string& verified) -> Result<void> {
-                                   replaced = true;
-                                   return move_into_place(verified, bin_path("k3s"), 0755);
-                                 });
-  if (!installed) return fail(installed.error());
-  if (auto r = link_k3s_tools(); !r) return fail(r.error());
-  if (run.settings.airgap_images) {
-    const SetupAsset images = k3s_images_asset(run.settings, run.arch);
-    const std::string target = std::string(kAirgapImagesDir) + "/" + images.name;
-    auto r = install_asset(images, *work_dir, what + " images", target, [&](const std::string& verified) -> Result<void> {
-      if (auto made = make_directory(kAirgapImagesDir, 0755); !made) return fail(made.error());
-      return move_into_place(verified, target, 0644);
-    });
-    if (!r) return fail(r.error());
-  }
-  return replaced;
-}
-
-Result<void> install_flux(const SetupRun& run) {
-  auto work_dir = component_dir("flux", run.settings.flux_version);
-  if (!work_dir) return fail(work_dir.error());
-  return install_asset(flux_asset(run.settings, run.arch), *work_dir, "flux " + run.settings.flux_version,
-                       bin_path("flux"), [&](const std::string& tarball) -> Result<void> {
-                         // The release tarball holds the one binary, flux.
-                         auto extracted = run_command({"tar", "-xzf", tarball, "-C", *work_dir, "--no-same-owner", "flux"});
-                         if (!extracted) return fail(extracted.error());
-                         if (auto r = move_into_place(*work_dir + "/flux", bin_path("flux"), 0755); !r) return r;
-                         ::unlink(tarball.c_str());
-                         return {};
-                       });
-}
-
-// Starts k3s (again, when a new binary replaced a running one).
-Result<void> start_k3s(bool replaced) {
-  const bool running = k3s_service("status").has_value();
-  if (running && !replaced) return {};
-  std::printf("setup: %s the k3s service (%s)\n", running ? "restarting" : "starting", "/var/log/k3s.log");
-  // restart, not start: at boot, before k3s was installed, the service went inactive, and
-  // OpenRC's start leaves an inactive service as it is.
-  auto started = k3s_service("restart");
-  if (!started) return fail("start the k3s service", started.error());
-  return {};
-}
-
-// A server: until k3s's own client gets "ok" from the API's readiness check (through the
-// kubeconfig k3s writes, TLS verified). An agent: until its service runs.
-Result<void> wait_for_k3s(const SetupRun& run) {
-  const auto deadline = std::chrono::steady_clock::now() + kApiWait;
-  std::string last;
-  for (int attempt = 0;; ++attempt) {
-    if (run.k3s_mode == "agent") {
-      auto status = k3s_service("status");
-      if (status) {
-        std::printf("setup: k3s agent running; it joins %s\n", run.server_url.c_str());
-        return {};
-      }
-      last = status.error().message;
-    } else {
-      auto ready = run_command({bin_path("k3s"), "kubectl", "get", "--raw=/readyz"}, "", std::chrono::seconds(30));
-      if (ready && ready->starts_with("ok")) {
-        std::printf("setup: k3s answers: its API is ready\n");
-        return {};
-      }
-      last = ready ? "answered '" + *ready + "'" : ready.error().message;
-    }
-    if (std::chrono::steady_clock::now() >= deadline)
-      return fail("k3s did not answer within " + std::to_string(kApiWait.count()) + " s (last: " + last +
-                  "): see /var/log/k3s.log");
-    if (attempt % 10 == 0) std::printf("setup: waiting for k3s (%s)\n", run.k3s_mode.c_str());
-    std::fflush(stdout);
-    std::this_thread::sleep_for(std::chrono::seconds(3));
-  }
-}
-
-Result<SetupRun> plan_run(const ParsedArgs& args) {
-  auto config = read_node_config();
-  if (!config) return fail("read the node config", config.error());
-  auto settings = setup_settings(config->tree);
-  if (!settings) return fail(settings.error());
-  if (args.has("from")) settings->source = args.values.at("from");
-  if (auto plain = require_verified_transport(settings->source, "--from DIR"); !plain) return fail(plain.error());
-  struct utsname machine {};
-  ::uname(&machine);
-  auto arch = release_arch(machine.machine);
-  if (!arch) return fail(arch.error());
-  const K3sConfig k3s = k3s_config(config->tree);
-  return SetupRun{*settings, *arch, k3s.mode, config_text(config->tree, "maculaos.server_url").value_or("")};
+// The steps in order, as lines (a log, a serial console, a fleet's script).
+Result<int> run_unattended(const SetupRun& run) {
+  std::printf("setup: k3s %s (%s, %s) and flux %s from %s\n", run.settings.k3s_version.c_str(), run.k3s_mode.c_str(),
+              run.arch.c_str(), run.settings.flux_version.empty() ? "(none)" : run.settings.flux_version.c_str(),
+              run.settings.source.c_str());
+  if (is_live_session())  // the root and its changes are in RAM
+    std::printf("setup: a live session: what setup installs lives in RAM until the next boot (install to a disk to keep it)\n");
+  std::fflush(stdout);
+  if (auto r = run_k3s_step(run); !r) return fail(r.error());
+  if (!run.settings.flux_version.empty())
+    if (auto r = install_flux(run); !r) return fail(r.error());
+  auto summary = node_summary();
+  if (!summary) return fail(summary.error());
+  std::printf("setup: node identity: ED25519 %s\nsetup: on the LAN: %s\n%s", summary->fingerprint.c_str(),
+              summary->url.c_str(), qr_text(summary->qr, terminal_utf8()).c_str());
+  if (auto r = mark_configured(); !r) return fail(r.error());
+  std::printf("setup: done (%s set)\n", kConfiguredFlag);
+  return 0;
 }
 
 Result<int> run_setup(std::span<const std::string> argv) {
@@ -249,28 +61,15 @@ Result<int> run_setup(std::span<const std::string> argv) {
   if (!args) return fail(args.error());
   if (!args->positional.empty()) return usage_error("unexpected '" + args->positional[0] + "' (see maculaos setup --help)");
   if (::geteuid() != 0) return fail("setup installs system services: run it as root (sudo maculaos setup)");
-  auto run = plan_run(*args);
+  auto run = plan_setup(args->has("from") ? std::optional(args->values.at("from")) : std::nullopt);
   if (!run) return fail(run.error());
-  std::printf("setup: k3s %s (%s, %s) and flux %s from %s\n", run->settings.k3s_version.c_str(), run->k3s_mode.c_str(),
-              run->arch.c_str(), run->settings.flux_version.empty() ? "(none)" : run->settings.flux_version.c_str(),
-              run->settings.source.c_str());
-  if (read_boot_report().mode == "live")  // the root and its changes are in RAM
-    std::printf("setup: a live session: what setup installs lives in RAM until the next boot (install to a disk to keep it)\n");
-  if (auto r = make_directory(kSetupDir, 0700); !r) return fail(r.error());
-  if (auto r = make_directory(kProductBinDir, 0755); !r) return fail(r.error());
-  auto replaced = install_k3s(*run);
-  if (!replaced) return fail(replaced.error());
-  if (!run->settings.flux_version.empty())
-    if (auto r = install_flux(*run); !r) return fail(r.error());
-  if (auto r = start_k3s(*replaced); !r) return fail(r.error());
-  if (auto r = wait_for_k3s(*run); !r) return fail(r.error());
-  if (auto r = write_file_atomic(kConfiguredFlag, "", 0644); !r) return fail(r.error());
-  std::printf("setup: done (%s set)\n", kConfiguredFlag);
-  return 0;
+  if (auto r = prepare_setup(); !r) return fail(r.error());
+  if (args->has("unattended") || !::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return run_unattended(*run);
+  return run_wizard(*run);
 }
 
 }  // namespace
 
-Applet setup_applet() { return {"setup", "install k3s and Flux (verified, resumable) and start k3s", kUsage, run_setup}; }
+Applet setup_applet() { return {"setup", "set up the node: k3s and Flux (verified, resumable), identity, address", kUsage, run_setup}; }
 
 }  // namespace macula

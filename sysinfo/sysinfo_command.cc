@@ -76,7 +76,7 @@ Result<int> run_sysinfo(std::span<const std::string> args) {
     facts.disk_total = static_cast<std::uint64_t>(disk.f_blocks) * disk.f_frsize;
     facts.disk_available = static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize;
   }
-  if (auto addresses = interface_addresses()) facts.addresses = *addresses;
+  if (auto addresses = interface_addresses()) facts.addresses = address_texts(*addresses);
   read_mesh(facts);
   facts.k3s = k3s_state();
   std::fputs(sysinfo_text(facts).c_str(), stdout);

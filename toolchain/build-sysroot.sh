@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the static libraries Debian 12 does not ship as .a (libblkid + libmount, libdevmapper,
-# libcryptsetup, libcurl on mbedTLS) from Debian's own source packages into a sysroot.
+# libcryptsetup, libcurl on mbedTLS, libqrencode) from Debian's own source packages into a sysroot.
 #
 # Usage: toolchain/build-sysroot.sh SRC_DIR SYSROOT
 #   SRC_DIR  where `apt-get source` unpacks (inside the build tree)
@@ -100,12 +100,39 @@ build_curl() {
     make -s install-pkgconfigDATA) >"$src/curl.log" 2>&1 || { tail -30 "$src/curl.log"; exit 1; }
 }
 
+# Debian's own source package when the archive has all of it; otherwise (the mirror this is built
+# behind lacks qrencode's debian.tar.xz) the package's upstream tarball, checked against the
+# SHA-256 its .dsc gives.
+unpack_orig() {
+  local pkg=$1 dir orig sum
+  dir=$(find "$src" -maxdepth 1 -type d -name "$pkg-[0-9]*" | head -n1)
+  [[ -n $dir ]] && { echo "$dir"; return; }
+  (cd "$src" && apt-get source -q "$pkg" >/dev/null 2>&1) || true
+  dir=$(find "$src" -maxdepth 1 -type d -name "$pkg-[0-9]*" | head -n1)
+  [[ -n $dir ]] && { echo "$dir"; return; }
+  orig=$(cd "$src" && ls "$pkg"_*.orig.tar.* 2>/dev/null | head -n1)
+  [[ -n $orig ]] || { log "apt-get source $pkg fetched no upstream tarball"; exit 1; }
+  sum=$(awk -v f="$orig" '/^Checksums-Sha256:/{on=1;next} /^[^ ]/{on=0} on && $3==f {print $1}' "$src/$pkg"_*.dsc)
+  (cd "$src" && echo "$sum  $orig" | sha256sum -c --quiet -) || { log "$orig does not match its .dsc"; exit 1; }
+  tar -xf "$src/$orig" -C "$src"
+  find "$src" -maxdepth 1 -type d -name "$pkg-[0-9]*" | head -n1
+}
+
+build_qrencode() {
+  local d; d=$(unpack_orig qrencode)
+  log "qrencode (libqrencode) from $d"
+  freeze_autotools "$d"
+  (cd "$d" && ./configure -q --prefix="$stage" --disable-shared --enable-static --without-tools &&
+    make -s -j"$jobs" && make -s install) >"$src/qrencode.log" 2>&1 || { tail -30 "$src/qrencode.log"; exit 1; }
+}
+
 rm -rf "$stage"
 mkdir -p "$stage"
 build_util_linux
 build_devmapper
 build_cryptsetup
 build_curl
+build_qrencode
 # libtool archives and pkg-config files carry the staging path: drop the former, fix the latter.
 find "$stage" -name '*.la' -delete
 sed -i "s|$stage|$sysroot|g" "$stage"/lib/pkgconfig/*.pc

@@ -8,11 +8,11 @@ declare -A group=(
   # compilers, static libraries Debian ships, and what the source builds of the others need
   [build]="build-essential cmake pkg-config file catch2 dpkg-dev libyaml-dev
            autoconf automake libtool autopoint gettext bison flex
-           libzstd-dev libmbedtls-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
+           libzstd-dev libmbedtls-dev libsodium-dev libqrencode-dev libncurses-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
   # the libFuzzer harnesses (make fuzz): clang 16 with libc++, libFuzzer and the sanitizers
   [fuzz]="clang-16 libfuzzer-16-dev libclang-rt-16-dev libc++-16-dev libc++abi-16-dev"
   # the throwaway servers and checks the tests use
-  [test]="python3 python3-pytest python3-pexpect openssl openssh-client"
+  [test]="python3 python3-pytest python3-pexpect python3-pyte openssl openssh-client zbar-tools"
   # the kernel, initramfs, root file system and ISO (make kernel|initramfs|rootfs|iso)
   [image]="mmdebstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools
            dosfstools busybox-static zstd cpio kmod dpkg-dev python3 fdisk openssl"

@@ -1,0 +1,37 @@
+"""mDNS on a LAN: two live nodes on one network (QEMU socket netdevs over UDP on 127.0.0.1)
+each find the other with `maculaos peers`, within the plan's 30 s."""
+import json
+import socket
+
+import helpers
+
+
+def udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_nodes_find_each_other_with_maculaos_peers(machine, iso, kernel, initrd):
+    port_a, port_b = udp_port(), udp_port()
+    nodes = [machine(log_name=f"node-{name}", kernel=kernel, initrd=initrd, cdrom=iso, append=helpers.SERIAL,
+                     lan=lan, nic_id=nic_id)
+             for name, lan, nic_id in (("a", (port_a, port_b), 0x21), ("b", (port_b, port_a), 0x22))]
+    names = []
+    for i, m in enumerate(nodes):
+        m.login(helpers.BOOT)
+        # the LAN has no DHCP server: a static address, as a person would give it, on the NIC
+        # with the LAN's MAC (udev names NICs by their PCI slot)
+        lan_nic = m.run("grep -l '^52:54:01:' /sys/class/net/*/address | cut -d/ -f5")
+        m.sudo(f"ip link set {lan_nic} up && ip addr add 192.168.77.{i + 1}/24 dev {lan_nic}")
+        names.append(m.run("hostname") + ".local")
+    assert names[0] != names[1], names
+    for m, other in ((nodes[0], names[1]), (nodes[1], names[0])):
+        waited = int(m.run(f"start=$(date +%s); until maculaos peers | grep -q '^{other} '; do "
+                           "[ $(($(date +%s) - start)) -ge 30 ] && break; sleep 1; done; echo $(($(date +%s) - start))",
+                           timeout=120))
+        peers = {p["name"]: p for p in json.loads(m.run("maculaos peers --json", timeout=60))}
+        assert other in peers, (waited, peers)
+        assert waited < 30, waited
+        assert peers[other]["role"] == "server" and peers[other]["version"] == helpers.installed_version()
+        assert any(a.startswith("192.168.77.") or a.startswith("fe80:") for a in peers[other]["addresses"]), peers

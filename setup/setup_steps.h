@@ -1,0 +1,59 @@
+// The steps of a node's first boot, shared by `maculaos setup --unattended` (lines) and the
+// wizard (screens): k3s and Flux fetched, verified, installed; k3s started and waited for; the
+// node's identity and address; the .configured flag. Each step's state persists under
+// /var/lib/maculaos/setup, so any step can be run again, after a cut or a reboot too.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "qr/qr_code.h"
+#include "setup/setup_plan.h"
+
+namespace macula {
+
+// Set once setup has finished: the wizard no longer starts at login.
+inline constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
+// While the node is not set up, the cue for logins on tty1 to start the wizard (a readable copy
+// of the flag's absence: rootfs/overlay/etc/init.d/maculaos-config leaves it at boot).
+inline constexpr const char* kSetupNeededCue = "/run/macula/setup-needed";
+
+struct SetupRun {
+  SetupSettings settings;
+  std::string arch;
+  std::string k3s_mode;  // server or agent
+  std::string server_url;
+};
+
+// What to install from where: the node config's maculaos.setup, its source replaced by `from`
+// (an offline bundle) when given.
+Result<SetupRun> plan_setup(const std::optional<std::string>& from);
+
+// The directories the steps keep their state and programs in.
+Result<void> prepare_setup();
+
+// Whether the download source answers: the k3s release's sums file is fetched (TLS verified).
+Result<void> check_source(const SetupRun& run);
+
+// k3s installed (and its airgap images when asked), (re)started, and answering: its API's
+// readiness (a server) or its service running (an agent).
+Result<void> run_k3s_step(const SetupRun& run);
+
+// The Flux CLI installed (callers skip it when no flux_version is set).
+Result<void> install_flux(const SetupRun& run);
+
+struct NodeSummary {
+  std::string fingerprint;  // the node identity's (made now if missing)
+  std::string url;          // http://HOSTNAME.local
+  QrMatrix qr;              // of url
+};
+Result<NodeSummary> node_summary();
+
+// Sets kConfiguredFlag and removes kSetupNeededCue.
+Result<void> mark_configured();
+
+// A live session keeps what setup installs in RAM only.
+bool is_live_session();
+
+}  // namespace macula
