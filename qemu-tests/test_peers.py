@@ -1,5 +1,6 @@
 """mDNS on a LAN: two live nodes on one network (QEMU socket netdevs over UDP on 127.0.0.1)
-each find the other with `maculaos peers`, within the plan's 30 s."""
+each find the other with `maculaos peers`, within the plan's 30 s; a node that avahi renamed
+(as it does on a name conflict) takes its own name back."""
 import json
 import socket
 
@@ -27,11 +28,25 @@ def test_two_nodes_find_each_other_with_maculaos_peers(machine, iso, kernel, ini
         names.append(m.run("hostname") + ".local")
     assert names[0] != names[1], names
     for m, other in ((nodes[0], names[1]), (nodes[1], names[0])):
-        waited = int(m.run(f"start=$(date +%s); until maculaos peers | grep -q '^{other} '; do "
-                           "[ $(($(date +%s) - start)) -ge 30 ] && break; sleep 1; done; echo $(($(date +%s) - start))",
-                           timeout=120))
-        peers = {p["name"]: p for p in json.loads(m.run("maculaos peers --json", timeout=60))}
-        assert other in peers, (waited, peers)
-        assert waited < 30, waited
+        peers = wait_for_peer(m, other)
         assert peers[other]["role"] == "server" and peers[other]["version"] == helpers.installed_version()
         assert any(a.startswith("192.168.77.") or a.startswith("fe80:") for a in peers[other]["addresses"]), peers
+    # what avahi does on a name conflict, real or spurious (its own probes seen again while an
+    # interface's addresses change: avahi/avahi#117): B's name is taken from it
+    log = "/var/log/macula-mdns-name.log"
+    before = int(nodes[1].sudo(f"grep -c reclaimed {log} || true"))
+    nodes[1].sudo("avahi-set-host-name macula-renamed")
+    nodes[1].sudo(f"for i in $(seq 30); do [ $(grep -c reclaimed {log}) -gt {before} ] && exit 0; sleep 1; done; "
+                  f"cat {log}; exit 1", timeout=120)
+    wait_for_peer(nodes[0], names[1])
+
+
+def wait_for_peer(m, name):
+    """The peers m lists once name is among them, within 30 s."""
+    waited = int(m.run(f"start=$(date +%s); until maculaos peers | grep -q '^{name} '; do "
+                       "[ $(($(date +%s) - start)) -ge 30 ] && break; sleep 1; done; echo $(($(date +%s) - start))",
+                       timeout=120))
+    peers = {p["name"]: p for p in json.loads(m.run("maculaos peers --json", timeout=60))}
+    assert name in peers, (waited, peers)
+    assert waited < 30, waited
+    return peers

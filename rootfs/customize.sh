@@ -49,7 +49,7 @@ enable_services() {
   # maculaos-config first: the config names the host and gives the keys ssh needs
   for svc in maculaos-config macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
-  for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mesh k3s local \
+  for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mdns-name macula-mesh k3s local \
              agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
   done
