@@ -187,6 +187,8 @@ Result<std::uint64_t> download(const DownloadRequest& request, const ByteSink& s
       if (auto r = begin_body(transfer); !r) transfer.stop = r.error();
     if (transfer.stop) return fail(*transfer.stop);
     if (rc == CURLE_OK) break;
+    if (rc == CURLE_HTTP_RETURNED_ERROR && holds_whole_resource(transfer.headers, transfer.position(), transfer.validator))
+      break;  // nothing was left to fetch
     long status = 0;
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
     const std::string why = failure_text(curl.get(), rc, detail, request.url);

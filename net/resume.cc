@@ -75,6 +75,18 @@ Result<std::uint64_t> bytes_to_drop(const ResponseHeaders& response, std::uint64
   return 0;
 }
 
+bool holds_whole_resource(const ResponseHeaders& response, std::uint64_t offset, const std::string& validator) {
+  constexpr std::string_view kUnsatisfied = "bytes */";
+  const std::string_view range = response.content_range;
+  if (response.status != 416 || offset == 0 || !range.starts_with(kUnsatisfied)) return false;
+  const std::string_view size_text = range.substr(kUnsatisfied.size());
+  std::uint64_t size = 0;
+  const auto [end, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), size);
+  if (ec != std::errc() || end != size_text.data() + size_text.size() || size != offset) return false;
+  const std::string named = validator_of(response);
+  return named.empty() || named == validator;
+}
+
 std::string part_source_text(const std::string& url, const std::string& validator) {
   return url + "\n" + validator + "\n";
 }

@@ -40,6 +40,13 @@ bool same_version(const ResponseHeaders& response, const std::string& validator)
 // starting elsewhere). offset 0: nothing is held, any answer goes.
 Result<std::uint64_t> bytes_to_drop(const ResponseHeaders& response, std::uint64_t offset);
 
+// Whether the answer to a resume from `offset` says the bytes held are the whole resource: a
+// 416 whose Content-Range gives its size as `offset` ("bytes */SIZE", RFC 9110 section 14.4).
+// Sent under our If-Range, it is of the held version (another would have come whole, as a
+// 200); one naming another version is not. A run that stopped after the last byte and before
+// it completed the file (a power cut while it hashed) would otherwise never finish.
+bool holds_whole_resource(const ResponseHeaders& response, std::uint64_t offset, const std::string& validator);
+
 // FILE.part.source, kept by `maculaos fetch` beside FILE.part: the URL and the validator of the
 // version whose bytes FILE.part holds, one a line.
 std::string part_source_text(const std::string& url, const std::string& validator);

@@ -63,6 +63,22 @@ TEST_CASE("a resume drops what a 200 repeats and takes a 206 only from the byte 
   CHECK(other.error().message == "a resume from byte 5 got status 204, expected 206 (or 200 from a server that ignores ranges)");
 }
 
+TEST_CASE("a 416 giving the size held says the held bytes are all of it") {
+  const auto unsatisfiable = [](std::string content_range, std::string etag = "") {
+    return ResponseHeaders{.status = 416, .etag = std::move(etag), .content_range = std::move(content_range)};
+  };
+  CHECK(holds_whole_resource(unsatisfiable("bytes */10"), 10, "\"v1\""));
+  CHECK(holds_whole_resource(unsatisfiable("bytes */10", "\"v1\""), 10, "\"v1\""));
+  CHECK_FALSE(holds_whole_resource(unsatisfiable("bytes */10", "\"v2\""), 10, "\"v1\""));  // another version
+  CHECK_FALSE(holds_whole_resource(unsatisfiable("bytes */12"), 10, "\"v1\""));  // it grew: not ours
+  CHECK_FALSE(holds_whole_resource(unsatisfiable("bytes */8"), 10, "\"v1\""));   // it shrank
+  CHECK_FALSE(holds_whole_resource(unsatisfiable("bytes */10x"), 10, "\"v1\""));
+  CHECK_FALSE(holds_whole_resource(unsatisfiable("bytes */"), 10, "\"v1\""));
+  CHECK_FALSE(holds_whole_resource(unsatisfiable(""), 10, "\"v1\""));
+  CHECK_FALSE(holds_whole_resource(unsatisfiable("bytes */0"), 0, ""));  // nothing held: nothing to keep
+  CHECK_FALSE(holds_whole_resource({.status = 404, .content_range = "bytes */10"}, 10, "\"v1\""));
+}
+
 TEST_CASE("FILE.part.source: the URL and the version, read back only for the same URL") {
   const std::string text = part_source_text("https://a/blob", "\"v1\"");
   CHECK(text == "https://a/blob\n\"v1\"\n");

@@ -208,12 +208,20 @@ Result<void> install_flux(const SetupRun& run) {
                        });
 }
 
-Result<NodeSummary> node_summary() {
+Result<std::string> node_fingerprint() {
   struct utsname names {};
   ::uname(&names);
   auto identity = ensure_node_identity(kNodeIdentityDir, names.nodename);
   if (!identity) return fail("node identity", identity.error());
-  NodeSummary summary{identity->identity.fingerprint, "http://" + std::string(names.nodename) + ".local", {}};
+  return identity->identity.fingerprint;
+}
+
+Result<NodeSummary> node_summary() {
+  auto fingerprint = node_fingerprint();
+  if (!fingerprint) return fail(fingerprint.error());
+  struct utsname names {};
+  ::uname(&names);
+  NodeSummary summary{std::move(*fingerprint), "http://" + std::string(names.nodename) + ".local", {}};
   auto code = qr_encode(summary.url);
   if (!code) return fail(code.error());
   summary.qr = std::move(*code);

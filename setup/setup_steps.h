@@ -43,6 +43,9 @@ Result<void> run_k3s_step(const SetupRun& run);
 // The Flux CLI installed (callers skip it when no flux_version is set).
 Result<void> install_flux(const SetupRun& run);
 
+// The node identity's fingerprint (the identity made now if missing).
+Result<std::string> node_fingerprint();
+
 struct NodeSummary {
   std::string fingerprint;  // the node identity's (made now if missing)
   std::string url;          // http://HOSTNAME.local

@@ -82,7 +82,10 @@ struct Page {
 };
 
 struct Wizard {
-  Wizard(const SetupRun& setup, bool utf8_terminal) : run(setup), utf8(utf8_terminal) {}
+  Wizard(const SetupRun& setup, bool utf8_terminal) : run(setup), utf8(utf8_terminal) {
+    // no Flux version configured: nothing for its step to do
+    done[step_number(WizardStep::flux) - 1] = setup.settings.flux_version.empty();
+  }
 
   const SetupRun& run;
   bool utf8;
@@ -94,6 +97,7 @@ struct Wizard {
   std::optional<NodeSummary> summary;
 
   bool& step_done() { return done[step_number(step) - 1]; }
+  bool step_done() const { return done[step_number(step) - 1]; }
 };
 
 std::vector<std::string> wrapped(const std::string& text, int width) {
@@ -108,7 +112,7 @@ std::vector<std::string> wrapped(const std::string& text, int width) {
   return lines;
 }
 
-Page page_of(Wizard& w) {
+Page page_of(const Wizard& w) {
   const SetupSettings& s = w.run.settings;
   Page page{{}, "next"};
   auto say = [&](const std::string& text) {
@@ -151,7 +155,6 @@ Page page_of(Wizard& w) {
     case WizardStep::flux:
       if (s.flux_version.empty()) {
         say("No maculaos.setup.flux_version in the node config: the Flux CLI is left out.");
-        w.step_done() = true;
       } else {
         say("The Flux CLI " + s.flux_version + " from " + s.source + ": downloaded, verified, installed.");
       }
@@ -176,7 +179,7 @@ Page page_of(Wizard& w) {
   return page;
 }
 
-void draw(Wizard& w) {
+void draw(const Wizard& w) {
   const Page page = page_of(w);
   erase();
   attron(A_REVERSE);
@@ -243,11 +246,11 @@ void run_step(Wizard& w, CursesScreen& screen) {
       outcome = said(check_source(w.run), "The download source answers: " + w.run.settings.source);
       break;
     case WizardStep::identity:
-      if (auto summary = node_summary()) {
-        w.fingerprint = summary->fingerprint;
+      if (auto fingerprint = node_fingerprint()) {
+        w.fingerprint = std::move(*fingerprint);
         outcome = "The node's identity is ready.";
       } else {
-        outcome = fail(summary.error());
+        outcome = fail(fingerprint.error());
       }
       break;
     case WizardStep::k3s:

@@ -137,6 +137,20 @@ def test_gives_up_after_bounded_retries_and_resumes_next_run(maculaos_bin, serve
     assert not source.exists()
 
 
+def test_a_part_that_holds_every_byte_is_completed_not_fetched_again(maculaos_bin, server, payload, tmp_path):
+    """A run stopped after the last byte arrived and before the file was completed (a power cut
+    while it was hashed): the server answers the resume with 416 and the size, which is the
+    size held. The next run completes the file from what it holds."""
+    out = tmp_path / "blob"
+    (tmp_path / "blob.part").write_bytes(payload)
+    etag, _ = server.validators("/blob")
+    (tmp_path / "blob.part.source").write_text(f"{server.url}/blob\n{etag}\n")
+    r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
+    assert r.returncode == 0, r.stderr
+    assert server.requests_for("/blob") == [f"bytes={SIZE}-"]
+    assert out.read_bytes() == payload and not (tmp_path / "blob.part").exists()
+
+
 def test_resume_names_the_version_by_last_modified_without_an_etag(maculaos_bin, server, payload, tmp_path):
     server.omit_headers("/blob", ["ETag"], times=None)
     server.drop_after("/blob", 1 << 20)
