@@ -15,7 +15,6 @@ usage: MACULA_K3S_FIXTURE=build/release/k3s_fixture \
 """
 import os
 import pathlib
-import ssl
 import statistics
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from flaky_http import FlakyHTTPServer  # noqa: E402
 from install_bench import seconds  # noqa: E402
 from machine import Machine  # noqa: E402
 from test_setup import IMAGE_FLUX, IMAGE_K3S, publish_releases, trust_fixture_ca  # noqa: E402
-from tls_fixture import make_test_ca  # noqa: E402
+from tls_fixture import make_test_ca, server_context  # noqa: E402
 
 # The k3s config (/etc/rancher/k3s) is the boot's, from the node config: it stays.
 NEVER_SET_UP = ("rc-service k3s stop >/dev/null 2>&1; rm -rf /var/lib/maculaos/setup /opt/macula/bin/* "
@@ -56,8 +55,7 @@ def main():
     padded.chmod(0o755)
     os.environ["MACULA_K3S_FIXTURE"] = str(padded)
     ca = make_test_ca(work, ["github.com"])
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(ca / "server.pem", ca / "server.key")
+    tls = server_context(ca)
     times = {"maculaos setup --unattended": [], "curl + sha256sum -c + tar": []}
     with FlakyHTTPServer(work / "www", ssl_context=tls) as server:
         publish_releases(server.root, IMAGE_K3S, IMAGE_FLUX)

@@ -148,6 +148,26 @@ std::string http_url(std::string_view text) {
   return matches(text, "https?://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an http:// or https:// URL";
 }
 
+// What Flux's GitRepository reads (it takes http, https and ssh; https is the one that needs no
+// key), in the characters of a repository's address only.
+std::string repository_url(std::string_view text) {
+  return matches(text, "https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%+-]+)*/?") ? ""
+                                                                                : "expected the https:// URL of a Git repository";
+}
+
+std::string git_branch(std::string_view text) {
+  return matches(text, "[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}") && text.find("..") == std::string_view::npos && !text.ends_with('/') &&
+                 !text.ends_with(".lock")
+             ? ""
+             : "expected a Git branch name such as main";
+}
+
+std::string repository_path(std::string_view text) {
+  return matches(text, "(\\./)?[A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*/?") && text.find("..") == std::string_view::npos
+             ? ""
+             : "expected a path inside the repository such as ./clusters/edge (no ..)";
+}
+
 std::string k3s_version(std::string_view text) {
   return matches(text, "v[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?") ? "" : "expected a k3s release tag like v1.31.4+k3s1";
 }
@@ -305,11 +325,17 @@ constexpr Field kUpgrade[] = {
 constexpr Field kBoot[] = {
     {"watchdog", scalar(watchdog_seconds)},
 };
+constexpr Field kGitops[] = {
+    {"url", scalar(repository_url)},
+    {"branch", scalar(git_branch)},
+    {"path", scalar(repository_path)},
+};
 constexpr Field kSetup[] = {
     {"source", scalar(https_url)},
     {"k3s_version", scalar(k3s_version)},
     {"flux_version", scalar(flux_version)},
     {"airgap_images", scalar(boolean)},
+    {"gitops", mapping(kGitops)},
 };
 constexpr Field kMaculaos[] = {
     {"password", secret(crypt_hash)},

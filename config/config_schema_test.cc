@@ -62,6 +62,8 @@ maculaos:
   live: {persistence: true, persistence_device: LABEL=MACULAOS_STATE, persistence_size: 8G}
   upgrade: {url: http://10.0.2.100, channel: stable}
   boot: {watchdog: 600}
+  setup:
+    gitops: {url: https://git.example.org:8443/fleet/edge.git, branch: release/v1, path: ./clusters/edge-1}
 k3s:
   args: [--disable=servicelb]
 )");
@@ -97,6 +99,13 @@ TEST_CASE("each key refuses a bad value, naming the place, the key and what was 
   CHECK_THAT(lines_of("maculaos: {upgrade: {url: ftp://x}}\n").at(0), Contains("expected an http:// or https:// URL"));
   CHECK_THAT(lines_of("maculaos: {boot: {watchdog: 7200}}\n").at(0), Contains("from 0 (off) to 3600"));
   CHECK_THAT(lines_of("maculaos: {data_sources: [aws]}\n").at(0), Contains("expected nocloud"));
+  CHECK_THAT(lines_of("maculaos: {setup: {gitops: {url: git://10.0.0.1/fleet}}}\n").at(0),
+             Contains("maculaos.setup.gitops.url") && Contains("expected the https:// URL of a Git repository"));
+  CHECK_THAT(lines_of("maculaos: {setup: {gitops: {url: 'https://x.org/a\\\"b'}}}\n").at(0), Contains("Git repository"));
+  CHECK_THAT(lines_of("maculaos: {setup: {gitops: {branch: 'main..x'}}}\n").at(0), Contains("expected a Git branch name"));
+  CHECK_THAT(lines_of("maculaos: {setup: {gitops: {branch: -f}}}\n").at(0), Contains("expected a Git branch name"));
+  CHECK_THAT(lines_of("maculaos: {setup: {gitops: {path: ../../etc}}}\n").at(0), Contains("(no ..)"));
+  CHECK_THAT(lines_of("maculaos: {setup: {gitops: {path: 'a b'}}}\n").at(0), Contains("expected a path inside the repository"));
   CHECK_THAT(lines_of("maculaos: []\n").at(0), Contains("maculaos: expected a mapping"));
 }
 

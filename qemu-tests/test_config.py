@@ -5,14 +5,13 @@ config made it."""
 import base64
 import re
 import socket
-import ssl
 import subprocess
 import time
 
 from flaky_http import FlakyHTTPServer
 from helpers import BOOT
 from machine import free_port
-from tls_fixture import make_test_ca
+from tls_fixture import make_test_ca, server_context
 
 # Fixtures: a password (its SHA-512 crypt hash goes in the config), a key pair made per run,
 # file contents, and a name server that answers nothing (only resolv.conf is checked).
@@ -253,8 +252,7 @@ def test_live_boot_applies_every_source_but_the_disk(machine, iso, kernel, initr
     seed = tmp_path / "seed.iso"
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "cidata", "-J", "-r", "-o", str(seed), str(seed_dir)],
                    check=True)
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(ca / "server.pem", ca / "server.key")
+    tls = server_context(ca)
     ssh_port = free_port()
     with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
         (server.root / "fixture-user.keys").write_text(key.with_suffix(".pub").read_text())

@@ -10,7 +10,6 @@ import json
 import os
 import pathlib
 import re
-import ssl
 import subprocess
 import sys
 import tarfile
@@ -19,7 +18,7 @@ import pytest
 
 sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 from flaky_http import FlakyHTTPServer  # noqa: E402
-from tls_fixture import make_test_ca  # noqa: E402
+from tls_fixture import make_test_ca, server_context  # noqa: E402
 
 import helpers  # noqa: E402
 
@@ -27,7 +26,18 @@ IMAGE_K3S = "v1.31.4+k3s1"  # the image's pinned versions (rootfs/overlay/usr/sh
 IMAGE_FLUX = "2.4.0"
 NEXT_K3S = "v1.31.5+k3s1"  # what the node config moves to, from the network
 FIXTURE_IMAGES = "airgap images of k3s {version} (a test fixture, not a tarball)\n"
-FIXTURE_FLUX_SCRIPT = "#!/bin/sh\necho 'flux version {version} (test fixture)'\n"
+# TEST FIXTURE, not flux: its version, and as `install --export` the two resource kinds of
+# Flux that the GitOps manifests use (CRDs by name only: no controllers run here).
+FIXTURE_FLUX_SCRIPT = """#!/bin/sh
+case "$1" in
+  --version) echo 'flux version {version} (test fixture)' ;;
+  install) printf -- '---\\napiVersion: apiextensions.k8s.io/v1\\nkind: CustomResourceDefinition\\nmetadata:\\n  name: %s\\n' \\
+             gitrepositories.source.toolkit.fluxcd.io kustomizations.kustomize.toolkit.fluxcd.io ;;
+  *) echo "flux (test fixture): '$1': expected --version or install --export" >&2; exit 2 ;;
+esac
+"""
+FIXTURE_APPLIED = "/var/lib/rancher/k3s/server/fixture-applied"  # what k3s_fixture's kubectl apply keeps
+FLEET = {"url": "https://git.example.org/fleet/edge.git", "branch": "edge", "path": "./clusters/edge"}
 
 
 
@@ -83,33 +93,43 @@ def run_wizard(m, bundle, tmp_path):
     screen = helpers.TerminalScreen(m)
     screen.press(f"stty rows 24 cols 80; sudo env LANG=C.UTF-8 TERM=vt100 maculaos setup --from {bundle}; "
                  "echo WIZARD''-EXIT=$?\r")
-    welcome = screen.wait_for("Step 1 of 6: Welcome")
+    welcome = screen.wait_for("Step 1 of 8: Welcome")
     assert "Enter: next" in welcome and "q: quit" in welcome and "b: back" not in welcome, welcome
     screen.press("\r")
-    network = screen.wait_for("Step 2 of 6: Network")
+    network = screen.wait_for("Step 2 of 8: Network")
     assert re.search(r"ens3 +up +dhcp +10\.0\.2\.15", network), network
     screen.press("\r")  # the reachability check of the source
     screen.wait_for(f"The download source answers: {bundle}")
     screen.press("b")  # back, then on again: the check is kept
-    screen.wait_for("Step 1 of 6: Welcome")
+    screen.wait_for("Step 1 of 8: Welcome")
     screen.press("\r")
-    assert "Enter: next   r: run again" in screen.wait_for("Step 2 of 6: Network")
+    assert "Enter: next   r: run again" in screen.wait_for("Step 2 of 8: Network")
     screen.press("\r")
-    screen.wait_for("Step 3 of 6: Identity")
+    screen.wait_for("Step 3 of 8: Identity")
     screen.press("\r")
     identity = screen.wait_for("Fingerprint: SHA256:")
     fingerprint = re.search(r"Fingerprint: (SHA256:\S+)", identity).group(1)
     screen.press("\r")
-    k3s = screen.wait_for("Step 4 of 6: k3s")
+    k3s = screen.wait_for("Step 4 of 8: k3s")
     assert f"k3s {IMAGE_K3S} (server)" in k3s and "This is a live session" in k3s, k3s
     screen.press("\r")  # the download in line mode, then the screen again
     screen.wait_for(f"k3s {IMAGE_K3S} runs and answers.", timeout=900)
     screen.press("\r")
-    screen.wait_for("Step 5 of 6: Flux CLI")
+    screen.wait_for("Step 5 of 8: Flux CLI")
     screen.press("\r")
     screen.wait_for(f"The Flux CLI {IMAGE_FLUX} is installed.", timeout=300)
     screen.press("\r")
-    summary = screen.wait_for("Step 6 of 6: Summary")
+    gitops = screen.wait_for("Step 6 of 8: GitOps")
+    words = " ".join(gitops.split())  # the page wraps its text
+    assert f"Flux follows the Git repository {FLEET['url']}, branch {FLEET['branch']}, path {FLEET['path']}" in words, gitops
+    screen.press("\r")
+    screen.wait_for("The GitOps manifests are in /var/lib/maculaos/setup/flux-sync.yaml.")
+    screen.press("\r")
+    screen.wait_for("Step 7 of 8: Console")
+    screen.press("\r")  # applied in line mode, then the screen again
+    screen.wait_for(f"The cluster has Flux, following {FLEET['url']}.", timeout=300)
+    screen.press("\r")
+    summary = screen.wait_for("Step 8 of 8: Summary")
     (tmp_path / "wizard-summary.txt").write_text(summary)
     url = re.search(r"http://\S+\.local", summary).group(0)
     assert fingerprint.removeprefix("SHA256:") in summary, summary
@@ -138,8 +158,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "MACULA_BUNDLE", "-r", "-o", str(bundle_iso), str(bundle)],
                    check=True)
     ca = make_test_ca(tmp_path, ["github.com"])
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(ca / "server.pem", ca / "server.key")
+    tls = server_context(ca)
     with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
         k3s_path = publish_releases(server.root, NEXT_K3S, IMAGE_FLUX)
         m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[bundle_iso], tls_port=server.port,
@@ -168,9 +187,16 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
 
         # Offline, from the bundle, through the wizard on the serial console
         m.sudo("mkdir -p /mnt/bundle && mount -o ro /dev/disk/by-label/MACULA_BUNDLE /mnt/bundle")
+        fleet = ", ".join(f"{k}: {v}" for k, v in FLEET.items())
         m.sudo("mkdir -p /var/lib/maculaos/config.d && "
-               "printf 'maculaos:\\n  setup: {airgap_images: true}\\n' > /var/lib/maculaos/config.d/40-images.yaml")
+               f"printf 'maculaos:\\n  setup: {{airgap_images: true, gitops: {{{fleet}}}}}\\n' "
+               "> /var/lib/maculaos/config.d/40-setup.yaml")
         run_wizard(m, "/mnt/bundle", tmp_path)
+        # The Console step applied Flux's kinds, then the repository that Flux follows
+        assert m.sudo(f"ls {FIXTURE_APPLIED}").split() == ["flux-components.yaml", "flux-sync.yaml"]
+        sync = m.sudo(f"cat {FIXTURE_APPLIED}/flux-sync.yaml")
+        assert f'url: "{FLEET["url"]}"' in sync and f'branch: "{FLEET["branch"]}"' in sync, sync
+        assert f'path: "{FLEET["path"]}"' in sync and "kind: Kustomization" in sync, sync
         m.run("! test -e /run/macula/setup-needed")
         # mDNS: avahi announces the node, which finds itself among the peers
         hostname = m.run("hostname")
@@ -230,8 +256,7 @@ def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, install
     1 MiB; QEMU is killed). The next boot's setup resumes the file it kept with a Range request
     and completes; the boot after that starts k3s by itself."""
     ca = make_test_ca(tmp_path, ["github.com"])
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(ca / "server.pem", ca / "server.key")
+    tls = server_context(ca)
     with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
         k3s_path = publish_releases(server.root, IMAGE_K3S, IMAGE_FLUX)
         m = machine(disks=[installed_disk], tls_port=server.port, log_name="first-boot")

@@ -17,12 +17,13 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: maculaos setup [--unattended] [--from DIR]
 
 Sets up the node on its first boot, from the versions and source in the node config
-(maculaos.setup: k3s_version, flux_version, source, airgap_images; the image pins the
-versions): checks the download source, makes the node's identity (maculaos identity),
+(maculaos.setup: k3s_version, flux_version, source, airgap_images, gitops; the image pins
+the versions): checks the download source, makes the node's identity (maculaos identity),
 installs k3s (its binary, with kubectl, crictl and ctr linked to it) and the Flux CLI into
 /opt/macula/bin, k3s's airgap images when asked, starts the k3s service and waits until its
-API answers (a server) or it runs (an agent), then shows the node's address with a QR code
-and sets /var/lib/maculaos/.configured. Every file is checked against its release's SHA-256
+API answers (a server) or it runs (an agent); with gitops.url (and branch, path), applies
+Flux's controllers and a GitRepository and Kustomization of that repository to the cluster;
+then shows the node's address with a QR code and sets /var/lib/maculaos/.configured. Every file is checked against its release's SHA-256
 sums before it is installed or run; downloads resume after a cut or a reboot, and what is
 installed already is skipped.
 
@@ -47,6 +48,15 @@ Result<int> run_unattended(const SetupRun& run) {
   if (auto r = run_k3s_step(run); !r) return fail(r.error());
   if (!run.settings.flux_version.empty())
     if (auto r = install_flux(run); !r) return fail(r.error());
+  if (run.settings.gitops) {
+    const GitopsSource& gitops = *run.settings.gitops;
+    auto manifests = write_gitops_manifests(run);
+    if (!manifests) return fail(manifests.error());
+    std::printf("setup: GitOps: %s (branch %s, path %s) in %s\n", gitops.url.c_str(), gitops.branch.c_str(),
+                gitops.path.c_str(), manifests->c_str());
+    std::fflush(stdout);
+    if (auto r = apply_gitops(run); !r) return fail(r.error());
+  }
   auto summary = node_summary();
   if (!summary) return fail(summary.error());
   std::printf("setup: node identity: ED25519 %s\nsetup: on the LAN: %s\n%s", summary->fingerprint.c_str(),

@@ -39,6 +39,15 @@ Result<SetupSettings> setup_settings(const ConfigNode& config) {
   settings.k3s_version = *k3s;
   settings.flux_version = config_text(config, "maculaos.setup.flux_version").value_or("");
   settings.airgap_images = config_flag(config, "maculaos.setup.airgap_images", false);
+  if (auto url = config_text(config, "maculaos.setup.gitops.url"); url && !url->empty()) {
+    if (settings.flux_version.empty())
+      return fail("maculaos.setup.gitops.url is set but maculaos.setup.flux_version is not: expected the Flux "
+                  "version that installs the controllers which read the repository");
+    GitopsSource gitops{.url = *url};
+    gitops.branch = config_text(config, "maculaos.setup.gitops.branch").value_or(gitops.branch);
+    gitops.path = config_text(config, "maculaos.setup.gitops.path").value_or(gitops.path);
+    settings.gitops = std::move(gitops);
+  }
   return settings;
 }
 
@@ -85,6 +94,34 @@ Result<std::string> checksum_for(std::string_view sums, std::string_view name, s
   }
   return fail(std::string(sums_source) + " has no SHA-256 for " + std::string(name) + ": expected a line '<sha256>  " +
               std::string(name) + "'");
+}
+
+std::string flux_sync_manifests(const GitopsSource& source) {
+  // The schema allows no quote, newline or space in these values: quoted, they stay one scalar.
+  return "---\n"
+         "apiVersion: source.toolkit.fluxcd.io/v1\n"
+         "kind: GitRepository\n"
+         "metadata:\n"
+         "  name: flux-system\n"
+         "  namespace: flux-system\n"
+         "spec:\n"
+         "  interval: 1m0s\n"
+         "  ref:\n"
+         "    branch: \"" + source.branch + "\"\n"
+         "  url: \"" + source.url + "\"\n"
+         "---\n"
+         "apiVersion: kustomize.toolkit.fluxcd.io/v1\n"
+         "kind: Kustomization\n"
+         "metadata:\n"
+         "  name: flux-system\n"
+         "  namespace: flux-system\n"
+         "spec:\n"
+         "  interval: 10m0s\n"
+         "  path: \"" + source.path + "\"\n"
+         "  prune: true\n"
+         "  sourceRef:\n"
+         "    kind: GitRepository\n"
+         "    name: flux-system\n";
 }
 
 }  // namespace macula

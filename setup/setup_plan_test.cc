@@ -24,6 +24,44 @@ TEST_CASE("setup settings: no k3s version is refused, naming the key") {
   CHECK(settings.error().message.starts_with("maculaos.setup.k3s_version is not set"));
 }
 
+TEST_CASE("setup settings: a GitOps repository on main at its root unless the config says otherwise") {
+  CHECK_FALSE(setup_settings(parsed(kPinned))->gitops);
+  auto plain = setup_settings(parsed("maculaos:\n  setup: {k3s_version: v1.31.4+k3s1, flux_version: 2.4.0,\n"
+                                     "    gitops: {url: https://git.example.org/fleet}}\n"));
+  REQUIRE(plain);
+  REQUIRE(plain->gitops);
+  CHECK(plain->gitops->url == "https://git.example.org/fleet");
+  CHECK(plain->gitops->branch == "main");
+  CHECK(plain->gitops->path == "./");
+  auto chosen = setup_settings(parsed("maculaos:\n  setup: {k3s_version: v1.31.4+k3s1, flux_version: 2.4.0,\n"
+                                      "    gitops: {url: https://g.example/f, branch: edge, path: ./clusters/a}}\n"));
+  REQUIRE(chosen);
+  CHECK(chosen->gitops->branch == "edge");
+  CHECK(chosen->gitops->path == "./clusters/a");
+}
+
+TEST_CASE("setup settings: a GitOps repository without a Flux version is refused, naming both keys") {
+  auto settings = setup_settings(parsed("maculaos: {setup: {k3s_version: v1.31.4+k3s1, gitops: {url: https://g.example/f}}}\n"));
+  REQUIRE_FALSE(settings);
+  CHECK(settings.error().message.starts_with("maculaos.setup.gitops.url is set but maculaos.setup.flux_version is not"));
+}
+
+TEST_CASE("Flux sync manifests: a GitRepository of the URL and branch, a Kustomization of the path") {
+  const std::string yaml = flux_sync_manifests({.url = "https://g.example/fleet", .branch = "edge", .path = "./clusters/a"});
+  auto tree = parse_config(yaml.substr(yaml.find("---\n") + 4, yaml.find("---\n", 4) - 4), "repository");
+  REQUIRE(tree);
+  CHECK(config_text(*tree, "kind") == "GitRepository");
+  CHECK(config_text(*tree, "metadata.namespace") == "flux-system");
+  CHECK(config_text(*tree, "spec.url") == "https://g.example/fleet");
+  CHECK(config_text(*tree, "spec.ref.branch") == "edge");
+  auto kustomization = parse_config(yaml.substr(yaml.find("---\n", 4) + 4), "kustomization");
+  REQUIRE(kustomization);
+  CHECK(config_text(*kustomization, "kind") == "Kustomization");
+  CHECK(config_text(*kustomization, "spec.path") == "./clusters/a");
+  CHECK(config_text(*kustomization, "spec.sourceRef.kind") == "GitRepository");
+  CHECK(config_text(*kustomization, "spec.sourceRef.name") == "flux-system");
+}
+
 TEST_CASE("k3s assets follow the release layout: the binary per architecture and its sums file") {
   SetupSettings settings = *setup_settings(parsed(kPinned));
   settings.source = "https://mirror.example/gh/";  // a trailing slash is not doubled

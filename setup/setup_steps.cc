@@ -38,6 +38,12 @@ constexpr const char* kAirgapImagesDir = "/var/lib/rancher/k3s/agent/images";
 // k3s links these names to its own binary (install.sh does the same).
 constexpr const char* kK3sLinks[] = {"kubectl", "crictl", "ctr"};
 constexpr std::uint64_t kMaxSumsBytes = 1 << 20;
+// What the GitOps and Console steps write and apply, kept with the rest in kSetupDir.
+const std::string kFluxComponentsFile = std::string(kSetupDir) + "/flux-components.yaml";
+const std::string kFluxSyncFile = std::string(kSetupDir) + "/flux-sync.yaml";
+// The kinds flux-sync.yaml uses, which the components define: applied only once they exist.
+constexpr const char* kFluxSyncKinds[] = {"crd/gitrepositories.source.toolkit.fluxcd.io",
+                                          "crd/kustomizations.kustomize.toolkit.fluxcd.io"};
 // A k3s server's first start (certificates, the datastore, the API) under emulation.
 constexpr std::chrono::seconds kApiWait{600};
 
@@ -192,6 +198,19 @@ Result<void> wait_for_k3s(const SetupRun& run) {
   }
 }
 
+std::string node_name() {
+  struct utsname names {};
+  ::uname(&names);
+  return names.nodename;
+}
+
+// The fingerprint of the node identity, made now (for the node called name) if missing.
+Result<std::string> fingerprint_of(const std::string& name) {
+  auto identity = ensure_node_identity(kNodeIdentityDir, name);
+  if (!identity) return fail("node identity", identity.error());
+  return identity->identity.fingerprint;
+}
+
 }  // namespace
 
 Result<void> install_flux(const SetupRun& run) {
@@ -208,20 +227,41 @@ Result<void> install_flux(const SetupRun& run) {
                        });
 }
 
-Result<std::string> node_fingerprint() {
-  struct utsname names {};
-  ::uname(&names);
-  auto identity = ensure_node_identity(kNodeIdentityDir, names.nodename);
-  if (!identity) return fail("node identity", identity.error());
-  return identity->identity.fingerprint;
+Result<std::string> write_gitops_manifests(const SetupRun& run) {
+  if (!run.settings.gitops) return fail("no maculaos.setup.gitops.url in the node config: expected the repository Flux follows");
+  if (auto r = write_file_atomic(kFluxSyncFile, flux_sync_manifests(*run.settings.gitops), 0600); !r) return fail(r.error());
+  return kFluxSyncFile;
 }
 
+Result<void> apply_gitops(const SetupRun& run) {
+  if (run.k3s_mode == "agent") {
+    std::printf("setup: an agent: its server (%s) keeps the cluster's GitOps\n", run.server_url.c_str());
+    return {};
+  }
+  if (::access(kFluxSyncFile.c_str(), R_OK) != 0) return fail_errno(kFluxSyncFile + " (the GitOps step writes it)");
+  auto components = run_command({bin_path("flux"), "install", "--export"}, "", std::chrono::seconds(120));
+  if (!components) return fail("flux install --export", components.error());
+  if (auto r = write_file_atomic(kFluxComponentsFile, *components, 0600); !r) return fail(r.error());
+  const auto kubectl = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {bin_path("k3s"), "kubectl"});
+    return run_command(args, "", std::chrono::seconds(180));
+  };
+  if (auto r = kubectl({"apply", "-f", kFluxComponentsFile}); !r) return fail("apply Flux's controllers", r.error());
+  std::vector<std::string> wait = {"wait", "--for=condition=established", "--timeout=120s"};
+  wait.insert(wait.end(), std::begin(kFluxSyncKinds), std::end(kFluxSyncKinds));
+  if (auto r = kubectl(wait); !r) return fail("wait for Flux's resource kinds", r.error());
+  if (auto r = kubectl({"apply", "-f", kFluxSyncFile}); !r) return fail("apply the GitOps manifests", r.error());
+  std::printf("setup: Flux follows %s\n", run.settings.gitops->url.c_str());
+  return {};
+}
+
+Result<std::string> node_fingerprint() { return fingerprint_of(node_name()); }
+
 Result<NodeSummary> node_summary() {
-  auto fingerprint = node_fingerprint();
+  const std::string name = node_name();
+  auto fingerprint = fingerprint_of(name);
   if (!fingerprint) return fail(fingerprint.error());
-  struct utsname names {};
-  ::uname(&names);
-  NodeSummary summary{std::move(*fingerprint), "http://" + std::string(names.nodename) + ".local", {}};
+  NodeSummary summary{std::move(*fingerprint), "http://" + name + ".local", {}};
   auto code = qr_encode(summary.url);
   if (!code) return fail(code.error());
   summary.qr = std::move(*code);

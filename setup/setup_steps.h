@@ -43,6 +43,15 @@ Result<void> run_k3s_step(const SetupRun& run);
 // The Flux CLI installed (callers skip it when no flux_version is set).
 Result<void> install_flux(const SetupRun& run);
 
+// GitOps: the manifests that point Flux at run.settings.gitops (its repository, branch and path),
+// written where the Console step applies them from; returns their path.
+Result<std::string> write_gitops_manifests(const SetupRun& run);
+
+// Console: once k3s's kubeconfig works, Flux's controllers (`flux install --export`) and the
+// GitOps step's manifests applied to the cluster, the second once the first's resource kinds
+// exist. An agent has nothing to apply: its server holds the cluster's state.
+Result<void> apply_gitops(const SetupRun& run);
+
 // The node identity's fingerprint (the identity made now if missing).
 Result<std::string> node_fingerprint();
 

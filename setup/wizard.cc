@@ -83,8 +83,9 @@ struct Page {
 
 struct Wizard {
   Wizard(const SetupRun& setup, bool utf8_terminal) : run(setup), utf8(utf8_terminal) {
-    // no Flux version configured: nothing for its step to do
+    // no Flux version or no repository configured: nothing for their steps to do
     done[step_number(WizardStep::flux) - 1] = setup.settings.flux_version.empty();
+    done[step_number(WizardStep::gitops) - 1] = done[step_number(WizardStep::console) - 1] = !setup.settings.gitops;
   }
 
   const SetupRun& run;
@@ -159,6 +160,27 @@ Page page_of(const Wizard& w) {
         say("The Flux CLI " + s.flux_version + " from " + s.source + ": downloaded, verified, installed.");
       }
       page.action = "install the Flux CLI";
+      break;
+    case WizardStep::gitops:
+      if (s.gitops) {
+        say("Flux follows the Git repository " + s.gitops->url + ", branch " + s.gitops->branch + ", path " +
+            s.gitops->path + ": its manifests (a GitRepository and a Kustomization) are written for the Console step.");
+      } else {
+        say("No maculaos.setup.gitops.url in the node config: Flux is given no repository to follow (set it, then "
+            "run sudo maculaos setup again).");
+      }
+      page.action = "write the manifests";
+      break;
+    case WizardStep::console:
+      if (!s.gitops) {
+        say("No GitOps repository: nothing to apply to the cluster.");
+      } else if (w.run.k3s_mode == "agent") {
+        say("This node is an agent: its server holds the cluster's GitOps.");
+      } else {
+        say("Flux's controllers (flux install --export) and the GitOps manifests are applied to the cluster through "
+            "k3s's kubeconfig.");
+      }
+      page.action = "apply the manifests";
       break;
     case WizardStep::summary:
       if (w.summary) {
@@ -263,6 +285,19 @@ void run_step(Wizard& w, CursesScreen& screen) {
       outcome = screen.line_mode([&] {
         std::printf("\n== Flux CLI %s ==\n", w.run.settings.flux_version.c_str());
         return said(install_flux(w.run), "The Flux CLI " + w.run.settings.flux_version + " is installed.");
+      });
+      break;
+    case WizardStep::gitops:
+      if (auto written = write_gitops_manifests(w.run)) {
+        outcome = "The GitOps manifests are in " + *written + ".";
+      } else {
+        outcome = fail(written.error());
+      }
+      break;
+    case WizardStep::console:
+      outcome = screen.line_mode([&] {
+        std::printf("\n== Console ==\n");
+        return said(apply_gitops(w.run), "The cluster has Flux, following " + w.run.settings.gitops->url + ".");
       });
       break;
     case WizardStep::welcome:

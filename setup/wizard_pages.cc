@@ -42,12 +42,11 @@ WizardMove wizard_move(WizardStep step, bool step_done, WizardKey key) {
 }
 
 bool step_has_work(WizardStep step) {
-  return step == WizardStep::network || step == WizardStep::identity || step == WizardStep::k3s ||
-         step == WizardStep::flux;
+  return step != WizardStep::welcome && step != WizardStep::summary;
 }
 
 std::string_view step_title(WizardStep step) {
-  static constexpr std::string_view kTitles[] = {"Welcome", "Network", "Identity", "k3s", "Flux CLI", "Summary"};
+  static constexpr std::string_view kTitles[] = {"Welcome", "Network", "Identity", "k3s", "Flux CLI", "GitOps", "Console", "Summary"};
   return kTitles[static_cast<int>(step)];
 }
 

@@ -11,8 +11,8 @@
 
 namespace macula {
 
-enum class WizardStep { welcome, network, identity, k3s, flux, summary };
-inline constexpr int kWizardStepCount = 6;
+enum class WizardStep { welcome, network, identity, k3s, flux, gitops, console, summary };
+inline constexpr int kWizardStepCount = 8;
 
 // What the person asked for, whatever key they used (wizard.cc maps keys to these).
 enum class WizardKey { next, retry, back, quit, other };
@@ -31,7 +31,7 @@ WizardMove wizard_move(WizardStep step, bool step_done, WizardKey key);
 // Whether the step has work that next runs (a check, a key, downloads): the others only show.
 bool step_has_work(WizardStep step);
 
-// "Network", shown as "Step 2 of 6: Network".
+// "Network", shown as "Step 2 of 8: Network".
 std::string_view step_title(WizardStep step);
 int step_number(WizardStep step);
 

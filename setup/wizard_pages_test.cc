@@ -21,6 +21,12 @@ TEST_CASE("wizard keys: next runs a step's work and then goes on, back and quit 
   CHECK(wizard_move(WizardStep::welcome, true, WizardKey::retry).kind == WizardMove::stay);
   CHECK(step_number(WizardStep::summary) == kWizardStepCount);
   CHECK(step_title(WizardStep::identity) == "Identity");
+  CHECK(step_title(WizardStep::console) == "Console");
+  const WizardMove after_flux = wizard_move(WizardStep::flux, true, WizardKey::next);
+  CHECK((after_flux.kind == WizardMove::go_to && after_flux.to == WizardStep::gitops));
+  CHECK(wizard_move(WizardStep::console, false, WizardKey::next).kind == WizardMove::run_step);
+  const WizardMove after_console = wizard_move(WizardStep::console, true, WizardKey::next);
+  CHECK((after_console.kind == WizardMove::go_to && after_console.to == WizardStep::summary));
   CHECK_FALSE(step_has_work(WizardStep::summary));
 }
 

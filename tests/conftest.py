@@ -2,12 +2,11 @@
 import http.server
 import os
 import pathlib
-import ssl
 import threading
 
 import pytest
 
-from tls_fixture import make_test_ca
+from tls_fixture import make_test_ca, server_context
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +38,7 @@ def https_server(tls_ca, tmp_path_factory):
     root = tmp_path_factory.mktemp("www")
     handler = lambda *a, **kw: _QuietHandler(*a, directory=str(root), **kw)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(tls_ca / "server.pem", tls_ca / "server.key")
+    ctx = server_context(tls_ca)
     server.socket = ctx.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,7 +3,6 @@ against a local server that drops connections, stalls, ignores ranges and serves
 import hashlib
 import os
 import pathlib
-import ssl
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from flaky_http import FlakyHTTPServer  # noqa: E402
+from tls_fixture import server_context  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SIZE = 3 * 1024 * 1024 + 12345
@@ -294,8 +294,7 @@ def test_zstd_is_decompressed_on_the_way(maculaos_bin, server, payload, tmp_path
 
 
 def test_https_is_never_redirected_to_plain_http(maculaos_bin, server, payload, tls_ca, tmp_path):
-    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    tls.load_cert_chain(tls_ca / "server.pem", tls_ca / "server.key")
+    tls = server_context(tls_ca)
     with FlakyHTTPServer(tmp_path / "tls", ssl_context=tls) as https:
         (https.root / "blob").write_bytes(payload)
         out = tmp_path / "blob"

@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from flaky_http import FlakyHTTPServer
+from tls_fixture import server_context
 
 DATA = bytes(range(256)) * 1024  # 256 KiB
 
@@ -153,8 +154,7 @@ def test_redirect(server):
 
 
 def test_tls(tls_ca, tmp_path):
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(tls_ca / "server.pem", tls_ca / "server.key")
+    ctx = server_context(tls_ca)
     with FlakyHTTPServer(tmp_path / "www", ssl_context=ctx) as s:
         (s.root / "blob").write_bytes(DATA)
         assert s.url.startswith("https://localhost:")

@@ -1,5 +1,6 @@
 """A throwaway CA and a server certificate it signs, made with the openssl command, for the
 HTTPS stand-ins of the tests (the system tests' localhost, the QEMU guests' github.com)."""
+import ssl
 import subprocess
 
 
@@ -20,3 +21,10 @@ def make_test_ca(directory, dns_names, ip_addresses=()):
     _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
              "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext", cwd=directory)
     return directory
+
+
+def server_context(directory):
+    """A TLS server context presenting the server certificate make_test_ca wrote in directory."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(directory / "server.pem", directory / "server.key")
+    return context
