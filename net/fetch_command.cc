@@ -1,5 +1,7 @@
 #include "net/fetch_command.h"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cstdio>
 #include <optional>
@@ -75,8 +77,13 @@ Result<int> run_fetch(std::span<const std::string> args) {
   const std::string url = request->download.url, output = request->output;
   auto received = fetch_to_file(std::move(*request));
   if (!received) return fail(received.error());
-  std::printf("fetched %s: %llu bytes to %s\n", url.c_str(), static_cast<unsigned long long>(*received),
-              output.c_str());
+  // A resumed file holds bytes of earlier runs (all of them when a run was cut between the last
+  // byte and the rename), a --zstd one more than arrived: what is in the file, then this run's.
+  struct stat written {};
+  const unsigned long long size = ::stat(output.c_str(), &written) == 0 ? written.st_size : *received;
+  std::printf("fetched %s: %llu bytes to %s", url.c_str(), size, output.c_str());
+  if (size != *received) std::printf(" (%llu received in this run)", static_cast<unsigned long long>(*received));
+  std::printf("\n");
   return 0;
 }
 

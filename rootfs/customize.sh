@@ -104,7 +104,7 @@ build_locales() {
 }
 
 # The kernel's modules, for udev and modprobe: the drivers a headless node may need (no sound,
-# graphics, wireless, media), plus whatever those depend on elsewhere in the tree.
+# graphics, radios, media), plus whatever those depend on elsewhere in the tree.
 add_modules() {
   local kver src dst
   kver=$(cat "$kernel/KVER")
@@ -123,7 +123,13 @@ wanted_modules() {
   local drivers=(ata block cdrom char dca edac firmware hid hwmon i2c input md mmc net nvme pci
                  platform pps ptp scsi thermal tty usb vhost virtio watchdog)
   dirs+=("${drivers[@]/#/kernel/drivers/}")
-  find "${dirs[@]}" -name '*.ko' -not -path 'kernel/drivers/net/wireless/*' |
+  # Left out unless something kept needs them: radios (wireless, Bluetooth), the USB device
+  # side (gadget: a node is the host), cluster file systems of shared SANs, and the kernel's
+  # own test modules.
+  find "${dirs[@]}" -name '*.ko' -not -name 'test_*.ko' \
+    -not -path 'kernel/drivers/net/wireless/*' -not -path 'kernel/net/wireless/*' -not -path 'kernel/net/mac80211/*' \
+    -not -path 'kernel/net/bluetooth/*' -not -path 'kernel/drivers/usb/gadget/*' \
+    -not -path 'kernel/fs/ocfs2/*' -not -path 'kernel/fs/gfs2/*' |
     awk -F': *' '
       NR == FNR { want[$0] = 1; next }  # the paths find selected
       $1 in want {                      # modules.dep lines are "path: dep dep ...", all deps
@@ -134,7 +140,7 @@ wanted_modules() {
 }
 
 # Docs, man pages and translations that dpkg's path-exclude missed (the essential packages are
-# unpacked before it applies), and apt's caches.
+# unpacked before it applies), apt's caches, and files nothing on a node uses.
 trim() {
   find "$root/usr/share/doc" -type f ! -name copyright -delete
   find "$root/usr/share/doc" -type l -delete
@@ -143,6 +149,12 @@ trim() {
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
   rm -rf "$root"/var/cache/apt/archives/*.deb
   rm -f "$root"/var/log/*.log "$root"/var/cache/debconf/*-old
+  # GRUB's prebuilt monolithic EFI images (15.7 MB; Debian builds its signed images from them):
+  # grub-install, which macula-install runs, makes its own core image from the modules.
+  rm -rf "$root"/usr/lib/grub/x86_64-efi/monolithic
+  # udev reads its hardware database from hwdb.bin, compiled when the image was made; the
+  # sources (9.6 MB) only serve to compile it again, which a read-only root never does.
+  rm -f "$root"/usr/lib/udev/hwdb.d/*.hwdb
 }
 
 main() {

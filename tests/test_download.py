@@ -149,6 +149,7 @@ def test_a_part_that_holds_every_byte_is_completed_not_fetched_again(maculaos_bi
     assert r.returncode == 0, r.stderr
     assert server.requests_for("/blob") == [f"bytes={SIZE}-"]
     assert out.read_bytes() == payload and not (tmp_path / "blob.part").exists()
+    assert f": {SIZE} bytes to {out} (0 received in this run)" in r.stdout, r.stdout
 
 
 def test_resume_names_the_version_by_last_modified_without_an_etag(maculaos_bin, server, payload, tmp_path):
