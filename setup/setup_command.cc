@@ -23,9 +23,9 @@ installs k3s (its binary, with kubectl, crictl and ctr linked to it) and the Flu
 /opt/macula/bin, k3s's airgap images when asked, starts the k3s service and waits until its
 API answers (a server) or it runs (an agent); with gitops.url (and branch, path), applies
 Flux's controllers and a GitRepository and Kustomization of that repository to the cluster;
-then shows the node's address with a QR code and sets /var/lib/maculaos/.configured. Every file is checked against its release's SHA-256
-sums before it is installed or run; downloads resume after a cut or a reboot, and what is
-installed already is skipped.
+then shows the node's address with a QR code and sets /var/lib/maculaos/.configured. Every
+file is checked against its release's SHA-256 sums before it is installed or run; downloads
+resume after a cut or a reboot, and what is installed already is skipped.
 
 On a terminal it is a full-screen wizard (Enter: go on or run the step, r: run it again,
 b: back, q: quit); it starts by itself at a login on tty1 until the node is set up.
@@ -55,7 +55,9 @@ Result<int> run_unattended(const SetupRun& run) {
     std::printf("setup: GitOps: %s (branch %s, path %s) in %s\n", gitops.url.c_str(), gitops.branch.c_str(),
                 gitops.path.c_str(), manifests->c_str());
     std::fflush(stdout);
-    if (auto r = apply_gitops(run); !r) return fail(r.error());
+    auto applied = apply_gitops(run);
+    if (!applied) return fail(applied.error());
+    std::printf("setup: %s\n", applied->c_str());
   }
   auto summary = node_summary();
   if (!summary) return fail(summary.error());

@@ -233,11 +233,9 @@ Result<std::string> write_gitops_manifests(const SetupRun& run) {
   return kFluxSyncFile;
 }
 
-Result<void> apply_gitops(const SetupRun& run) {
-  if (run.k3s_mode == "agent") {
-    std::printf("setup: an agent: its server (%s) keeps the cluster's GitOps\n", run.server_url.c_str());
-    return {};
-  }
+Result<std::string> apply_gitops(const SetupRun& run) {
+  if (!run.settings.gitops) return fail("no maculaos.setup.gitops.url in the node config: nothing to apply");
+  if (run.k3s_mode == "agent") return "An agent: its server (" + run.server_url + ") keeps the cluster's GitOps.";
   if (::access(kFluxSyncFile.c_str(), R_OK) != 0) return fail_errno(kFluxSyncFile + " (the GitOps step writes it)");
   auto components = run_command({bin_path("flux"), "install", "--export"}, "", std::chrono::seconds(120));
   if (!components) return fail("flux install --export", components.error());
@@ -251,8 +249,7 @@ Result<void> apply_gitops(const SetupRun& run) {
   wait.insert(wait.end(), std::begin(kFluxSyncKinds), std::end(kFluxSyncKinds));
   if (auto r = kubectl(wait); !r) return fail("wait for Flux's resource kinds", r.error());
   if (auto r = kubectl({"apply", "-f", kFluxSyncFile}); !r) return fail("apply the GitOps manifests", r.error());
-  std::printf("setup: Flux follows %s\n", run.settings.gitops->url.c_str());
-  return {};
+  return "The cluster has Flux, following " + run.settings.gitops->url + ".";
 }
 
 Result<std::string> node_fingerprint() { return fingerprint_of(node_name()); }

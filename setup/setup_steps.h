@@ -49,8 +49,9 @@ Result<std::string> write_gitops_manifests(const SetupRun& run);
 
 // Console: once k3s's kubeconfig works, Flux's controllers (`flux install --export`) and the
 // GitOps step's manifests applied to the cluster, the second once the first's resource kinds
-// exist. An agent has nothing to apply: its server holds the cluster's state.
-Result<void> apply_gitops(const SetupRun& run);
+// exist. An agent has nothing to apply: its server holds the cluster's state. Returns what it
+// did, as a sentence.
+Result<std::string> apply_gitops(const SetupRun& run);
 
 // The node identity's fingerprint (the identity made now if missing).
 Result<std::string> node_fingerprint();

@@ -297,7 +297,7 @@ void run_step(Wizard& w, CursesScreen& screen) {
     case WizardStep::console:
       outcome = screen.line_mode([&] {
         std::printf("\n== Console ==\n");
-        return said(apply_gitops(w.run), "The cluster has Flux, following " + w.run.settings.gitops->url + ".");
+        return apply_gitops(w.run);
       });
       break;
     case WizardStep::welcome:
