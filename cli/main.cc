@@ -10,6 +10,7 @@
 #include "common/applet.h"
 #include "config/config_command.h"
 #include "identity/identity_command.h"
+#include "pairing/pairing_command.h"
 #include "init/init_command.h"
 #include "installer/install_command.h"
 #include "net/fetch_command.h"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
       macula::setup_applet(),
       macula::sysinfo_applet(),
       macula::identity_applet(),
+      macula::pairing_applet(),
       macula::peers_applet(),
   };
   return macula::run_applets(applets, args);

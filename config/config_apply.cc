@@ -42,7 +42,7 @@ std::vector<FileToWrite> files_to_write(const ConfigNode& config) {
 
 }  // namespace
 
-BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys) {
+BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool pairing_open) {
   BootPlan plan;
   plan.files = files_to_write(config);
   plan.hostname = config_text(config, "hostname");
@@ -71,7 +71,7 @@ BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys) {
   plan.timezone = config_text(config, "maculaos.timezone");
   plan.keyboard = config_text(config, "maculaos.keyboard");
   plan.locale = config_text(config, "maculaos.locale");
-  plan.firewall = firewall_ruleset(config);
+  plan.firewall = firewall_ruleset(config, pairing_open);
   plan.mesh_env = mesh_env(config);
   plan.mesh_roles = mesh_roles(config);
   plan.k3s = k3s_config(config);

@@ -64,7 +64,8 @@ struct BootPlan {
   std::vector<std::string> boot_cmds;    // last, by sh -c, in order
 };
 
-BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys = {});
+// pairing_open: the pairing service runs (firewall.h's kPairingCue), and its port stays open.
+BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys = {}, bool pairing_open = false);
 
 // A stage's commands, in order, and the key they are under: init_cmd, boot_cmd or run_cmd.
 std::vector<std::string> stage_commands(const ConfigNode& config, Stage stage);

@@ -16,6 +16,7 @@
 #include "common/product_paths.h"
 #include "config/config_apply.h"
 #include "config/config_sources.h"
+#include "config/firewall.h"
 #include "config/remote_config.h"
 #include "config/remote_fetch.h"
 
@@ -113,7 +114,7 @@ Result<Stage> stage_named(const std::string& name) {
 // source was sound and every step worked. What happened goes to kConfigStatusPath too, for
 // `config status` and the motd.
 Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> issues) {
-  const BootPlan plan = boot_plan(chosen.config, read_fetched_github_keys(chosen.config));
+  const BootPlan plan = boot_plan(chosen.config, read_fetched_github_keys(chosen.config), ::access(kPairingCue, F_OK) == 0);
   std::vector<std::string> notes;
   for (const ConfigIssue& issue : issues) notes.push_back(issue.str());
   if (chosen.fallback) notes.push_back(std::string("a source has an error: applied the last config that applied (") + kAppliedConfigPath + ")");

@@ -168,6 +168,11 @@ std::string repository_path(std::string_view text) {
              : "expected a path inside the repository such as ./clusters/edge (no ..)";
 }
 
+// The Portal's Ed25519 public key: base64 of 32 bytes (pairing/portal_protocol.h reads it).
+std::string ed25519_key_base64(std::string_view text) {
+  return matches(text, "[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=") ? "" : "expected the base64 of a 32-byte Ed25519 public key";
+}
+
 std::string k3s_version(std::string_view text) {
   return matches(text, "v[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?") ? "" : "expected a k3s release tag like v1.31.4+k3s1";
 }
@@ -337,6 +342,10 @@ constexpr Field kSetup[] = {
     {"airgap_images", scalar(boolean)},
     {"gitops", mapping(kGitops)},
 };
+constexpr Field kPortal[] = {
+    {"url", scalar(https_url)},
+    {"signing_key", scalar(ed25519_key_base64)},
+};
 constexpr Field kMaculaos[] = {
     {"password", secret(crypt_hash)},
     {"modules", list(module_line)},
@@ -361,6 +370,7 @@ constexpr Field kMaculaos[] = {
     {"upgrade", mapping(kUpgrade)},
     {"boot", mapping(kBoot)},
     {"setup", mapping(kSetup)},
+    {"portal", mapping(kPortal)},
 };
 constexpr Field kK3s[] = {
     {"args", list(any_text)},

@@ -10,7 +10,7 @@ namespace macula {
 
 namespace {
 
-constexpr std::string_view kOpenTcp[] = {"22", "80", "443", "6443", "10250"};
+constexpr std::string_view kOpenTcp[] = {"22", "443", "6443", "10250"};
 constexpr std::string_view kOpenUdp[] = {"5353"};
 
 // nft's set syntax: "{ 22, 80 }"; ranges as FIRST-LAST.
@@ -22,7 +22,7 @@ std::string port_set(const std::set<std::string>& ports) {
 
 }  // namespace
 
-std::string firewall_ruleset(const ConfigNode& config) {
+std::string firewall_ruleset(const ConfigNode& config, bool pairing_open) {
   // "table ...; delete table ...": removes the table whether or not it exists yet
   std::string out = std::string("table ") + kFirewallTable + "\ndelete table " + kFirewallTable + "\n";
   if (!config_flag(config, "maculaos.firewall.enabled", true)) return out;
@@ -34,6 +34,10 @@ std::string firewall_ruleset(const ConfigNode& config) {
       (item.text.substr(slash + 1) == "udp" ? udp : tcp).insert(item.text.substr(0, slash));
     }
   out += std::string("table ") + kFirewallTable + " {\n"
+         "  set " + kPairingSet + " {\n"
+         "    type inet_service\n" +
+         (pairing_open ? "    elements = { " + std::to_string(kPairingPort) + " }\n" : std::string()) +
+         "  }\n"
          "  chain input {\n"
          "    type filter hook input priority filter; policy drop;\n"
          "    ct state established,related accept\n"
@@ -42,6 +46,7 @@ std::string firewall_ruleset(const ConfigNode& config) {
          "    meta l4proto { icmp, ipv6-icmp } accept\n"
          "    tcp dport " + port_set(tcp) + " accept\n"
          "    udp dport " + port_set(udp) + " accept\n"
+         "    tcp dport @" + kPairingSet + " accept\n"
          "  }\n"
          "}\n";
   return out;

@@ -10,11 +10,19 @@ namespace macula {
 
 // The table this builds and owns (other tables, e.g. k3s's, are left alone).
 inline constexpr const char* kFirewallTable = "inet maculaos";
+// The pairing page's port (pairing/), open only while the pairing service runs: it adds the
+// port to this set of the table when it starts and takes it out when it stops.
+inline constexpr const char* kPairingSet = "pairing";
+inline constexpr int kPairingPort = 80;
+// Exists while the pairing service runs: `maculaos config apply` keeps the port open then.
+inline constexpr const char* kPairingCue = "/run/macula/pairing";
 
 // With maculaos.firewall.enabled (the default): inbound dropped except established/related,
 // loopback (which is how the node reaches its own git daemon on 9418), ICMP, SSH, the
-// Console (80, 443), the k3s API (6443), the kubelet (10250), mDNS (5353/udp), the ports of
-// the mesh roles that are on, and firewall.allow. Disabled: the table is removed.
-std::string firewall_ruleset(const ConfigNode& config);
+// Console (443), the k3s API (6443), the kubelet (10250), mDNS (5353/udp), the ports of the
+// mesh roles that are on, firewall.allow, and the pairing set (with kPairingPort in it when
+// pairing_open: a ruleset loaded while the pairing service runs keeps its port open).
+// Disabled: the table is removed.
+std::string firewall_ruleset(const ConfigNode& config, bool pairing_open);
 
 }  // namespace macula

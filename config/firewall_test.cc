@@ -11,20 +11,28 @@ namespace {
 constexpr std::string_view kReplace = "table inet maculaos\ndelete table inet maculaos\n";
 
 TEST_CASE("the default firewall drops inbound but for the node's own services") {
-  const std::string rules = firewall_ruleset(parsed("hostname: a\n"));
+  const std::string rules = firewall_ruleset(parsed("hostname: a\n"), false);
   CHECK(rules.starts_with(kReplace));
   CHECK(rules.find("policy drop;") != std::string::npos);
   CHECK(rules.find("iif lo accept") != std::string::npos);
-  CHECK(rules.find("tcp dport { 10250, 22, 443, 6443, 80 } accept") != std::string::npos);
+  CHECK(rules.find("tcp dport { 10250, 22, 443, 6443 } accept") != std::string::npos);
   CHECK(rules.find("udp dport { 5353 } accept") != std::string::npos);
+  CHECK(rules.find("  set pairing {\n    type inet_service\n  }\n") != std::string::npos);
+  CHECK(rules.find("tcp dport @pairing accept") != std::string::npos);
+}
+
+TEST_CASE("a ruleset made while the pairing service runs keeps its port open") {
+  const std::string rules = firewall_ruleset(parsed("hostname: a\n"), true);
+  CHECK(rules.find("  set pairing {\n    type inet_service\n    elements = { 80 }\n  }\n") != std::string::npos);
+  CHECK(firewall_ruleset(parsed("maculaos: {firewall: {enabled: false}}\n"), true) == kReplace);
 }
 
 TEST_CASE("roles and firewall.allow open their ports: enabled: false removes the table") {
   const std::string rules = firewall_ruleset(parsed(
-      "maculaos:\n  mesh: {roles: {bootstrap: true}}\n  firewall: {allow: [8080/tcp, 5000-5010/udp]}\n"));
-  CHECK(rules.find("tcp dport { 10250, 22, 443, 6443, 80, 8080 } accept") != std::string::npos);
+      "maculaos:\n  mesh: {roles: {bootstrap: true}}\n  firewall: {allow: [8080/tcp, 5000-5010/udp]}\n"), false);
+  CHECK(rules.find("tcp dport { 10250, 22, 443, 6443, 8080 } accept") != std::string::npos);
   CHECK(rules.find("udp dport { 443, 5000-5010, 5353 } accept") != std::string::npos);
-  CHECK(firewall_ruleset(parsed("maculaos: {firewall: {enabled: false, allow: [8080/tcp]}}\n")) == kReplace);
+  CHECK(firewall_ruleset(parsed("maculaos: {firewall: {enabled: false, allow: [8080/tcp]}}\n"), false) == kReplace);
 }
 
 TEST_CASE("mesh roles: the peer always, bootstrap and gateway when asked: mesh.env quotes for sh") {

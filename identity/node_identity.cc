@@ -95,4 +95,21 @@ Result<LoadedIdentity> ensure_node_identity(const std::string& dir, std::string_
   return loaded;
 }
 
+Result<Ed25519Signature> sign_as_node(const std::string& dir, std::string_view message) {
+  if (auto r = init_sodium(); !r) return fail(r.error());
+  const std::string seed_path = dir + "/" + kSeedFile;
+  auto seed = read_file(seed_path);
+  if (!seed) return fail("the node identity", seed.error());
+  if (seed->size() != crypto_sign_SEEDBYTES) return fail(seed_path + ": not an Ed25519 seed");
+  Ed25519PublicKey public_key{};
+  unsigned char secret[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_seed_keypair(public_key.data(), secret, reinterpret_cast<const unsigned char*>(seed->data()));
+  sodium_memzero(seed->data(), seed->size());
+  Ed25519Signature signature{};
+  crypto_sign_detached(signature.data(), nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       secret);
+  sodium_memzero(secret, sizeof secret);
+  return signature;
+}
+
 }  // namespace macula

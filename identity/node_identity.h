@@ -17,6 +17,7 @@ namespace macula {
 inline constexpr const char* kNodeIdentityDir = "/var/lib/maculaos/identity";
 
 using Ed25519PublicKey = std::array<std::uint8_t, 32>;
+using Ed25519Signature = std::array<std::uint8_t, 64>;
 
 struct NodeIdentity {
   Ed25519PublicKey public_key{};
@@ -37,5 +38,8 @@ struct LoadedIdentity {
   bool created = false;
 };
 Result<LoadedIdentity> ensure_node_identity(const std::string& dir, std::string_view comment);
+
+// message signed (Ed25519, detached) with the identity in dir, which must exist.
+Result<Ed25519Signature> sign_as_node(const std::string& dir, std::string_view message);
 
 }  // namespace macula

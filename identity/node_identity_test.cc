@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -62,6 +64,24 @@ TEST_CASE("a node identity is made once, private, and read back the same") {
     CHECK(refused.error().message.find("node.key: 5 bytes, expected an Ed25519 seed of 32") != std::string::npos);
     CHECK(read_file(dir + "/node.key").value() == "short");
   }
+}
+
+TEST_CASE("the node signs with its identity, and the signature checks against its public key only") {
+  ScratchDir scratch("identity");
+  const std::string dir = (scratch.path / "identity").string();
+  auto made = ensure_node_identity(dir, "node-1");
+  REQUIRE(made);
+  const std::string message = "macula-pair-v1\nchallenge";
+  auto signature = sign_as_node(dir, message);
+  REQUIRE(signature);
+  auto verifies = [&](std::string_view text, const Ed25519PublicKey& key) {
+    return crypto_sign_verify_detached(signature->data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                       text.size(), key.data()) == 0;
+  };
+  CHECK(verifies(message, made->identity.public_key));
+  CHECK_FALSE(verifies(message + "!", made->identity.public_key));
+  CHECK_FALSE(verifies(message, kOpensshKey));
+  CHECK_FALSE(sign_as_node((scratch.path / "none").string(), message));
 }
 
 }  // namespace macula

@@ -4,18 +4,17 @@
 
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "common/progress.h"
+#include "net/curl_handle.h"
 #include "net/resume.h"
 
 namespace macula {
 
 namespace {
 
-using CurlHandle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using HeaderList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 constexpr long kMaxRedirects = 10;
@@ -137,15 +136,7 @@ void configure(CURL* h, const DownloadRequest& request, Transfer& transfer, char
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, p.stall_bytes_per_second);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(p.stall_timeout.count()));
   curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.empty() ? kSystemCaBundle : request.ca_file.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  set_transfer_basics(h, request.ca_file, detail, on_header, on_body, &transfer);
 }
 
 }  // namespace
@@ -157,11 +148,9 @@ Result<void> require_verified_transport(const std::string& url, const std::strin
 }
 
 Result<std::uint64_t> download(const DownloadRequest& request, const ByteSink& sink) {
-  static std::once_flag global_init;
-  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-
-  CurlHandle curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return fail("download " + request.url + ": cannot create a curl handle");
+  auto handle = new_curl_handle("download " + request.url);
+  if (!handle) return fail(handle.error());
+  CurlHandle curl = std::move(*handle);
   Transfer transfer{.curl = curl.get(), .request = &request, .sink = &sink, .validator = request.validator};
   char detail[CURL_ERROR_SIZE] = {};
   configure(curl.get(), request, transfer, detail);

@@ -15,10 +15,6 @@
 
 namespace macula {
 
-// Debian's bundle, used when no CA is given: our libcurl is built without a compiled-in CA path
-// (a compiled-in path missing at run time makes every HTTPS request fail with error 77).
-inline constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
-
 // The defaults: 30 s to connect (Chromium OS update_engine); a transfer slower than 10 bytes/s
 // for 90 s is stalled (Flatcar's update_engine; Chromium's 1 B/s for 30 s gives up on a
 // congested link too soon); 5 retries like RAUC's streaming, each resuming where the last
@@ -33,7 +29,7 @@ struct DownloadPolicy {
 
 struct DownloadRequest {
   std::string url;
-  std::string ca_file = {};  // PEM bundle to verify the server against; empty = kSystemCaBundle
+  std::string ca_file = {};  // PEM bundle to verify the server against; empty = kSystemCaBundle (net/curl_handle.h)
   std::uint64_t offset = 0;  // bytes the caller already holds: the transfer starts there
   std::string validator = {};  // with offset > 0 (required then): the version of those bytes
   std::string progress = {};  // what to call the transfer in progress lines; empty: none

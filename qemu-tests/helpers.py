@@ -181,6 +181,14 @@ def make_release(out_dir, version, *, channel="stable", key=None, kernel=None, i
     return pathlib.Path(out_dir)
 
 
+def trust_fixture_ca(m, ca, host):
+    """Makes the guest trust the fixture CA (tests/tls_fixture.py) and send host to
+    10.0.2.100:443, this host's HTTPS stand-in (the machine's tls_port guestfwd). /etc persists
+    on an installed disk: once is enough there."""
+    m.sudo(f"cat >> /etc/ssl/certs/ca-certificates.crt <<'EOF'\n{(ca / 'ca.pem').read_text()}EOF\n"
+           f"echo '10.0.2.100 {host}' >> /etc/hosts")
+
+
 def decode_terminal_qr(lines, scratch):
     """Reads a QR code drawn in a terminal with half blocks (maculaos's qr_text, UTF-8) the way
     a phone's camera does: drawn cells light, blank cells dark, 4x4 pixels each on a dark

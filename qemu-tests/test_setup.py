@@ -48,13 +48,6 @@ def k3s_fixture():
     return pathlib.Path(value)
 
 
-def trust_fixture_ca(m, ca):
-    """Makes the guest trust the fixture CA and send github.com to 10.0.2.100:443, this host's
-    HTTPS stand-in (a guestfwd). /etc persists on an installed disk: once is enough there."""
-    m.sudo(f"cat >> /etc/ssl/certs/ca-certificates.crt <<'EOF'\n{(ca / 'ca.pem').read_text()}EOF\n"
-           "echo '10.0.2.100 github.com' >> /etc/hosts")
-
-
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
@@ -164,7 +157,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         m = machine(kernel=kernel, initrd=initrd, cdrom=iso, disks=[bundle_iso], tls_port=server.port,
                     append="console=ttyS0,115200n8")
         m.login(helpers.BOOT)
-        trust_fixture_ca(m, ca)
+        helpers.trust_fixture_ca(m, ca, "github.com")
         assert "status: inactive" in m.sudo("rc-service k3s status", check=False), "k3s before setup"
         assert "k3s: not installed (sudo maculaos setup)" in m.log().rsplit("login:", 1)[1]  # sysinfo at login
         before_login = m.log().split("login:", 1)[0]  # /etc/issue, made from the logo at build time
@@ -262,7 +255,7 @@ def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, install
         m = machine(disks=[installed_disk], tls_port=server.port, log_name="first-boot")
         assert m.expect_boot_of_slot(120) == "a"
         m.login(helpers.BOOT)
-        trust_fixture_ca(m, ca)
+        helpers.trust_fixture_ca(m, ca, "github.com")
         server.stall_after(k3s_path, 1 << 20, 900)
         m.sudo("maculaos setup --unattended >/var/log/setup-1.log 2>&1 &")
         part = f"/var/lib/maculaos/setup/k3s-{IMAGE_K3S}/k3s.part"

@@ -9,7 +9,8 @@ namespace macula {
 
 namespace {
 
-constexpr int kQuietZone = 2;
+constexpr int kQuietZone = 2;     // text: a terminal's black border adds to it
+constexpr int kSvgQuietZone = 4;  // ISO/IEC 18004's quiet zone
 
 struct QrcodeFree {
   void operator()(QRcode* code) const { QRcode_free(code); }
@@ -53,6 +54,18 @@ std::string qr_text(const QrMatrix& code, bool utf8) {
     out += '\n';
   }
   return out;
+}
+
+std::string qr_svg(const QrMatrix& code) {
+  const std::string side = std::to_string(code.size + 2 * kSvgQuietZone);
+  std::string path;
+  for (int y = 0; y < code.size; ++y)
+    for (int x = 0; x < code.size; ++x)
+      if (code.is_dark(x, y))
+        path += "M" + std::to_string(x + kSvgQuietZone) + " " + std::to_string(y + kSvgQuietZone) + "h1v1h-1z";
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + side + " " + side +
+         "\" shape-rendering=\"crispEdges\">\n<rect width=\"" + side + "\" height=\"" + side +
+         "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"" + path + "\"/>\n</svg>\n";
 }
 
 }  // namespace macula

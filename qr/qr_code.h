@@ -1,5 +1,6 @@
-// QR codes of the node's address for the console (the wizard's Summary, the pairing screen):
-// encoded by libqrencode, drawn as text a phone can scan off a terminal.
+// QR codes of the node's address for the console (the wizard's Summary, the pairing screen)
+// and the pairing page: encoded by libqrencode, drawn as text a phone can scan off a terminal,
+// or as SVG.
 #pragma once
 
 #include <string>
@@ -24,5 +25,9 @@ Result<QrMatrix> qr_encode(std::string_view text);
 // utf8: two rows of modules per line with half blocks (a 25-module code fits 80x24);
 // otherwise "##" per light module, a row per line, for terminals without UTF-8.
 std::string qr_text(const QrMatrix& code, bool utf8);
+
+// Pure: the code as an SVG image (dark modules on white, a quiet zone of four modules as the
+// standard asks of printed codes), one path of unit squares, scaled by the page that shows it.
+std::string qr_svg(const QrMatrix& code);
 
 }  // namespace macula

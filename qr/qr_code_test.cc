@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "common/process.h"
@@ -83,6 +84,23 @@ TEST_CASE("the UTF-8 drawing fits two module rows in a line") {
   const auto lines = std::count(text.begin(), text.end(), '\n');
   CHECK(lines == (code->size + 4 + 1) / 2);
   CHECK(text.starts_with("\u2588\u2588\u2588"));  // the quiet zone is drawn light
+}
+
+TEST_CASE("the SVG drawing has a unit square at each dark module, inside the quiet zone") {
+  auto code = qr_encode("http://macula-52540012ab.local");
+  REQUIRE(code);
+  const std::string svg = qr_svg(*code);
+  const std::string side = std::to_string(code->size + 8);
+  CHECK(svg.find("viewBox=\"0 0 " + side + " " + side + "\"") != std::string::npos);
+  QrMatrix drawn{code->size, std::vector<bool>(code->dark.size())};
+  const std::regex square("M([0-9]+) ([0-9]+)h1v1h-1z");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), square); it != std::sregex_iterator(); ++it) {
+    const int x = std::stoi((*it)[1]) - 4, y = std::stoi((*it)[2]) - 4;
+    REQUIRE(x >= 0);
+    REQUIRE(y >= 0);
+    drawn.dark.at(static_cast<size_t>(y) * code->size + x) = true;
+  }
+  CHECK(drawn.dark == code->dark);
 }
 
 }  // namespace macula

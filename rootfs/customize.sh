@@ -27,6 +27,8 @@ EOF
 write_banners() {
   local logo="$root/usr/share/maculaos/logo.txt"
   { echo; sed 's/\\/\\\\/g' "$logo"; echo; echo ' \S{PRETTY_NAME} on \n (\l)'; echo; } >"$root/etc/issue"
+  # what services show under it while the system runs (the pairing screen): in /run, never on a disk
+  ln -sfn /run/macula/issue.d "$root/etc/issue.d"
   { echo; cat "$logo"; echo; echo ' An immutable Linux OS for edge nodes that run k3s.'; echo; } >"$root/etc/motd"
 }
 
@@ -49,8 +51,8 @@ enable_services() {
   # maculaos-config first: the config names the host and gives the keys ssh needs
   for svc in maculaos-config macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
-  for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mdns-name macula-mesh k3s local \
-             agetty.ttyS0 agetty.tty1; do
+  for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mdns-name macula-mesh k3s \
+             macula-firstboot local agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
   done
   # util-linux's hwclock.sh needs initscripts' helpers, which OpenRC alone does not have.

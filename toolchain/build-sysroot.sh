@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static libraries Debian 12 does not ship as .a (libblkid + libmount, libdevmapper,
-# libcryptsetup, libcurl on mbedTLS, libqrencode) from Debian's own source packages into a sysroot.
+# libcryptsetup, libcurl on mbedTLS, libqrencode) from Debian's own source packages into a sysroot,
+# and cpp-httplib's header (Debian builds it as a shared library; upstream it is header-only).
 #
 # Usage: toolchain/build-sysroot.sh SRC_DIR SYSROOT
 #   SRC_DIR  where `apt-get source` unpacks (inside the build tree)
@@ -126,6 +127,13 @@ build_qrencode() {
     make -s -j"$jobs" && make -s install) >"$src/qrencode.log" 2>&1 || { tail -30 "$src/qrencode.log"; exit 1; }
 }
 
+# The pairing service's HTTP server: the source package's single header, used as upstream ships it.
+install_httplib() {
+  local d; d=$(unpack_orig cpp-httplib)
+  log "cpp-httplib (httplib.h) from $d"
+  install -D -m 0644 "$d/httplib.h" "$stage/include/httplib.h"
+}
+
 rm -rf "$stage"
 mkdir -p "$stage"
 build_util_linux
@@ -133,6 +141,7 @@ build_devmapper
 build_cryptsetup
 build_curl
 build_qrencode
+install_httplib
 # libtool archives and pkg-config files carry the staging path: drop the former, fix the latter.
 find "$stage" -name '*.la' -delete
 sed -i "s|$stage|$sysroot|g" "$stage"/lib/pkgconfig/*.pc

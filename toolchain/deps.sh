@@ -12,7 +12,9 @@ declare -A group=(
   # the libFuzzer harnesses (make fuzz): clang 16 with libc++, libFuzzer and the sanitizers
   [fuzz]="clang-16 libfuzzer-16-dev libclang-rt-16-dev libc++-16-dev libc++abi-16-dev"
   # the throwaway servers and checks the tests use
-  [test]="python3 python3-pytest python3-pexpect python3-pyte openssl openssh-client zbar-tools"
+  # (chromium and python3-websocket: the pairing page in a real browser, driven over DevTools)
+  [test]="python3 python3-pytest python3-pexpect python3-pyte openssl openssh-client zbar-tools
+          python3-cryptography python3-websocket chromium"
   # the kernel, initramfs, root file system and ISO (make kernel|initramfs|rootfs|iso)
   [image]="mmdebstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools
            dosfstools busybox-static zstd cpio kmod dpkg-dev python3 fdisk openssl"
