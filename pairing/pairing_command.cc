@@ -144,8 +144,7 @@ class PairingService {
     const char* typed_portal_code = body ? field_string(body->get(), "portal_code") : nullptr;
     if (!console_code || !typed_portal_code) return refuse(400, "Type both codes.");
     std::unique_lock lock(mutex_);
-    if (phase_ == Phase::pairing || phase_ == Phase::retrying || phase_ == Phase::paired)
-      return 409;  // the status already says what is under way
+    if (under_way()) return 409;  // the status already says what
     if (const auto wait = limit_.wait_before_attempt(AttemptLimit::Clock::now()); wait.count() > 0) {
       std::printf("pairing: an attempt from %s held: %d wrong console codes within %lld s\n", request.remote_addr.c_str(),
                   kMaxWrongCodes, static_cast<long long>(kWrongCodeWindow.count()));
@@ -164,8 +163,11 @@ class PairingService {
     lock.unlock();
     if (!portal_code) return refuse(400, "That Portal pairing code cannot be one: type the code the Portal shows.");
     if (!portal_.key) return refuse(503, "This node cannot pair: " + portal_.key_problem + ".", Phase::failed);
-    set(Phase::pairing, "Pairing with the Portal (" + portal_.url + ")...");
-    if (worker_.joinable()) worker_.join();  // a finished earlier attempt
+    lock.lock();
+    if (under_way()) return 409;  // another request got here first
+    set_locked(Phase::pairing, "Pairing with the Portal (" + portal_.url + ")...");
+    // An earlier worker has ended (its last act was to set an end phase): this does not wait.
+    if (worker_.joinable()) worker_.join();
     worker_ = std::thread([this, code = *portal_code] { pair_with_portal(code); });
     return 202;
   }
@@ -177,11 +179,7 @@ class PairingService {
 
   void set(Phase phase, const std::string& message) {
     std::lock_guard lock(mutex_);
-    phase_ = phase;
-    message_ = message;
-    std::printf("pairing: %s: %s\n", phase_name(phase), message.c_str());
-    std::fflush(stdout);
-    show_on_console();
+    set_locked(phase, message);
   }
 
   void announce() {
@@ -192,7 +190,17 @@ class PairingService {
  private:
   static void reload_gettys() { (void)run_command({"agetty", "--reload"}); }
 
-  // Called with mutex_ held.
+  // The rest are called with mutex_ held.
+  bool under_way() const { return phase_ == Phase::pairing || phase_ == Phase::retrying || phase_ == Phase::paired; }
+
+  void set_locked(Phase phase, const std::string& message) {
+    phase_ = phase;
+    message_ = message;
+    std::printf("pairing: %s: %s\n", phase_name(phase), message.c_str());
+    std::fflush(stdout);
+    show_on_console();
+  }
+
   void show_on_console() const {
     const std::string issue =
         welcome_issue({"http://" + hostname_ + ".local", addresses_, qr_text(qr_, true), identity_.fingerprint, console_code_,

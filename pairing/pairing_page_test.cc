@@ -1,5 +1,6 @@
 #include "pairing/pairing_page.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "pairing/welcome_screen.h"
@@ -16,14 +17,24 @@ TEST_CASE("the page shows the node's facts escaped, and carries its token for th
   CHECK(html_escape("a&'\"") == "a&amp;&#39;&quot;");
 }
 
-TEST_CASE("the welcome screen names the page both ways and doubles agetty's escapes") {
-  const WelcomeFacts facts{"http://macula-3456.local", {"10.0.2.15", "fec0::1"}, "QR\n", "SHA256:abc", "ABC-123",
-                           "Waiting \\o/"};
+TEST_CASE("the welcome screen sets the text beside the code, fits 80 columns and doubles agetty's escapes") {
+  std::string qr;  // a 29-column code: its quiet zone, then blanks
+  for (int i = 0; i < 15; ++i) qr += "\u2588\u2588" + std::string(27, ' ') + "\n";
+  const WelcomeFacts facts{"http://macula-3456.local", {"10.0.2.15", "fec0::1"}, qr,
+                           "SHA256:DioaDmJSyC9DV4BpY8qdxT9IBdcrP40TkwAxjZKci98", "ABC-123", "Waiting \\o/"};
   const std::string issue = welcome_issue(facts);
-  CHECK(issue.find("open http://macula-3456.local\n (or http://10.0.2.15, http://[fec0::1])\n on a phone") != std::string::npos);
-  CHECK(issue.find("identity\n SHA256:abc\n and type this console code there:\n\n     ABC-123\n") != std::string::npos);
-  CHECK(welcome_issue({"http://x.local", {}, "", "", "", ""}).find("x.local\n on a phone") != std::string::npos);
-  CHECK(issue.find("Waiting \\\\o/") != std::string::npos);
+  const std::string pad = "\u2588\u2588" + std::string(27, ' ') + " ";
+  CHECK(issue.starts_with("\n" + pad + "Pair this node: scan the code, or open\n" + pad + "http://macula-3456.local\n" + pad +
+                          "or http://10.0.2.15\n" + pad + "or http://[fec0::1]\n"));
+  CHECK(issue.find(pad + "SHA256:DioaDmJSyC9DV4BpY8qdxT9IBdcrP40TkwAxjZKci98\n") != std::string::npos);
+  CHECK(issue.find(pad + "    ABC-123\n") != std::string::npos);
+  CHECK(issue.ends_with("\n\n Waiting \\\\o/\n\n"));
+  size_t lines = 0;
+  for (size_t at = 0, end; (end = issue.find('\n', at)) != std::string::npos; at = end + 1, ++lines) {
+    const std::string line = issue.substr(at, end - at);
+    CHECK(std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xC0) != 0x80; }) <= 80);
+  }
+  CHECK(lines == 1 + 15 + 3);  // 15 lines hold the code and the text; then the status
 }
 
 }  // namespace macula
