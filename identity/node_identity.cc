@@ -25,14 +25,6 @@ std::string wire_blob(const Ed25519PublicKey& key) {
   return blob;
 }
 
-std::string base64(std::string_view bytes, int variant) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    variant);
-  out.resize(out.find('\0'));
-  return out;
-}
-
 Result<void> init_sodium() {
   if (sodium_init() < 0) return fail("libsodium could not initialise (no random source?)");
   return {};
@@ -53,8 +45,17 @@ Ed25519PublicKey public_key_of(const std::string& seed) {
 
 }  // namespace
 
+std::string base64_text(std::string_view bytes, bool padded) {
+  const int variant = padded ? sodium_base64_VARIANT_ORIGINAL : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    variant);
+  out.resize(out.find('\0'));
+  return out;
+}
+
 std::string openssh_public_line(const Ed25519PublicKey& key, std::string_view comment) {
-  std::string line = std::string(kKeyType) + " " + base64(wire_blob(key), sodium_base64_VARIANT_ORIGINAL);
+  std::string line = std::string(kKeyType) + " " + base64_text(wire_blob(key), true);
   if (!comment.empty()) line += " " + std::string(comment);
   return line;
 }
@@ -64,7 +65,7 @@ std::string public_key_fingerprint(const Ed25519PublicKey& key) {
   std::string digest(crypto_hash_sha256_BYTES, '\0');
   crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()), reinterpret_cast<const unsigned char*>(blob.data()),
                      blob.size());
-  return "SHA256:" + base64(digest, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+  return "SHA256:" + base64_text(digest, false);
 }
 
 Result<LoadedIdentity> ensure_node_identity(const std::string& dir, std::string_view comment) {

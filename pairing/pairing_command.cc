@@ -49,7 +49,7 @@ constexpr const char* kDefaultPortal = "https://portal.macula.io";
 // agetty prints /etc/issue.d/*.issue under /etc/issue; the image links /etc/issue.d here, so
 // the console code never reaches a disk.
 constexpr const char* kIssueDir = "/run/macula/issue.d";
-constexpr const char* kIssueFile = "/run/macula/issue.d/50-pairing.issue";
+constexpr const char* kIssueFile = "/run/macula/issue.d/50-pairing.issue";  // in kIssueDir
 constexpr int kMaxWrongCodes = 5;
 constexpr std::chrono::seconds kWrongCodeWindow{60};
 constexpr std::chrono::seconds kPortalTimeout{30};

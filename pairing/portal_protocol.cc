@@ -24,13 +24,6 @@ std::optional<std::string> from_base64(std::string_view text) {
   return bytes;
 }
 
-std::string to_base64(const unsigned char* data, size_t size) {
-  std::string out(sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), data, size, sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
 // A printable one-line string of 1 to max characters.
 bool printable(const char* text, size_t max) {
   if (!text) return false;
@@ -117,7 +110,7 @@ std::string pair_request_body(const PairRequest& request, const Ed25519Signature
              .add("hostname", request.hostname)
              .add("public_key", request.public_key)
              .add("challenge", request.challenge)
-             .add("signature", to_base64(signature.data(), signature.size()))
+             .add("signature", base64_text(std::string_view(reinterpret_cast<const char*>(signature.data()), signature.size()), true))
              .str() +
          "\n";
 }
