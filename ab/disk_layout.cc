@@ -80,8 +80,9 @@ Result<std::uint64_t> parse_size(std::string_view text) {
   else if (unit == "K" || unit == "KiB") scale = 1024;
   else if (unit == "M" || unit == "MiB") scale = kMiB;
   else if (unit == "G" || unit == "GiB") scale = kGiB;
+  else if (unit == "T" || unit == "TiB") scale = 1024 * kGiB;
   if (ec != std::errc() || scale == 0 || value == 0 || value > UINT64_MAX / scale)
-    return fail("size '" + std::string(text) + "': expected a number with an optional unit K, M or G (e.g. 2G)");
+    return fail("size '" + std::string(text) + "': expected a number with an optional unit K, M, G or T (e.g. 2G)");
   return value * scale;
 }
 

@@ -76,7 +76,8 @@ TEST_CASE("sizes parse and print") {
   CHECK(parse_size("2G").value() == 2 * kGiB);
   CHECK(parse_size("1536MiB").value() == 1536 * kMiB);
   CHECK(parse_size("4096").value() == 4096);
-  for (const char* bad : {"", "G", "2T", "-1G", "0", "1.5G"}) {
+  CHECK(parse_size("2T").value() == 2048 * kGiB);
+  for (const char* bad : {"", "G", "2P", "-1G", "0", "1.5G"}) {
     auto r = parse_size(bad);
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error().message, Catch::Contains(std::string("'") + bad + "'"));

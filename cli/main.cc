@@ -15,6 +15,7 @@
 #include "installer/install_command.h"
 #include "net/fetch_command.h"
 #include "peers/peers_command.h"
+#include "persistence/persistence_command.h"
 #include "setup/setup_command.h"
 #include "sysinfo/sysinfo_command.h"
 #include "upgrade/upgrade_command.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
       macula::identity_applet(),
       macula::pairing_applet(),
       macula::peers_applet(),
+      macula::persistence_applet(),
   };
   return macula::run_applets(applets, args);
 }

@@ -22,14 +22,21 @@ std::string probe_value(blkid_probe pr, const char* name) {
   return value;
 }
 
+BlkidProbe new_probe(int fd, std::uint64_t offset, std::uint64_t size) {
+  BlkidProbe pr(blkid_new_probe(), &blkid_free_probe);
+  if (!pr || blkid_probe_set_device(pr.get(), fd, static_cast<blkid_loff_t>(offset), static_cast<blkid_loff_t>(size)) != 0)
+    return BlkidProbe(nullptr, &blkid_free_probe);
+  blkid_probe_enable_superblocks(pr.get(), 1);
+  blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_TYPE);
+  return pr;
+}
+
 void probe_filesystem(BlockDevice& dev) {
   const std::string path = "/dev/" + dev.name;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd) return;
-  BlkidProbe pr(blkid_new_probe(), &blkid_free_probe);
-  if (!pr || blkid_probe_set_device(pr.get(), fd.get(), 0, 0) != 0) return;
-  blkid_probe_enable_superblocks(pr.get(), 1);
-  blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_TYPE);
+  BlkidProbe pr = new_probe(fd.get(), 0, 0);
+  if (!pr) return;
   blkid_probe_enable_partitions(pr.get(), 1);
   blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_ENTRY_DETAILS);
   if (blkid_do_safeprobe(pr.get()) != 0) return;
@@ -67,6 +74,14 @@ std::vector<BlockDevice> wait_for_block_devices(
     if (done(devices) || std::chrono::steady_clock::now() >= deadline) return devices;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+FilesystemAt probe_filesystem_at(const std::string& path, std::uint64_t offset, std::uint64_t size) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return {};
+  BlkidProbe pr = new_probe(fd.get(), offset, size);
+  if (!pr || blkid_do_safeprobe(pr.get()) != 0) return {};
+  return {probe_value(pr.get(), "TYPE"), probe_value(pr.get(), "LABEL")};
 }
 
 }  // namespace macula

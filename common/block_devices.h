@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -28,5 +29,14 @@ std::vector<BlockDevice> scan_block_devices();
 std::vector<BlockDevice> wait_for_block_devices(
     std::chrono::milliseconds timeout,
     const std::function<bool(std::span<const BlockDevice>)>& done);
+
+struct FilesystemAt {
+  std::string type;   // "" when nothing was recognised
+  std::string label;
+};
+
+// What libblkid finds `size` bytes from `offset` into the device or file at path: a file
+// system that no partition table lists (live persistence, after the image on a stick).
+FilesystemAt probe_filesystem_at(const std::string& path, std::uint64_t offset, std::uint64_t size);
 
 }  // namespace macula

@@ -14,6 +14,9 @@ BootReportFacts read_boot_report() {
   if (!json) return facts;
   if (const char* mode = field_string(json->get(), "mode")) facts.mode = mode;
   if (const char* slot = field_string(json->get(), "slot")) facts.slot = slot;
+  json_object* media = nullptr;
+  if (json_object_object_get_ex(json->get(), "media", &media))
+    if (const char* device = field_string(media, "device")) facts.media = device;
   return facts;
 }
 

@@ -9,6 +9,7 @@ namespace macula {
 struct BootReportFacts {
   std::string mode;  // live, disk, ...
   std::string slot;  // a, b: an installed disk's booted slot
+  std::string media;  // live: the boot media's device (/dev/sr0, /dev/sda)
 };
 
 // What the report says; a field is empty when the report or the field is missing.

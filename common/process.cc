@@ -33,7 +33,7 @@ std::string last_line(std::string text) {
 }  // namespace
 
 Result<std::string> run_command(const std::vector<std::string>& argv, const std::string& input,
-                                std::chrono::milliseconds timeout) {
+                                std::chrono::milliseconds timeout, const std::string& root) {
   const bool timed = timeout.count() > 0;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto in = make_pipe(), out = make_pipe(), err = make_pipe();
@@ -46,6 +46,10 @@ Result<std::string> run_command(const std::vector<std::string>& argv, const std:
     ::dup2(in->read.get(), 0);
     ::dup2(out->write.get(), 1);
     ::dup2(err->write.get(), 2);
+    if (!root.empty() && (::chroot(root.c_str()) != 0 || ::chdir("/") != 0)) {
+      ::dprintf(2, "cannot enter %s: %m\n", root.c_str());
+      ::_exit(127);
+    }
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

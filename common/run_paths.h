@@ -12,6 +12,7 @@ inline constexpr const char* kOverlayMount = "/run/macula/overlay";   // the tmp
 inline constexpr const char* kSlotMount = "/run/macula/slot";         // installed: the booted slot
 inline constexpr const char* kStateMount = "/run/macula/state";       // installed: the state partition
 inline constexpr const char* kEspMount = "/run/macula/esp";           // installed: the ESP, boot state on it
+inline constexpr const char* kPersistMount = "/run/macula/persist";   // live: the persistence, if any
 inline constexpr const char* kBootReportPath = "/run/macula/boot.json";
 // The fallback notice the end-of-boot assessment writes; /etc/update-motd.d/20-maculaos shows it.
 inline constexpr const char* kMotdPath = "/run/macula/motd";

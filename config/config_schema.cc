@@ -257,9 +257,8 @@ std::string disk_size(std::string_view text) {
              : "expected a size such as 512M, 8G or a share of the free space such as 100%";
 }
 
-std::string device(std::string_view text) {
-  return matches(text, "/dev/[A-Za-z0-9/_.:-]+|(LABEL|PARTLABEL|UUID|PARTUUID)=[^ ]+") ? ""
-                                                                                      : "expected /dev/NAME or LABEL=, UUID=, PARTLABEL=, PARTUUID=";
+std::string persistence_device(std::string_view text) {
+  return matches(text, "auto|/dev/[A-Za-z0-9/_.:-]+|LABEL=[^ ]+") ? "" : "expected auto, /dev/NAME or LABEL=NAME";
 }
 
 std::string channel(std::string_view text) {
@@ -320,7 +319,7 @@ constexpr Field kFirewall[] = {
 };
 constexpr Field kLive[] = {
     {"persistence", scalar(boolean)},
-    {"persistence_device", scalar(device)},
+    {"persistence_device", scalar(persistence_device)},
     {"persistence_size", scalar(disk_size)},
 };
 constexpr Field kUpgrade[] = {

@@ -170,4 +170,16 @@ Result<BootSettings> boot_settings(std::string_view yaml, std::string_view sourc
   return settings;
 }
 
+Result<LiveSettings> live_settings(std::string_view yaml, std::string_view source) {
+  auto tree = parse_config(yaml, source);
+  if (!tree) return fail(tree.error());
+  for (const ConfigIssue& issue : validate_config(*tree))
+    if (issue.key.starts_with("maculaos.live")) return fail(issue.str());
+  LiveSettings settings;
+  settings.persistence = parse_boolean(config_text(*tree, "maculaos.live.persistence").value_or("")).value_or(false);
+  settings.persistence_device = config_text(*tree, "maculaos.live.persistence_device").value_or("");
+  settings.persistence_size = config_text(*tree, "maculaos.live.persistence_size").value_or("");
+  return settings;
+}
+
 }  // namespace macula

@@ -46,4 +46,13 @@ struct BootSettings {
 };
 Result<BootSettings> boot_settings(std::string_view yaml, std::string_view source);
 
+// maculaos.live: what PID 1 reads from the live media's config (kMediaConfig).
+struct LiveSettings {
+  bool persistence = false;
+  std::string persistence_device;  // auto, /dev/NAME, LABEL=NAME; "" when unset
+  std::string persistence_size;    // 4G, 50%; "" when unset (all the free space)
+};
+// Fails with the schema's line when a maculaos.live key is not valid.
+Result<LiveSettings> live_settings(std::string_view yaml, std::string_view source);
+
 }  // namespace macula

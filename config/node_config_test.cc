@@ -104,4 +104,19 @@ TEST_CASE("maculaos.boot.watchdog: seconds from 0 to an hour, unset when absent"
   CHECK(bad.error().message == "c.yaml:3:15: maculaos.boot.watchdog: \"ten\": expected whole seconds from 0 (off) to 3600");
 }
 
+TEST_CASE("maculaos.live: persistence, its device and size, checked by the schema") {
+  auto on = live_settings("maculaos:\n  live: {persistence: true, persistence_device: auto, persistence_size: 50%}\n", "c.yaml");
+  REQUIRE(on);
+  CHECK(on->persistence);
+  CHECK(on->persistence_device == "auto");
+  CHECK(on->persistence_size == "50%");
+  auto off = live_settings("hostname: n1\n", "c.yaml");
+  REQUIRE(off);
+  CHECK_FALSE(off->persistence);
+  CHECK(off->persistence_device.empty());
+  auto bad = live_settings("maculaos:\n  live: {persistence: true, persistence_device: sdb}\n", "c.yaml");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("maculaos.live.persistence_device") != std::string::npos);
+}
+
 }  // namespace macula

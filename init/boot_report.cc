@@ -25,6 +25,7 @@ std::string to_json(const BootReport& r) {
       .add("media", media)
       .add("slot", r.slot)
       .add("state", r.state)
+      .add("persistence", r.persistence)
       .add("watchdog_s", r.watchdog_s)
       .add("init", r.init)
       .add("consoles", r.consoles)

@@ -23,6 +23,7 @@ struct BootReport {
   std::string root_image;    // path of the squashfs on the media
   std::string slot;          // disk mode: a or b
   std::string state;         // disk mode: the state partition
+  std::string persistence;   // live mode: where changes are kept ("" in RAM)
   std::int64_t watchdog_s = 0;  // a trial boot: the watchdog armed, in seconds (0: none)
   std::string init;          // what was exec'd in the new root
   std::vector<std::string> consoles;

@@ -118,6 +118,8 @@ class Parser {
     } else if (key == kSlotParam) {
       c_.slot = parse_slot(v);
       if (!c_.slot) warn(key, v, "expected a or b; using none (disk mode will stop)");
+    } else if (key == "macula.persistence") {
+      persistence(key, value);
     } else if (key == kEspParam) {
       c_.esp = v;
     } else if (key == "init") {
@@ -130,6 +132,19 @@ class Parser {
   }
 
  private:
+  void persistence(std::string_view key, std::optional<std::string_view> value) {
+    c_.persistence = true;
+    c_.persistence_device.clear();
+    if (!value) return;
+    if (auto on = parse_bool(*value)) {
+      c_.persistence = *on;
+    } else if (*value == "auto" || value->starts_with("/dev/") || (value->starts_with("LABEL=") && value->size() > 6)) {
+      c_.persistence_device = *value;
+    } else {
+      warn(key, *value, "expected 0, 1, auto, /dev/NAME or LABEL=NAME; using auto");
+    }
+  }
+
   // Whole seconds from `min` to an hour, into target; false (and a warning) for anything else.
   bool seconds(std::string_view key, std::string_view v, unsigned min, std::chrono::seconds& target) {
     unsigned n = 0;

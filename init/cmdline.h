@@ -40,6 +40,10 @@ struct BootConfig {
   std::string init = "/sbin/init";         // init= : what to exec in the new root
   std::optional<Slot> slot;                // macula.slot=a|b: the slot GRUB booted
   std::string esp;                         // macula.esp=PARTUUID: the disk GRUB booted from
+  // macula.persistence[=0|1|auto|/dev/NAME|LABEL=NAME]: a live boot keeps its changes (bare or
+  // a device: on); unset: the media config's maculaos.live.persistence decides
+  std::optional<bool> persistence;
+  std::string persistence_device;          // "" when the command line names none
   std::vector<std::string> warnings;
 };
 

@@ -16,7 +16,23 @@ TEST_CASE("an empty command line gives the defaults") {
   CHECK_FALSE(c.emergency);
   CHECK(c.device_timeout == 10s);
   CHECK(c.init == "/sbin/init");
+  CHECK_FALSE(c.persistence);
   CHECK(c.warnings.empty());
+}
+
+TEST_CASE("macula.persistence: bare or a device turns it on, 0 turns it off") {
+  CHECK(parse_cmdline("macula.persistence").persistence == true);
+  CHECK(parse_cmdline("macula.persistence").persistence_device.empty());
+  CHECK(parse_cmdline("macula.persistence=0").persistence == false);
+  const BootConfig label = parse_cmdline("macula.persistence=LABEL=KEEP");
+  CHECK(label.persistence == true);
+  CHECK(label.persistence_device == "LABEL=KEEP");
+  CHECK(parse_cmdline("macula.persistence=/dev/sdb1").persistence_device == "/dev/sdb1");
+  const BootConfig bad = parse_cmdline("macula.persistence=sdb");
+  CHECK(bad.persistence == true);
+  CHECK(bad.persistence_device.empty());
+  REQUIRE(bad.warnings.size() == 1);
+  CHECK(bad.warnings[0] == "macula.persistence=sdb: expected 0, 1, auto, /dev/NAME or LABEL=NAME; using auto");
 }
 
 TEST_CASE("every parameter is read") {

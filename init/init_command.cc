@@ -44,6 +44,9 @@ MaculaOS's PID 1. Reads the kernel command line:
   macula.slot=a|b     disk and recovery modes: the slot GRUB chose
   macula.esp=PARTUUID disk and recovery modes: the ESP of the disk GRUB booted from (without
                       it, the only disk with a MACULAOS_STATE file system)
+  macula.persistence[=auto|/dev/NAME|LABEL=NAME|0]   live mode: keep /etc, /home, /root,
+                      /opt and /var on a MACULAOS_PERSIST file system (auto, the default: the
+                      boot stick's, else any disk's, else one made after the image on the stick)
   macula.debug        log every step, each module included
   macula.break[=STAGE]  drop to a shell before STAGE: modules, devices, mount, overlay,
                       pivot (default pivot); exit the shell to go on
@@ -167,13 +170,13 @@ class BootAttempt {
     if (mode_ == Mode::disk || mode_ == Mode::recovery)
       root_ = std::make_unique<InstalledSlotRoot>(config_, log_, report_);
     else
-      root_ = std::make_unique<LiveMediaRoot>(config_, log_, report_);
+      root_ = std::make_unique<LiveMediaRoot>(config_, log_, report_, mode_ == Mode::live);
     return {};
   }
 
   Result<void> mount_root_image() {
     // What an earlier attempt left mounted (the boot is retried after the emergency shell).
-    for (const char* stale : {kNewRoot, kOverlayMount, kRootImageMount, kMediaMount, kSlotMount, kStateMount, kEspMount})
+    for (const char* stale : {kNewRoot, kOverlayMount, kRootImageMount, kMediaMount, kSlotMount, kStateMount, kEspMount, kPersistMount})
       detach(stale);
     return root_->mount_root_image(devices_);
   }

@@ -14,32 +14,13 @@
 #include "common/watchdog.h"
 #include "config/node_config.h"
 #include "init/console_shell.h"
-#include "init/copy_tree.h"
 #include "init/module_loader.h"
+#include "init/state_overlays.h"
 #include "net/resource.h"
 
 namespace macula {
 
 namespace {
-
-// On the state partition: an upper layer (and work dir) for each of these directories of the
-// root image; /var is the state's own directory, seeded from the image on the first boot.
-constexpr const char* kPersistentOverlays[] = {"etc", "home", "root", "opt"};
-// On the state partition, once the image's /var has been merged into its var/ whole.
-constexpr const char* kVarSeededMark = ".var-seeded";
-
-// An overlay's upper directory, made with the owner and mode of the image's directory (the
-// merged directory shows the upper's: /root must stay 0700). Left alone once it exists: a
-// change made on the running system lands there and is kept.
-Result<void> make_upper(const std::string& upper, const std::string& lower) {
-  if (::access(upper.c_str(), F_OK) == 0) return {};
-  struct stat st {};
-  if (::stat(lower.c_str(), &st) != 0) return fail_errno("stat " + lower);
-  if (auto r = make_dirs(upper); !r) return r;
-  if (::chown(upper.c_str(), st.st_uid, st.st_gid) != 0) return fail_errno("chown " + upper);
-  if (::chmod(upper.c_str(), st.st_mode & 07777) != 0) return fail_errno("chmod " + upper);
-  return {};
-}
 
 // PID 1 reads no file of any size into memory: capped as it is read.
 Result<SlotManifest> read_slot_manifest(const std::string& path) {
@@ -120,19 +101,7 @@ Result<void> InstalledSlotRoot::mount_persistent(const std::string& new_root) {
   const std::string fstype(kStatePartition.filesystem);
   if (auto r = mount_with_libmount({disk_.state, kStateMount, fstype, ""}); !r) return fail("state partition", r.error());
   report_.state = disk_.state;
-  for (const char* dir : kPersistentOverlays) {
-    const std::string base = std::string(kStateMount) + "/overlay/" + dir;
-    Result<void> r = make_upper(base + "/upper", std::string(kRootImageMount) + "/" + dir);
-    if (r) r = make_dirs(base + "/work");
-    if (r) r = mount_with_libmount({"overlay", new_root + "/" + dir, "overlay",
-                                   "lowerdir=" + std::string(kRootImageMount) + "/" + dir + ",upperdir=" + base +
-                                       "/upper,workdir=" + base + "/work"});
-    if (!r) return fail("state partition: /" + std::string(dir), r.error());
-  }
-  const std::string var = std::string(kStateMount) + "/var";
-  if (auto r = seed_var(var); !r) return fail("state partition: seeding /var", r.error());
-  if (auto r = mount_with_libmount({var, new_root + "/var", "none", "bind"}); !r)
-    return fail("state partition: /var", r.error());
+  if (auto r = mount_state_overlays(kStateMount, new_root, log_); !r) return fail("state partition", r.error());
   log_.info("state: " + disk_.state + " keeps /etc, /home, /root, /opt and /var");
   mount_esp();
   arm_watchdog_on_trial();
@@ -163,17 +132,6 @@ void InstalledSlotRoot::arm_watchdog_on_trial() {
                      std::to_string(loaded.loaded + loaded.failed) + " drivers): a hang would need a person");
   report_.watchdog_s = armed->count();
   log_.info("trial boot: watchdog armed, " + std::to_string(armed->count()) + " s to pass the health check");
-}
-
-// Until it has been done whole, the image's /var is merged into the state's: what is there
-// (the config the installer wrote, what a cut-short merge copied) stays, the rest is added.
-Result<void> InstalledSlotRoot::seed_var(const std::string& var) {
-  const std::string mark = std::string(kStateMount) + "/" + kVarSeededMark;
-  if (::access(mark.c_str(), F_OK) == 0) return {};
-  if (auto r = copy_tree(std::string(kRootImageMount) + "/var", var, CopyMode::merge); !r) return r;
-  if (auto r = write_file_atomic(mark, "", 0644); !r) return r;
-  log_.info("state: seeded /var from the image (first boot)");
-  return {};
 }
 
 // Without the ESP the system still boots (GRUB needs no help): a warning, not a failure.

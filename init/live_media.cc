@@ -2,14 +2,43 @@
 
 #include <unistd.h>
 
+#include <chrono>
+
+#include "ab/disk_layout.h"
+#include "common/loop_device.h"
 #include "common/media_layout.h"
 #include "common/mounts.h"
+#include "common/process.h"
 #include "common/run_paths.h"
+#include "config/remote_config.h"
 #include "init/boot_mode.h"
+#include "init/state_overlays.h"
+#include "net/resource.h"
 
 namespace macula {
 
+namespace {
+
+// mkfs.ext4 of a few GiB on a slow stick.
+constexpr std::chrono::minutes kMakePersistenceTimeout{5};
+
+// Runs a tool of the root image (the initramfs holds only this binary), chrooted into it with
+// the kernel's file systems bound in for the time: mkfs needs the loop device's node.
+Result<void> run_from_root_image(const std::vector<std::string>& argv) {
+  std::vector<ScopedMount> binds;
+  for (const char* dir : {"/dev", "/proc", "/sys"}) {
+    auto bind = ScopedMount::mount({dir, std::string(kRootImageMount) + dir, "none", "bind"});
+    if (!bind) return fail("the root image's tools", bind.error());
+    binds.push_back(std::move(*bind));
+  }
+  if (auto r = run_command(argv, "", kMakePersistenceTimeout, kRootImageMount); !r) return fail(r.error());
+  return {};
+}
+
+}  // namespace
+
 Result<void> LiveMediaRoot::mount_root_image(std::span<const BlockDevice> devices) {
+  devices_.assign(devices.begin(), devices.end());
   const std::string label(kMediaLabel);
   const std::vector<BlockDevice> candidates = media_candidates(devices, kMediaLabel);
   if (candidates.empty())
@@ -31,11 +60,93 @@ Result<void> LiveMediaRoot::mount_root_image(std::span<const BlockDevice> device
     report_.media = dev;
     report_.media_type = c.type;
     report_.root_image = image;
+    stick_ = "/dev/" + c.disk;
     log_.info("boot media " + dev + " (" + c.type + ")");
     return mount_with_libmount({image, kRootImageMount, "squashfs", "ro,loop"});
   }
   return fail("boot media: no device labelled " + label + " holds " + std::string(kMediaRootImage) + " (tried " +
               device_names(candidates) + ")");
+}
+
+// The command line's macula.persistence over the media config's maculaos.live.
+std::optional<PersistenceChoice> LiveMediaRoot::persistence_choice() {
+  LiveSettings settings;
+  const std::string path = std::string(kMediaMount) + "/" + std::string(kMediaConfig);
+  if (::access(path.c_str(), F_OK) == 0) {
+    auto text = read_resource(path, {}, kRemoteConfigMaxBytes);
+    auto read = text ? live_settings(*text, path) : Result<LiveSettings>(fail(text.error()));
+    if (read) settings = *read;
+    else log_.warn(read.error().text() + "; live persistence follows the command line alone");
+  }
+  return choose_persistence(config_.persistence, config_.persistence_device, settings);
+}
+
+Result<void> LiveMediaRoot::mount_persistent(const std::string& new_root) {
+  if (!keeps_changes_) return {};
+  const std::optional<PersistenceChoice> choice = persistence_choice();
+  if (!choice) return {};
+  auto where = mount_persistence(*choice);
+  if (where) {
+    if (auto r = mount_state_overlays(kPersistMount, new_root, log_); !r) {
+      unmount_state_overlays(new_root);
+      detach(kPersistMount);
+      where = fail(*where, r.error());
+    }
+  }
+  if (!where) {
+    log_.warn("persistence: " + where.error().text() + "; this boot keeps its changes in RAM");
+    return {};
+  }
+  report_.persistence = *where;
+  log_.info("persistence: " + *where + " keeps /etc, /home, /root, /opt and /var");
+  return {};
+}
+
+// auto: the boot stick's, else any disk's, else a new one on the boot stick.
+Result<std::string> LiveMediaRoot::mount_persistence(const PersistenceChoice& choice) {
+  if (choice.device.starts_with("/dev/")) return mount_device(choice.device);
+  const std::vector<BlockDevice> devices = scan_block_devices();  // a second stick may have come late
+  if (choice.device.starts_with("LABEL=")) {
+    const std::string label = choice.device.substr(6);
+    for (const BlockDevice& d : devices)
+      if (d.label == label) return mount_device("/dev/" + d.name);
+    return fail("no file system labelled " + label + " (block devices: " + device_names(devices) + ")");
+  }
+  auto stick = inspect_stick(stick_);
+  if (stick && persistence_on(*stick).label == kPersistLabel) return mount_on_stick(*stick);
+  for (const BlockDevice& d : devices)
+    if (d.label == kPersistLabel) return mount_device("/dev/" + d.name);
+  if (!stick) return fail("none labelled " + std::string(kPersistLabel) + ", and none can be made", stick.error());
+  return create_on_stick(*stick, choice);
+}
+
+Result<std::string> LiveMediaRoot::mount_on_stick(const Stick& stick) {
+  const std::uint64_t offset = stick.persistence_offset();
+  // Autoclear: the loop device lasts as long as the mount.
+  auto loop = LoopDevice::attach(stick.device, {.offset = offset});
+  if (!loop) return fail(loop.error());
+  const std::string type = persistence_on(stick).type;
+  if (auto r = mount_with_libmount({loop->path(), kPersistMount, type, ""}); !r) return fail(r.error());
+  return stick.device + " after the image (" + format_size(offset) + ")";
+}
+
+Result<std::string> LiveMediaRoot::create_on_stick(const Stick& stick, const PersistenceChoice& choice) {
+  const FilesystemAt there = persistence_on(stick);
+  if (!there.type.empty() && there.label != kIncompletePersistLabel)
+    return fail(stick.device + ": the space after the image holds a file system of type " + there.type + "; not overwritten");
+  if (stick.read_only) return fail(stick.device + " is read-only: no persistence can be made on it");
+  auto region = plan_region(stick.device, stick.image_end, stick.size, choice.size);
+  if (!region) return fail(region.error());
+  log_.info("persistence: making " + format_size(region->size) + " on " + stick.device + " after the image");
+  if (auto r = make_persistence(stick, *region, run_from_root_image); !r) return fail(r.error());
+  return mount_on_stick(stick);
+}
+
+Result<std::string> LiveMediaRoot::mount_device(const std::string& device) {
+  const FilesystemAt fs = probe_filesystem_at(device, 0, 0);
+  if (fs.type.empty()) return fail(device + ": no file system on it");
+  if (auto r = mount_with_libmount({device, kPersistMount, fs.type, ""}); !r) return fail(r.error());
+  return device;
 }
 
 }  // namespace macula

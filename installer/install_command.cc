@@ -22,6 +22,7 @@
 #include "common/fd.h"
 #include "common/files.h"
 #include "common/kernel_cmdline.h"
+#include "common/loop_device.h"
 #include "common/media_layout.h"
 #include "common/mounts.h"
 #include "common/process.h"
@@ -182,27 +183,6 @@ bool confirmed(const std::string& device) {
   std::string answer;
   return static_cast<bool>(std::getline(std::cin, answer)) && answer == "yes";
 }
-
-// Detaches a loop device on scope exit (an image file is installed through one).
-class LoopDevice {
- public:
-  static Result<LoopDevice> attach(const std::string& image) {
-    auto dev = run_command({"losetup", "--find", "--show", "--partscan", image});
-    if (!dev) return fail(dev.error());
-    std::string path = *dev;
-    while (!path.empty() && path.back() == '\n') path.pop_back();
-    return LoopDevice(path);
-  }
-  LoopDevice(LoopDevice&& o) noexcept : path_(std::exchange(o.path_, "")) {}
-  ~LoopDevice() {
-    if (!path_.empty()) (void)run_command({"losetup", "--detach", path_});
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit LoopDevice(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
 
 // /dev/sda3, /dev/nvme0n1p3, /dev/loop0p3: the partition's node, from sysfs, once it exists.
 Result<std::string> partition_node(const std::string& disk, int number) {
@@ -369,7 +349,7 @@ Result<int> install(InstallRequest req) {
   std::optional<LoopDevice> loop;
   std::string device = req.device;
   if (disk->is_image) {
-    auto attached = LoopDevice::attach(req.device);
+    auto attached = LoopDevice::attach(req.device, {.partscan = true});
     if (!attached) return fail(attached.error());
     loop.emplace(std::move(*attached));
     device = loop->path();

@@ -57,7 +57,7 @@ class Machine:
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
                  release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=(),
-                 read_only=False, lan=None, nic_id=0x56):
+                 read_only=False, lan=None, nic_id=0x56, stick=None):
         """reboot: a guest that resets (reboot, panic=N, the watchdog) starts again, in a new
         QEMU process (cold_reboots) writing to the same console and log; by default QEMU exits
         instead (-no-reboot).
@@ -75,6 +75,8 @@ class Machine:
         nic_id: the last byte of the NICs' MAC addresses (52:54:00:12:34:nic_id, and
         52:54:01:... on the LAN): machines on one LAN need different ones (their host names
         come from the first MAC's last two bytes, macula-34XX).
+        stick: a raw image attached as a USB stick (usb-storage on an xHCI controller; the
+        guest's /dev/sda), which the firmware boots first.
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
@@ -124,6 +126,9 @@ class Machine:
             # virtio-blk-pci devices in this order: the guest sees them as vda, vdb, ...
             args += ["-drive", f"file={disk},format=raw,if=none,id=disk{i}" + (",readonly=on" if read_only else ""),
                      "-device", f"virtio-blk-pci,drive=disk{i}" + (",bootindex=0" if i == boot_disk else "")]
+        if stick:
+            args += ["-device", "qemu-xhci,id=xhci", "-drive", f"file={stick},format=raw,if=none,id=stick",
+                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]
         self.command = ["qemu-system-x86_64", *args]
         self._log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self._log.write("$ " + " ".join(self.command) + "\n")
