@@ -39,6 +39,14 @@ inline constexpr const PartitionRole& slot_partition(Slot s) { return s == Slot:
 inline constexpr std::string_view kIncompleteStateLabel = "MACULAOS_NEW";
 // The ESP's directory holding the boot state (ab/boot_state_store.h).
 inline constexpr std::string_view kEspStateDir = "maculaos";
+// An encrypted state (macula-install --encrypt) is LUKS2 with the state's label on its header;
+// GRUB cannot read that label, so this file in kEspStateDir, written after it, is the mark of
+// a complete install that GRUB checks instead. The ext4 inside has its own label, so that the
+// opened volume is never taken for a second state partition.
+inline constexpr std::string_view kEncryptedStateMark = "state-encrypted";
+inline constexpr std::string_view kEncryptedStateInnerLabel = "MACULAOS_INNER";
+// Init opens it as /dev/mapper/macula-state.
+inline constexpr const char* kStateMapping = "macula-state";
 
 inline constexpr std::uint64_t kMiB = 1024 * 1024;
 inline constexpr std::uint64_t kGiB = 1024 * kMiB;

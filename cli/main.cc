@@ -9,6 +9,7 @@
 #include "cli/version_command.h"
 #include "common/applet.h"
 #include "config/config_command.h"
+#include "encryption/state_command.h"
 #include "identity/identity_command.h"
 #include "pairing/pairing_command.h"
 #include "init/init_command.h"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
       macula::pairing_applet(),
       macula::peers_applet(),
       macula::persistence_applet(),
+      macula::state_applet(),
   };
   return macula::run_applets(applets, args);
 }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "common/base64.h"
 #include "common/files.h"
 
 namespace macula {
@@ -44,15 +45,6 @@ Ed25519PublicKey public_key_of(const std::string& seed) {
 }
 
 }  // namespace
-
-std::string base64_text(std::string_view bytes, bool padded) {
-  const int variant = padded ? sodium_base64_VARIANT_ORIGINAL : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
-  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    variant);
-  out.resize(out.find('\0'));
-  return out;
-}
 
 std::string openssh_public_line(const Ed25519PublicKey& key, std::string_view comment) {
   std::string line = std::string(kKeyType) + " " + base64_text(wire_blob(key), true);

@@ -25,10 +25,6 @@ struct NodeIdentity {
   std::string fingerprint;     // "SHA256:..." as ssh-keygen -l prints it
 };
 
-// Pure: bytes in base64's standard alphabet (libsodium's), padded or not (SHA256 fingerprints
-// are not).
-std::string base64_text(std::string_view bytes, bool padded);
-
 // Pure: OpenSSH's "ssh-ed25519 BASE64 COMMENT" line of a public key (its wire blob is the
 // string "ssh-ed25519" then the key, each length-prefixed).
 std::string openssh_public_line(const Ed25519PublicKey& key, std::string_view comment);

@@ -27,6 +27,7 @@ class InstalledSlotRoot final : public RootSource {
  private:
   Result<void> mount_slot(Slot slot, const std::string& image);
   Result<void> check_root_image_size(const std::string& name, const std::string& image);
+  Result<std::string> open_state();
   void mount_esp();
   void arm_watchdog_on_trial();
   std::chrono::seconds watchdog_timeout();

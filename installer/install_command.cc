@@ -30,6 +30,9 @@
 #include "config/config_schema.h"
 #include "config/config_tree.h"
 #include "config/node_config.h"
+#include "encryption/luks_volume.h"
+#include "encryption/recovery_passphrase.h"
+#include "encryption/tpm_enrollment.h"
 #include "installer/grub_disk_cfg.h"
 #include "installer/questions.h"
 #include "installer/target_disk.h"
@@ -60,16 +63,22 @@ image, kernel and initramfs, verified by SHA-256; GRUB is installed for BIOS and
       --ssh-key KEY       add KEY to ssh_authorized_keys in the config
       --password-hash H   set maculaos.password (a crypt(3) hash) in the config
       --ca FILE           CA bundle to verify an https --config URL with
+      --encrypt           encrypt the state partition (LUKS2, aes-xts-plain64): its key
+                          is sealed to the TPM 2.0 when there is one (boots open it with no
+                          one at the console); the recovery passphrase is shown once, at
+                          the end
+      --tpm2-pcrs LIST    with --encrypt: bind the sealed key to these PCRs (e.g. 7, the
+                          Secure Boot state; default none: any boot on this machine)
       --from-cmdline      take DEVICE and options from the kernel command line:
                           macula.install.device=, .config_url=, .silent, .power_off,
-                          .force_efi (GRUB for UEFI is always installed)
+                          .encrypt, .force_efi (GRUB for UEFI is always installed)
 )";
 
 constexpr OptionSpec kOptions[] = {
     {"yes", 'y', false},        {"dry-run", 'n', false},   {"slot-size", 0, true},
     {"source", 0, true},        {"config", 0, true},       {"hostname", 0, true},
     {"ssh-key", 0, true},       {"password-hash", 0, true}, {"ca", 0, true},
-    {"from-cmdline", 0, false},
+    {"from-cmdline", 0, false}, {"encrypt", 0, false}, {"tpm2-pcrs", 0, true},
 };
 
 constexpr std::uint64_t kMaxConfigBytes = 1 << 20;
@@ -98,6 +107,8 @@ struct InstallRequest {
   bool yes = false;
   bool dry_run = false;
   bool power_off = false;
+  bool encrypt = false;
+  std::vector<int> tpm_pcrs;
 };
 
 // The macula.install.* keys of the ISO's install mode (k3OS's names with our prefix).
@@ -108,6 +119,7 @@ void apply_cmdline(std::span<const CmdlineParam> params, InstallRequest& req) {
     else if (p.key == "macula.install.config_url") req.config_source = value;
     else if (p.key == "macula.install.silent") req.yes = true;
     else if (p.key == "macula.install.power_off") req.power_off = true;
+    else if (p.key == "macula.install.encrypt") req.encrypt = true;
   }
 }
 
@@ -127,6 +139,12 @@ Result<InstallRequest> parse_request(std::span<const std::string> args) {
     return usage_error("no DEVICE given (e.g. macula-install /dev/sda; see --help)");
   req.yes = req.yes || p->has("yes");
   req.dry_run = p->has("dry-run");
+  req.encrypt = req.encrypt || p->has("encrypt");
+  if (p->has("tpm2-pcrs")) {
+    auto pcrs = parse_pcr_list(p->values.at("tpm2-pcrs"));
+    if (!pcrs) return usage_error("--tpm2-pcrs: " + pcrs.error().message);
+    req.tpm_pcrs = *pcrs;
+  }
   req.source = p->value_or("source", req.source);
   req.config_source = p->value_or("config", req.config_source);
   req.ca_file = p->value_or("ca", "");
@@ -171,6 +189,7 @@ std::string describe_plan(const TargetDisk& disk, const DiskLayout& layout, cons
   out += "\nSlot A gets, from " + req.source + " (" + format_size(payload) + "):\n";
   for (const SlotFile& f : slot_files(req.source)) out += "  " + f.source + " -> " + std::string(f.name) + "\n";
   out += "Slot B stays empty. GRUB for BIOS (i386-pc) and UEFI (removable path) goes to the ESP.\n";
+  if (req.encrypt) out += "The state partition is encrypted: LUKS2, aes-xts-plain64, argon2id; a recovery passphrase opens it.\n";
   out += "The node config goes to " + std::string(kNodeConfigPath) + " on the state partition (mode 0600)";
   auto tree = parse_config(config, kNodeConfigPath);  // merge_node_config made it: it parses
   if (!tree || tree->pairs.empty()) return out + ": empty.\n";
@@ -222,7 +241,9 @@ class Installer {
     for (const PartitionPlan& p : layout.partitions) {
       // The state's own label says "installed": finish() writes it last.
       const std::string_view label = p.number == kStatePartition.number ? kIncompleteStateLabel : p.label;
-      if (p.filesystem == "vfat") {
+      if (p.number == kStatePartition.number && req_.encrypt) {
+        if (auto r = encrypt_state(node(p.number)); !r) return r;
+      } else if (p.filesystem == "vfat") {
         if (auto r = run_command({"mkfs.vfat", "-F", "32", "-n", std::string(label), node(p.number)}); !r)
           return fail(r.error());
       } else if (p.filesystem == "ext4") {
@@ -231,10 +252,14 @@ class Installer {
     }
     Result<void> r = write_slot(node(kSlotAPartition.number));
     if (r) r = install_bootloader(disk, node(kEspPartition.number));
-    if (r) r = write_state(node(kStatePartition.number));
-    if (r) r = finish(node(kStatePartition.number));
+    if (r) r = write_state(state_ ? state_->path() : node(kStatePartition.number));
+    if (r) r = state_ ? finish_encrypted(node(kStatePartition.number), node(kEspPartition.number))
+                      : finish(node(kStatePartition.number));
     return r;
   }
+
+  // The recovery passphrase of an encrypted state, for the end of the install ("" if none).
+  const std::string& recovery_passphrase() const { return recovery_; }
 
  private:
   static constexpr const char* kWorkDir = "/run/macula-install";
@@ -318,9 +343,45 @@ class Installer {
     return {};
   }
 
+  // LUKS2 with the incomplete label, opened, and ext4 inside: write_state writes through it.
+  Result<void> encrypt_state(const std::string& dev) {
+    step("encrypting the state partition (LUKS2)");
+    recovery_ = new_recovery_passphrase();
+    auto volume = LuksVolume::format(dev, {.label = kIncompleteStateLabel, .passphrase = recovery_});
+    if (!volume) return fail(volume.error());
+    if (auto r = volume->activate(kInstallStateMapping, recovery_); !r) return r;
+    state_.emplace(kInstallStateMapping);
+    if (auto tpm = open_tpm(); !tpm) {
+      step("no TPM 2.0 (" + tpm.error().text() + "): the console will ask for the passphrase at each boot");
+    } else if (auto r = enroll_tpm(*volume, recovery_, **tpm, req_.tpm_pcrs); !r) {
+      return r;
+    } else {
+      step("the state's key is sealed to this machine's TPM 2.0");
+    }
+    return make_ext4(state_->path(), kEncryptedStateInnerLabel);
+  }
+
+  // The LUKS2 header's label, then the ESP's mark, the one GRUB reads (ab/disk_layout.h).
+  Result<void> finish_encrypted(const std::string& state_dev, const std::string& esp_dev) {
+    step("marking the disk installed");
+    auto volume = LuksVolume::load(state_dev);
+    if (!volume) return fail(volume.error());
+    if (auto r = volume->set_label(kStatePartition.label); !r) return r;
+    auto esp = mount(esp_dev, kEspPartition.filesystem, "esp");
+    if (!esp) return fail(esp.error());
+    const std::string mark = esp->dir() + "/" + std::string(kEspStateDir) + "/" + std::string(kEncryptedStateMark);
+    if (auto r = write_file_atomic(mark, "LUKS2\n", 0644); !r) return r;
+    ::sync();
+    return {};
+  }
+
+  static constexpr const char* kInstallStateMapping = "macula-install-state";
+
   InstallRequest req_;
   std::string config_;
   std::vector<std::string> nodes_;  // /dev/... of partition N at N - 1
+  std::string recovery_;
+  std::optional<ActiveMapping> state_;  // the encrypted state, open while it is written
 };
 
 Result<int> install(InstallRequest req) {
@@ -354,9 +415,15 @@ Result<int> install(InstallRequest req) {
     loop.emplace(std::move(*attached));
     device = loop->path();
   }
-  if (auto r = Installer(req, *config).run(device, *layout); !r)
+  Installer installer(req, *config);
+  if (auto r = installer.run(device, *layout); !r)
     return fail("install failed, " + req.device + " is not bootable", r.error());
   std::printf("macula-install: MaculaOS %s installed on %s (slot A).\n", MACULAOS_VERSION, req.device.c_str());
+  if (req.encrypt)
+    std::printf("macula-install: the state is encrypted. Its recovery passphrase, shown this once (write it down;\n"
+                "macula-install: the console asks for it when no TPM opens the state):\n"
+                "macula-install: recovery passphrase: %s\n",
+                installer.recovery_passphrase().c_str());
   return 0;
 }
 

@@ -9,18 +9,11 @@
 #include <optional>
 #include <string>
 
+#include "common/prompter.h"
 #include "common/result.h"
 #include "config/node_config.h"
 
 namespace macula {
-
-class Prompter {
- public:
-  virtual ~Prompter() = default;
-  // The line typed (no newline), or nothing when the input ended. secret: not echoed.
-  virtual std::optional<std::string> ask(const std::string& prompt, bool secret) = 0;
-  virtual void say(const std::string& line) = 0;
-};
 
 // A password in, its crypt(3) hash out.
 using PasswordHasher = std::function<Result<std::string>(const std::string&)>;
@@ -28,9 +21,7 @@ using PasswordHasher = std::function<Result<std::string>(const std::string&)>;
 // Adds the answers to flags. Fails when the input ends before the last question.
 Result<void> ask_install_questions(Prompter& prompter, ConfigFlags& flags, const PasswordHasher& hash);
 
-// The terminal's Prompter (stdin, stdout; echo off for secrets) and libcrypt's SHA-512 hash
-// with a random salt.
-Prompter& terminal_prompter();
+// libcrypt's SHA-512 hash with a random salt.
 Result<std::string> sha512_crypt(const std::string& password);
 
 }  // namespace macula

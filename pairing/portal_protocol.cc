@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "common/base64.h"
 #include "common/json.h"
 #include "common/json_fields.h"
 #include "config/config_schema.h"

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 import pexpect
 
@@ -57,7 +58,7 @@ class Machine:
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
                  release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=(),
-                 read_only=False, lan=None, nic_id=0x56, stick=None):
+                 read_only=False, lan=None, nic_id=0x56, stick=None, tpm_state=None):
         """reboot: a guest that resets (reboot, panic=N, the watchdog) starts again, in a new
         QEMU process (cold_reboots) writing to the same console and log; by default QEMU exits
         instead (-no-reboot).
@@ -77,6 +78,8 @@ class Machine:
         come from the first MAC's last two bytes, macula-34XX).
         stick: a raw image attached as a USB stick (usb-storage on an xHCI controller; the
         guest's /dev/sda), which the firmware boots first.
+        tpm_state: a directory: the machine has a TPM 2.0 (swtpm, TIS), whose state is kept
+        there from one Machine to the next, as a machine's own TPM keeps it.
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
@@ -126,6 +129,20 @@ class Machine:
             # virtio-blk-pci devices in this order: the guest sees them as vda, vdb, ...
             args += ["-drive", f"file={disk},format=raw,if=none,id=disk{i}" + (",readonly=on" if read_only else ""),
                      "-device", f"virtio-blk-pci,drive=disk{i}" + (",bootindex=0" if i == boot_disk else "")]
+        self._swtpm = None
+        if tpm_state:
+            socket_path = pathlib.Path(self._tmp) / "swtpm.sock"
+            pathlib.Path(tpm_state).mkdir(parents=True, exist_ok=True)
+            self._swtpm = subprocess.Popen(
+                ["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={tpm_state}", "--terminate",
+                 "--ctrl", f"type=unixio,path={socket_path}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(100):  # QEMU connects at start: the socket must be there
+                if socket_path.exists():
+                    break
+                time.sleep(0.05)
+            args += ["-chardev", f"socket,id=chrtpm,path={socket_path}",
+                     "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-tis,tpmdev=tpm0"]
         if stick:
             args += ["-device", "qemu-xhci,id=xhci", "-drive", f"file={stick},format=raw,if=none,id=stick",
                      "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]
@@ -149,6 +166,9 @@ class Machine:
     def kill(self):
         if self.child.isalive():
             self.child.terminate(force=True)
+        if self._swtpm:
+            self._swtpm.kill()
+            self._swtpm.wait()
         if not self._log.closed:
             self._log.close()
         shutil.rmtree(self._tmp, ignore_errors=True)

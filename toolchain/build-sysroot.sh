@@ -78,6 +78,13 @@ build_cryptsetup() {
       --with-crypto_backend=gcrypt --enable-internal-sse-argon2 --disable-static-cryptsetup &&
     make -s -j"$jobs" && make -s install) >"$src/cryptsetup.log" 2>&1 ||
     { tail -30 "$src/cryptsetup.log"; exit 1; }
+  # Its bundled Argon2 and libsodium's (Debian's static archive, pulled in by sodium_init) both
+  # define the reference code's global names: ours are renamed so both link into one binary.
+  local names=(argon2_ctx argon2_hash argon2_verify argon2i_hash_encoded argon2i_hash_raw argon2i_verify
+               argon2id_hash_encoded argon2id_hash_raw argon2id_verify blake2b_long decode_string
+               encode_string fill_first_blocks fill_memory_blocks finalize initial_hash initialize
+               validate_inputs)
+  objcopy --redefine-syms=<(for n in "${names[@]}"; do echo "$n cryptsetup_$n"; done) "$stage/lib/libcryptsetup.a"
 }
 
 build_curl() {

@@ -14,12 +14,12 @@ declare -A group=(
   # the throwaway servers and checks the tests use
   # (chromium and python3-websocket: the pairing page in a real browser, driven over DevTools)
   [test]="python3 python3-pytest python3-pexpect python3-pyte openssl openssh-client zbar-tools
-          python3-cryptography python3-websocket chromium"
+          python3-cryptography python3-websocket chromium xorriso e2fsprogs"
   # the kernel, initramfs, root file system and ISO (make kernel|initramfs|rootfs|iso)
   [image]="mmdebstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools
            dosfstools busybox-static zstd cpio kmod dpkg-dev python3 fdisk openssl"
-  # booting the images
-  [qemu]="qemu-system-x86 ovmf seabios qemu-utils"
+  # booting the images (swtpm: an emulated TPM 2.0 for the encrypted-state scenario)
+  [qemu]="qemu-system-x86 ovmf seabios qemu-utils swtpm"
 )
 
 want=()
