@@ -41,10 +41,8 @@ inline constexpr std::string_view kIncompleteStateLabel = "MACULAOS_NEW";
 inline constexpr std::string_view kEspStateDir = "maculaos";
 // An encrypted state (macula-install --encrypt) is LUKS2 with the state's label on its header;
 // GRUB cannot read that label, so this file in kEspStateDir, written after it, is the mark of
-// a complete install that GRUB checks instead. The ext4 inside has its own label, so that the
-// opened volume is never taken for a second state partition.
+// a complete install that GRUB checks instead.
 inline constexpr std::string_view kEncryptedStateMark = "state-encrypted";
-inline constexpr std::string_view kEncryptedStateInnerLabel = "MACULAOS_INNER";
 // Init opens it as /dev/mapper/macula-state.
 inline constexpr const char* kStateMapping = "macula-state";
 

@@ -15,6 +15,11 @@ struct crypt_device;
 
 namespace macula {
 
+// The label of the ext4 inside one of ours: the volume's own label (MACULAOS_STATE,
+// MACULAOS_PERSIST) is on its LUKS2 header, and the opened volume must never be taken for a
+// second file system of that name.
+inline constexpr std::string_view kInnerFilesystemLabel = "MACULAOS_INNER";
+
 // LUKS2, aes-xts-plain64 with a 512-bit key, argon2id for typed passphrases.
 struct LuksFormat {
   std::string_view label;  // the LUKS2 header's label (blkid's LABEL)

@@ -1,6 +1,5 @@
 #include "init/installed_slot.h"
 
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,20 +14,15 @@
 #include "common/run_paths.h"
 #include "common/watchdog.h"
 #include "config/node_config.h"
-#include "encryption/luks_volume.h"
-#include "encryption/tpm_enrollment.h"
-#include "init/console_prompt.h"
 #include "init/console_shell.h"
 #include "init/module_loader.h"
 #include "init/state_overlays.h"
+#include "init/unlock_volume.h"
 #include "net/resource.h"
 
 namespace macula {
 
 namespace {
-
-// Wrong passphrases for the encrypted state before macula.emergency (cryptsetup's default).
-constexpr int kPassphraseTries = 3;
 
 // PID 1 reads no file of any size into memory: capped as it is read.
 Result<SlotManifest> read_slot_manifest(const std::string& path) {
@@ -105,40 +99,10 @@ void InstalledSlotRoot::give_up(const std::string& why) {
   leave(Emergency::reboot);
 }
 
-// The state partition to mount: itself, or, encrypted, its LUKS2 volume opened by the TPM that
-// sealed its key, else with the passphrase typed at the console, kPassphraseTries tries; then
-// macula.emergency.
+// The state partition to mount: itself, or, encrypted, its opened LUKS2 volume.
 Result<std::string> InstalledSlotRoot::open_state() {
   if (probe_filesystem_at(disk_.state, 0, 0).type != "crypto_LUKS") return disk_.state;
-  const std::string mapped = mapper_path(kStateMapping);
-  if (::access(mapped.c_str(), F_OK) == 0) return mapped;  // opened by an attempt before the emergency shell
-  auto volume = LuksVolume::load(disk_.state);
-  if (!volume) return fail(volume.error());
-  if (volume->token(kTpmTokenType)) {
-    auto tpm = open_tpm();
-    auto opened = tpm ? open_with_tpm(*volume, kStateMapping, **tpm) : Result<void>(fail(tpm.error()));
-    if (opened) {
-      log_.info("state: " + disk_.state + " (LUKS2) opened with the TPM");
-      return mapped;
-    }
-    log_.warn("state: the TPM did not open " + disk_.state + " (" + opened.error().text() + "); asking for its passphrase");
-  }
-  for (int attempt = 1; attempt <= kPassphraseTries; ++attempt) {
-    auto typed = ask_consoles(config_.consoles, "Passphrase of MaculaOS's encrypted state (" + disk_.state + "): ", true);
-    if (!typed) return fail(typed.error());
-    auto opened = volume->activate(kStateMapping, *typed);
-    ::sodium_memzero(typed->data(), typed->size());
-    if (opened) {
-      log_.info("state: " + disk_.state + " (LUKS2) opened with a passphrase");
-      return mapped;
-    }
-    if (opened.error().code != EPERM) return fail(opened.error());
-    const std::string wrong = "state: wrong passphrase (" + std::to_string(attempt) + " of " +
-                              std::to_string(kPassphraseTries) + ")";
-    log_.warn(wrong);
-    tell_consoles(config_.consoles, wrong);
-  }
-  return fail("state partition " + disk_.state + ": " + std::to_string(kPassphraseTries) + " wrong passphrases");
+  return unlock_volume(disk_.state, kStateMapping, "state", config_, log_);
 }
 
 Result<void> InstalledSlotRoot::mount_persistent(const std::string& new_root) {

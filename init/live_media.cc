@@ -13,6 +13,7 @@
 #include "config/remote_config.h"
 #include "init/boot_mode.h"
 #include "init/state_overlays.h"
+#include "init/unlock_volume.h"
 #include "net/resource.h"
 
 namespace macula {
@@ -122,12 +123,23 @@ Result<std::string> LiveMediaRoot::mount_persistence(const PersistenceChoice& ch
 
 Result<std::string> LiveMediaRoot::mount_on_stick(const Stick& stick) {
   const std::uint64_t offset = stick.persistence_offset();
-  // Autoclear: the loop device lasts as long as the mount.
+  // Autoclear: the loop device lasts as long as what uses it (the mount, the opened volume).
   auto loop = LoopDevice::attach(stick.device, {.offset = offset});
   if (!loop) return fail(loop.error());
-  const std::string type = persistence_on(stick).type;
-  if (auto r = mount_with_libmount({loop->path(), kPersistMount, type, ""}); !r) return fail(r.error());
+  if (auto r = mount_found(loop->path(), persistence_on(stick).type); !r) return fail(r.error());
   return stick.device + " after the image (" + format_size(offset) + ")";
+}
+
+// An encrypted one is opened first (the TPM that made it, else a passphrase).
+Result<void> LiveMediaRoot::mount_found(const std::string& device, const std::string& type) {
+  std::string source = device, fstype = type;
+  if (type == "crypto_LUKS") {
+    auto opened = unlock_volume(device, kPersistMapping, "persistence", config_, log_);
+    if (!opened) return fail(opened.error());
+    source = *opened;
+    fstype = probe_filesystem_at(source, 0, 0).type;
+  }
+  return mount_with_libmount({source, kPersistMount, fstype, ""});
 }
 
 Result<std::string> LiveMediaRoot::create_on_stick(const Stick& stick, const PersistenceChoice& choice) {
@@ -138,14 +150,14 @@ Result<std::string> LiveMediaRoot::create_on_stick(const Stick& stick, const Per
   auto region = plan_region(stick.device, stick.image_end, stick.size, choice.size);
   if (!region) return fail(region.error());
   log_.info("persistence: making " + format_size(region->size) + " on " + stick.device + " after the image");
-  if (auto r = make_persistence(stick, *region, run_from_root_image); !r) return fail(r.error());
+  if (auto r = make_persistence(stick, *region, run_from_root_image, false); !r) return fail(r.error());
   return mount_on_stick(stick);
 }
 
 Result<std::string> LiveMediaRoot::mount_device(const std::string& device) {
   const FilesystemAt fs = probe_filesystem_at(device, 0, 0);
   if (fs.type.empty()) return fail(device + ": no file system on it");
-  if (auto r = mount_with_libmount({device, kPersistMount, fs.type, ""}); !r) return fail(r.error());
+  if (auto r = mount_found(device, fs.type); !r) return fail(r.error());
   return device;
 }
 

@@ -31,6 +31,7 @@ class LiveMediaRoot final : public RootSource {
   Result<std::string> mount_on_stick(const Stick& stick);
   Result<std::string> create_on_stick(const Stick& stick, const PersistenceChoice& choice);
   Result<std::string> mount_device(const std::string& device);
+  Result<void> mount_found(const std::string& device, const std::string& type);
 
   bool keeps_changes_;
   std::vector<BlockDevice> devices_;

@@ -358,7 +358,7 @@ class Installer {
     } else {
       step("the state's key is sealed to this machine's TPM 2.0");
     }
-    return make_ext4(state_->path(), kEncryptedStateInnerLabel);
+    return make_ext4(state_->path(), kInnerFilesystemLabel);
   }
 
   // The LUKS2 header's label, then the ESP's mark, the one GRUB reads (ab/disk_layout.h).

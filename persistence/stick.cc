@@ -8,6 +8,9 @@
 
 #include "common/fd.h"
 #include "common/loop_device.h"
+#include "encryption/luks_volume.h"
+#include "encryption/recovery_passphrase.h"
+#include "encryption/tpm_enrollment.h"
 
 namespace macula {
 
@@ -39,17 +42,50 @@ FilesystemAt persistence_on(const Stick& stick) {
   return probe_filesystem_at(stick.device, stick.persistence_offset(), 0);
 }
 
-Result<void> make_persistence(const Stick& stick, const PersistRegion& region, const ToolRunner& run) {
+namespace {
+
+// LUKS2 on the loop device with the incomplete label, its TPM keyslot if there is a TPM, and
+// the ext4 inside. Returns the recovery passphrase.
+Result<std::string> make_encrypted(const std::string& loop, const ToolRunner& run) {
+  std::string recovery = new_recovery_passphrase();
+  auto volume = LuksVolume::format(loop, {.label = kIncompletePersistLabel, .passphrase = recovery});
+  if (!volume) return fail(volume.error());
+  if (auto tpm = open_tpm(); tpm)
+    if (auto r = enroll_tpm(*volume, recovery, **tpm, {}); !r) return fail(r.error());
+  if (auto r = volume->activate(kNewPersistMapping, recovery); !r) return fail(r.error());
+  ActiveMapping inside(kNewPersistMapping);
+  if (auto r = run({"/sbin/mkfs.ext4", "-F", "-q", "-L", std::string(kInnerFilesystemLabel), inside.path()}); !r)
+    return fail(r.error());
+  return recovery;
+}
+
+// The label that makes it persistence, written last.
+Result<void> label_whole(const std::string& loop, bool encrypted, const ToolRunner& run) {
+  if (!encrypted) return run({"/sbin/e2label", loop, std::string(kPersistLabel)});
+  auto volume = LuksVolume::load(loop);
+  if (!volume) return fail(volume.error());
+  return volume->set_label(kPersistLabel);
+}
+
+}  // namespace
+
+Result<std::string> make_persistence(const Stick& stick, const PersistRegion& region, const ToolRunner& run,
+                                     bool encrypt) {
   if (region.offset < stick.image_end) return fail(stick.device + ": persistence would overwrite the image");
   auto loop = LoopDevice::attach(stick.device, {.offset = region.offset, .size = region.size});
   if (!loop) return fail("persistence on " + stick.device, loop.error());
-  if (auto r = run({"/sbin/mkfs.ext4", "-F", "-q", "-L", std::string(kIncompletePersistLabel), loop->path()}); !r)
+  std::string recovery;
+  if (encrypt) {
+    auto made = make_encrypted(loop->path(), run);
+    if (!made) return fail("persistence on " + stick.device, made.error());
+    recovery = std::move(*made);
+  } else if (auto r = run({"/sbin/mkfs.ext4", "-F", "-q", "-L", std::string(kIncompletePersistLabel), loop->path()}); !r) {
     return fail("persistence on " + stick.device, r.error());
+  }
   ::sync();
-  if (auto r = run({"/sbin/e2label", loop->path(), std::string(kPersistLabel)}); !r)
-    return fail("persistence on " + stick.device, r.error());
+  if (auto r = label_whole(loop->path(), encrypt, run); !r) return fail("persistence on " + stick.device, r.error());
   ::sync();
-  return {};
+  return recovery;
 }
 
 }  // namespace macula

@@ -33,9 +33,12 @@ FilesystemAt persistence_on(const Stick& stick);
 // PID 1, from the root image.
 using ToolRunner = std::function<Result<void>(const std::vector<std::string>& argv)>;
 
-// Makes an ext4 file system labelled kPersistLabel in `region`. The label is written last: cut
-// short, the region holds nothing taken for persistence, and the next try makes it again.
-// Nothing before region.offset is written.
-Result<void> make_persistence(const Stick& stick, const PersistRegion& region, const ToolRunner& run);
+// Makes an ext4 file system labelled kPersistLabel in `region`; with `encrypt`, LUKS2 labelled
+// so with the ext4 inside, its key sealed to this machine's TPM when it has one, and returns the
+// recovery passphrase ("" unencrypted). The label is written last: cut short, the region holds
+// nothing taken for persistence, and the next try makes it again. Nothing before
+// region.offset is written.
+Result<std::string> make_persistence(const Stick& stick, const PersistRegion& region, const ToolRunner& run,
+                                     bool encrypt);
 
 }  // namespace macula

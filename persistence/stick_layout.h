@@ -16,6 +16,9 @@ namespace macula {
 inline constexpr std::string_view kPersistLabel = "MACULAOS_PERSIST";
 // The label while the file system is being made: only a whole one is ever taken for persistence.
 inline constexpr std::string_view kIncompletePersistLabel = "MACULAOS_PNEW";
+// The mappings of an encrypted persistence: while it is made, and opened by init.
+inline constexpr const char* kNewPersistMapping = "macula-persist-new";
+inline constexpr const char* kPersistMapping = "macula-persist";
 inline constexpr std::uint64_t kMinPersistSize = std::uint64_t{64} << 20;
 // How much of the stick's start image_end() reads: through the ISO 9660 primary volume descriptor.
 inline constexpr std::size_t kImageHeadSize = 0x8800;

@@ -4,6 +4,7 @@ still boots live; the "MaculaOS Live (persistent)" entry then makes the persiste
 (init, on the free space after the image) and keeps /etc, /home and /var across reboots; the
 image's bytes on the stick never change."""
 import json
+import re
 
 import helpers
 
@@ -69,10 +70,17 @@ def test_persistence_survives_a_cut_and_keeps_changes_across_reboots(machine, is
     m.wait_exit(120)
     assert image_on_stick_is_whole(stick, iso)
 
-    # Again: the changes are there, on the persistence made last time.
+    # Again: the changes are there, on the persistence made last time. A second stick (an image
+    # file on it, of the image read back from the stick) gets encrypted persistence.
     m = machine(stick=stick)
     boot_persistent_entry(m)
     report = boot_report(m)
     assert report["persistence"].startswith("/dev/sda after the image ("), report
     assert "persistence: making" not in m.sudo("dmesg | grep macula-init")
     assert m.run("cat /etc/macula-marker /var/lib/macula-marker ~/macula-marker") == "kept-etc\nkept-var\nkept-home"
+    image_mib = (iso.stat().st_size + (1 << 20) - 1) // (1 << 20)
+    m.sudo(f"head -c {iso.stat().st_size} /dev/sda > /var/tmp/second-stick.img; truncate -s 300M /var/tmp/second-stick.img")
+    made = m.sudo("maculaos persistence create --encrypt --size 128M /var/tmp/second-stick.img", timeout=300)
+    assert re.search(r"recovery passphrase, shown this once \(write it down\): [a-z]{4}(-[a-z]{4}){7}", made), made
+    found = m.sudo(f"blkid --probe --offset {image_mib << 20} -o export /var/tmp/second-stick.img")
+    assert "TYPE=crypto_LUKS" in found and "LABEL=MACULAOS_PERSIST" in found, found
