@@ -20,6 +20,9 @@ crypt_pbkdf_type typed_passphrase_kdf() {
   return kdf;
 }
 
+// LUKS2's limit (LUKS2_TOKENS_MAX).
+constexpr int kMaxTokens = 32;
+
 Result<void> check(int rc, const std::string& what) {
   if (rc < 0) return fail(what + ": " + std::strerror(-rc), -rc);
   return {};
@@ -96,16 +99,30 @@ Result<void> LuksVolume::add_token(int keyslot, const std::string& json) {
   return check(crypt_token_assign_keyslot(cd_.get(), token, keyslot), "tie token to keyslot on " + device_);
 }
 
-std::optional<std::string> LuksVolume::token(std::string_view type) {
-  for (int id = 0; id < 32; ++id) {
+std::vector<int> LuksVolume::tokens(std::string_view type) {
+  std::vector<int> found;
+  for (int id = 0; id < kMaxTokens; ++id) {
     const char* token_type = nullptr;
     if (crypt_token_status(cd_.get(), id, &token_type) == CRYPT_TOKEN_INACTIVE || !token_type) continue;
-    if (type != token_type) continue;
+    if (type == token_type) found.push_back(id);
+  }
+  return found;
+}
+
+std::optional<std::string> LuksVolume::token(std::string_view type) {
+  for (int id : tokens(type)) {
     const char* json = nullptr;
-    if (crypt_token_json_get(cd_.get(), id, &json) < 0 || !json) continue;
-    return std::string(json);
+    if (crypt_token_json_get(cd_.get(), id, &json) >= 0 && json) return std::string(json);
   }
   return std::nullopt;
+}
+
+Result<void> LuksVolume::remove_token(int token) {
+  for (int slot = 0; slot < crypt_keyslot_max(CRYPT_LUKS2); ++slot)
+    if (crypt_token_is_assigned(cd_.get(), token, slot) == 0)
+      if (auto r = check(crypt_keyslot_destroy(cd_.get(), slot), device_ + ": remove keyslot " + std::to_string(slot)); !r)
+        return r;
+  return check(crypt_token_json_set(cd_.get(), token, nullptr), device_ + ": remove token " + std::to_string(token));
 }
 
 std::string mapper_path(const std::string& name) { return "/dev/mapper/" + name; }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <utility>
 
 #include "common/result.h"
@@ -44,6 +45,10 @@ class LuksVolume {
   Result<void> add_token(int keyslot, const std::string& json);
   // The JSON of the first token of `type`, if there is one.
   std::optional<std::string> token(std::string_view type);
+  // The tokens of `type`, by number (what remove_token takes).
+  std::vector<int> tokens(std::string_view type);
+  // Removes the token and the keyslots tied to it.
+  Result<void> remove_token(int token);
 
  private:
   using Handle = std::unique_ptr<crypt_device, void (*)(crypt_device*)>;

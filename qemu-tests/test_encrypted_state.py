@@ -1,14 +1,16 @@
 """An encrypted state (macula-install --encrypt, LUKS2 through libcryptsetup), installed on a
 machine with a TPM 2.0 (swtpm): it boots to a login with no input, the key unsealed by the
-TPM; `maculaos state passphrase` replaces the recovery passphrase; no plaintext of what the
+TPM; `maculaos state tpm-enroll` seals it again bound to PCR 7, and `maculaos state
+passphrase` replaces the recovery passphrase; no plaintext of what the
 node wrote is on the disk. The same disk on a machine without the TPM: the console asks for
 the passphrase; three wrong ones follow macula.emergency (an installed disk reboots); the old
-recovery passphrase opens nothing, the new one opens it."""
+recovery passphrase opens nothing, the new one opens it. Back with its TPM, the PCR-bound key
+opens it with no input."""
 import re
 import secrets
 
 from helpers import BOOT, UNATTENDED, blank_disk
-from machine import KERNEL_PANIC
+from machine import KERNEL_PANIC, SHELL_PROMPT
 
 PROMPT = r"Passphrase of MaculaOS's encrypted state \(/dev/vda5\): "
 NEW_PASSPHRASE = "fixture-state-passphrase"  # TEST FIXTURE: what the scenario sets
@@ -54,6 +56,12 @@ def test_encrypted_state_opens_with_the_tpm_else_asks_for_its_passphrase(machine
     marker = "plaintext-marker-" + secrets.token_hex(16)
     m.sudo(f"echo {marker} > /var/lib/macula-marker; echo {marker} > /etc/macula-marker; sync")
     m.sudo("true")  # sudo's timestamp: the next sudo reads the passphrases from the terminal
+    # Sealed again on the installed system, bound to PCR 7 as its own boots measure it.
+    m.child.sendline("sudo maculaos state tpm-enroll --tpm2-pcrs 7")
+    m.expect("A passphrase of the state", 120)
+    m.child.sendline(recovery)
+    m.expect(r"sealed to this machine's TPM 2.0, bound to PCR 7\.", 300)
+    m.expect(re.escape(SHELL_PROMPT), 30)
     m.child.sendline("sudo maculaos state passphrase")
     for prompt, answer in (("Current passphrase", recovery), ("New passphrase", NEW_PASSPHRASE),
                            ("new passphrase again", NEW_PASSPHRASE)):
@@ -85,3 +93,11 @@ def test_encrypted_state_opens_with_the_tpm_else_asks_for_its_passphrase(machine
     story = m.sudo("dmesg")
     assert "state: the TPM did not open /dev/vda5" in story, story
     assert re.search(r"state: /dev/vda5 \(LUKS2\) opened with a passphrase", story)
+    m.sudo("poweroff", check=False)
+    m.wait_exit(120)
+
+    # Back on its TPM: the PCR-bound key opens it, with no input.
+    m = machine(disks=[disk], tpm_state=tpm)
+    m.login(BOOT)
+    assert "Passphrase of" not in m.log()
+    assert "state: /dev/vda5 (LUKS2) opened with the TPM" in m.sudo("dmesg")
