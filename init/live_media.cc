@@ -39,7 +39,6 @@ Result<void> run_from_root_image(const std::vector<std::string>& argv) {
 }  // namespace
 
 Result<void> LiveMediaRoot::mount_root_image(std::span<const BlockDevice> devices) {
-  devices_.assign(devices.begin(), devices.end());
   const std::string label(kMediaLabel);
   const std::vector<BlockDevice> candidates = media_candidates(devices, kMediaLabel);
   if (candidates.empty())
@@ -114,19 +113,20 @@ Result<std::string> LiveMediaRoot::mount_persistence(const PersistenceChoice& ch
     return fail("no file system labelled " + label + " (block devices: " + device_names(devices) + ")");
   }
   auto stick = inspect_stick(stick_);
-  if (stick && persistence_on(*stick).label == kPersistLabel) return mount_on_stick(*stick);
+  const FilesystemAt there = stick ? persistence_on(*stick) : FilesystemAt{};
+  if (there.label == kPersistLabel) return mount_on_stick(*stick, there.type);
   for (const BlockDevice& d : devices)
     if (d.label == kPersistLabel) return mount_device("/dev/" + d.name);
   if (!stick) return fail("none labelled " + std::string(kPersistLabel) + ", and none can be made", stick.error());
-  return create_on_stick(*stick, choice);
+  return create_on_stick(*stick, there, choice);
 }
 
-Result<std::string> LiveMediaRoot::mount_on_stick(const Stick& stick) {
+Result<std::string> LiveMediaRoot::mount_on_stick(const Stick& stick, const std::string& type) {
   const std::uint64_t offset = stick.persistence_offset();
   // Autoclear: the loop device lasts as long as what uses it (the mount, the opened volume).
   auto loop = LoopDevice::attach(stick.device, {.offset = offset});
   if (!loop) return fail(loop.error());
-  if (auto r = mount_found(loop->path(), persistence_on(stick).type); !r) return fail(r.error());
+  if (auto r = mount_found(loop->path(), type); !r) return fail(r.error());
   return stick.device + " after the image (" + format_size(offset) + ")";
 }
 
@@ -142,16 +142,13 @@ Result<void> LiveMediaRoot::mount_found(const std::string& device, const std::st
   return mount_with_libmount({source, kPersistMount, fstype, ""});
 }
 
-Result<std::string> LiveMediaRoot::create_on_stick(const Stick& stick, const PersistenceChoice& choice) {
-  const FilesystemAt there = persistence_on(stick);
-  if (!there.type.empty() && there.label != kIncompletePersistLabel)
-    return fail(stick.device + ": the space after the image holds a file system of type " + there.type + "; not overwritten");
-  if (stick.read_only) return fail(stick.device + " is read-only: no persistence can be made on it");
-  auto region = plan_region(stick.device, stick.image_end, stick.size, choice.size);
+Result<std::string> LiveMediaRoot::create_on_stick(const Stick& stick, const FilesystemAt& there,
+                                                   const PersistenceChoice& choice) {
+  auto region = plan_new_persistence(stick, there, choice.size);
   if (!region) return fail(region.error());
   log_.info("persistence: making " + format_size(region->size) + " on " + stick.device + " after the image");
   if (auto r = make_persistence(stick, *region, run_from_root_image, false); !r) return fail(r.error());
-  return mount_on_stick(stick);
+  return mount_on_stick(stick, persistence_on(stick).type);
 }
 
 Result<std::string> LiveMediaRoot::mount_device(const std::string& device) {

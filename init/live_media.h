@@ -8,7 +8,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <vector>
 
 #include "init/root_source.h"
 #include "persistence/persistence_choice.h"
@@ -28,13 +27,13 @@ class LiveMediaRoot final : public RootSource {
  private:
   std::optional<PersistenceChoice> persistence_choice();
   Result<std::string> mount_persistence(const PersistenceChoice& choice);
-  Result<std::string> mount_on_stick(const Stick& stick);
-  Result<std::string> create_on_stick(const Stick& stick, const PersistenceChoice& choice);
+  // type: what is there (ext4, crypto_LUKS)
+  Result<std::string> mount_on_stick(const Stick& stick, const std::string& type);
+  Result<std::string> create_on_stick(const Stick& stick, const FilesystemAt& there, const PersistenceChoice& choice);
   Result<std::string> mount_device(const std::string& device);
   Result<void> mount_found(const std::string& device, const std::string& type);
 
   bool keeps_changes_;
-  std::vector<BlockDevice> devices_;
   std::string stick_;  // the whole disk the media is on: /dev/sda, /dev/sr0
 };
 

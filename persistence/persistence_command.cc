@@ -47,16 +47,8 @@ Result<std::string> boot_stick() {
 Result<int> create(const std::string& device, std::string_view size, bool encrypt) {
   auto stick = inspect_stick(device);
   if (!stick) return fail(stick.error());
-  const FilesystemAt there = persistence_on(*stick);
-  const std::string at = " at " + format_size(stick->persistence_offset());
-  if (there.label == kPersistLabel)
-    return fail(device + " already has persistence (" + there.type + " " + there.label + at + "); nothing written");
-  if (!there.type.empty() && there.label != kIncompletePersistLabel)
-    return fail(device + ": the space after the image holds a file system of type " + there.type +
-                (there.label.empty() ? "" : ", labelled " + there.label) + at + "; nothing written");
-  auto region = plan_region(device, stick->image_end, stick->size, size);
+  auto region = plan_new_persistence(*stick, persistence_on(*stick), size);
   if (!region) return fail(region.error());
-  if (stick->read_only) return fail(device + " is read-only; nothing written");
   std::printf("persistence: making %s of %s (%s) on %s at %s, after the image\n", format_size(region->size).c_str(),
               encrypt ? "LUKS2 with ext4 inside" : "ext4", std::string(kPersistLabel).c_str(), device.c_str(),
               format_size(region->offset).c_str());

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ab/disk_layout.h"
 #include "common/fd.h"
 #include "common/loop_device.h"
 #include "encryption/luks_volume.h"
@@ -40,6 +41,17 @@ Result<Stick> inspect_stick(const std::string& device) {
 
 FilesystemAt persistence_on(const Stick& stick) {
   return probe_filesystem_at(stick.device, stick.persistence_offset(), 0);
+}
+
+Result<PersistRegion> plan_new_persistence(const Stick& stick, const FilesystemAt& there, std::string_view size) {
+  const std::string at = " at " + format_size(stick.persistence_offset());
+  if (there.label == kPersistLabel)
+    return fail(stick.device + " already has persistence (" + there.type + " " + there.label + at + "); nothing written");
+  if (!there.type.empty() && there.label != kIncompletePersistLabel)
+    return fail(stick.device + ": the space after the image holds a file system of type " + there.type +
+                (there.label.empty() ? "" : ", labelled " + there.label) + at + "; nothing written");
+  if (stick.read_only) return fail(stick.device + " is read-only; nothing written");
+  return plan_region(stick.device, stick.image_end, stick.size, size);
 }
 
 namespace {

@@ -29,6 +29,12 @@ Result<Stick> inspect_stick(const std::string& device);
 // What is at the stick's persistence offset (an empty type: nothing recognised).
 FilesystemAt persistence_on(const Stick& stick);
 
+// Where a new persistence goes: refused, with one line naming the device and ending "nothing
+// written", when `there` (what persistence_on found) is a persistence already or another file
+// system (a cut-short make is neither: it is made again), when the device is read-only, or
+// when plan_region refuses the size.
+Result<PersistRegion> plan_new_persistence(const Stick& stick, const FilesystemAt& there, std::string_view size);
+
 // Runs a tool (mkfs.ext4, e2label) given by absolute path: from the running system, or, in
 // PID 1, from the root image.
 using ToolRunner = std::function<Result<void>(const std::vector<std::string>& argv)>;
