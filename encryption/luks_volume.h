@@ -16,6 +16,9 @@ struct crypt_device;
 
 namespace macula {
 
+// What libblkid calls a LUKS volume (its TYPE).
+inline constexpr std::string_view kLuksType = "crypto_LUKS";
+
 // The label of the ext4 inside one of ours: the volume's own label (MACULAOS_STATE,
 // MACULAOS_PERSIST) is on its LUKS2 header, and the opened volume must never be taken for a
 // second file system of that name.

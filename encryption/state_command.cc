@@ -48,7 +48,7 @@ Result<std::string> ask_secret(Prompter& prompter, const std::string& prompt) {
 Result<LuksVolume> encrypted_state() {
   auto disk = find_installed_disk(scan_block_devices(), booted_from_this_boot().esp_partuuid);
   if (!disk) return fail(disk.error());
-  if (probe_filesystem_at(disk->state, 0, 0).type != "crypto_LUKS")
+  if (probe_filesystem_at(disk->state, 0, 0).type != kLuksType)
     return fail("the state partition " + disk->state + " is not encrypted (macula-install --encrypt makes it so)");
   return LuksVolume::load(disk->state);
 }

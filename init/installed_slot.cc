@@ -14,6 +14,7 @@
 #include "common/run_paths.h"
 #include "common/watchdog.h"
 #include "config/node_config.h"
+#include "encryption/luks_volume.h"
 #include "init/console_shell.h"
 #include "init/module_loader.h"
 #include "init/state_overlays.h"
@@ -101,7 +102,7 @@ void InstalledSlotRoot::give_up(const std::string& why) {
 
 // The state partition to mount: itself, or, encrypted, its opened LUKS2 volume.
 Result<std::string> InstalledSlotRoot::open_state() {
-  if (probe_filesystem_at(disk_.state, 0, 0).type != "crypto_LUKS") return disk_.state;
+  if (probe_filesystem_at(disk_.state, 0, 0).type != kLuksType) return disk_.state;
   return unlock_volume(disk_.state, kStateMapping, "state", config_, log_);
 }
 

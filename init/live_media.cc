@@ -11,6 +11,7 @@
 #include "common/process.h"
 #include "common/run_paths.h"
 #include "config/remote_config.h"
+#include "encryption/luks_volume.h"
 #include "init/boot_mode.h"
 #include "init/state_overlays.h"
 #include "init/unlock_volume.h"
@@ -133,7 +134,7 @@ Result<std::string> LiveMediaRoot::mount_on_stick(const Stick& stick, const std:
 // An encrypted one is opened first (the TPM that made it, else a passphrase).
 Result<void> LiveMediaRoot::mount_found(const std::string& device, const std::string& type) {
   std::string source = device, fstype = type;
-  if (type == "crypto_LUKS") {
+  if (type == kLuksType) {
     auto opened = unlock_volume(device, kPersistMapping, "persistence", config_, log_);
     if (!opened) return fail(opened.error());
     source = *opened;

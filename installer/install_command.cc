@@ -31,8 +31,8 @@
 #include "config/config_tree.h"
 #include "config/node_config.h"
 #include "encryption/luks_volume.h"
-#include "encryption/recovery_passphrase.h"
-#include "encryption/tpm_enrollment.h"
+#include "encryption/new_volume.h"
+#include "encryption/tpm_token.h"
 #include "installer/grub_disk_cfg.h"
 #include "installer/questions.h"
 #include "installer/target_disk.h"
@@ -346,18 +346,13 @@ class Installer {
   // LUKS2 with the incomplete label, opened, and ext4 inside: write_state writes through it.
   Result<void> encrypt_state(const std::string& dev) {
     step("encrypting the state partition (LUKS2)");
-    recovery_ = new_recovery_passphrase();
-    auto volume = LuksVolume::format(dev, {.label = kIncompleteStateLabel, .passphrase = recovery_});
-    if (!volume) return fail(volume.error());
-    if (auto r = volume->activate(kInstallStateMapping, recovery_); !r) return r;
-    state_.emplace(kInstallStateMapping);
-    if (auto tpm = open_tpm(); !tpm) {
-      step("no TPM 2.0 (" + tpm.error().text() + "): the console will ask for the passphrase at each boot");
-    } else if (auto r = enroll_tpm(*volume, recovery_, **tpm, req_.tpm_pcrs); !r) {
-      return r;
-    } else {
-      step("the state's key is sealed to this machine's TPM 2.0");
-    }
+    auto made = make_encrypted_volume(dev, kIncompleteStateLabel, kInstallStateMapping, req_.tpm_pcrs);
+    if (!made) return fail(made.error());
+    recovery_ = std::move(made->recovery_passphrase);
+    state_.emplace(std::move(made->opened));
+    step(made->without_tpm.empty()
+             ? "the state's key is sealed to this machine's TPM 2.0"
+             : "no TPM 2.0 (" + made->without_tpm + "): the console will ask for the passphrase at each boot");
     return make_ext4(state_->path(), kInnerFilesystemLabel);
   }
 

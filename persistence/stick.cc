@@ -10,8 +10,7 @@
 #include "common/fd.h"
 #include "common/loop_device.h"
 #include "encryption/luks_volume.h"
-#include "encryption/recovery_passphrase.h"
-#include "encryption/tpm_enrollment.h"
+#include "encryption/new_volume.h"
 
 namespace macula {
 
@@ -56,19 +55,14 @@ Result<PersistRegion> plan_new_persistence(const Stick& stick, const FilesystemA
 
 namespace {
 
-// LUKS2 on the loop device with the incomplete label, its TPM keyslot if there is a TPM, and
-// the ext4 inside. Returns the recovery passphrase.
+// LUKS2 on the loop device with the incomplete label (its key sealed to the TPM if there is
+// one) and the ext4 inside. Returns the recovery passphrase.
 Result<std::string> make_encrypted(const std::string& loop, const ToolRunner& run) {
-  std::string recovery = new_recovery_passphrase();
-  auto volume = LuksVolume::format(loop, {.label = kIncompletePersistLabel, .passphrase = recovery});
-  if (!volume) return fail(volume.error());
-  if (auto tpm = open_tpm(); tpm)
-    if (auto r = enroll_tpm(*volume, recovery, **tpm, {}); !r) return fail(r.error());
-  if (auto r = volume->activate(kNewPersistMapping, recovery); !r) return fail(r.error());
-  ActiveMapping inside(kNewPersistMapping);
-  if (auto r = run({"/sbin/mkfs.ext4", "-F", "-q", "-L", std::string(kInnerFilesystemLabel), inside.path()}); !r)
+  auto made = make_encrypted_volume(loop, kIncompletePersistLabel, kNewPersistMapping, {});
+  if (!made) return fail(made.error());
+  if (auto r = run({"/sbin/mkfs.ext4", "-F", "-q", "-L", std::string(kInnerFilesystemLabel), made->opened.path()}); !r)
     return fail(r.error());
-  return recovery;
+  return std::move(made->recovery_passphrase);
 }
 
 // The label that makes it persistence, written last.
