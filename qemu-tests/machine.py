@@ -208,6 +208,10 @@ class Machine:
     def login(self, timeout=300, password=LOGIN_PASSWORD):
         """Logs in on the serial getty and sets a prompt the tests can match."""
         self.expect(r"login: ", timeout)
+        self.log_in_at_prompt(password)
+
+    def log_in_at_prompt(self, password=LOGIN_PASSWORD):
+        """login() once the getty's "login: " was seen."""
         self.child.sendline(LOGIN_USER)
         self.expect(r"[Pp]assword: ", 30)
         self.child.sendline(password)
