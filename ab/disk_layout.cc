@@ -16,6 +16,9 @@ constexpr const char* kLinuxDataType = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
 
 std::uint64_t round_up(std::uint64_t v, std::uint64_t to) { return (v + to - 1) / to * to; }
 
+// The state, last, ends at the last whole MiB before the backup GPT.
+std::uint64_t state_end(std::uint64_t disk_size) { return (disk_size - kBackupGptBytes) / kAlign * kAlign; }
+
 }  // namespace
 
 std::uint64_t default_slot_size(std::uint64_t payload_bytes) {
@@ -46,9 +49,16 @@ Result<DiskLayout> plan_layout(std::uint64_t disk_size, std::uint64_t slot_size)
   add(kEspPartition, kEspType, kEspSize);
   add(kSlotAPartition, kLinuxDataType, slot_size);
   add(kSlotBPartition, kLinuxDataType, slot_size);
-  const std::uint64_t end = (disk_size - kBackupGptBytes) / kAlign * kAlign;
-  add(kStatePartition, kLinuxDataType, end - offset);
+  add(kStatePartition, kLinuxDataType, state_end(disk_size) - offset);
   return layout;
+}
+
+std::optional<std::uint64_t> grown_state_size(std::uint64_t disk_size, std::uint64_t state_offset,
+                                              std::uint64_t state_size) {
+  if (disk_size < kBackupGptBytes + kAlign) return std::nullopt;
+  const std::uint64_t end = state_end(disk_size);
+  if (end <= state_offset || end - state_offset < state_size + kMinStateGrowth) return std::nullopt;
+  return end - state_offset;
 }
 
 std::string sfdisk_script(const DiskLayout& layout) {

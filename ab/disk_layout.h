@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,14 @@ std::uint64_t minimum_disk_size(std::uint64_t slot_size);
 // Partitions aligned to 1 MiB, leaving the backup GPT's 33 sectors free at the end.
 // Fails, naming both sizes, when the disk is smaller than minimum_disk_size(slot_size).
 Result<DiskLayout> plan_layout(std::uint64_t disk_size, std::uint64_t slot_size);
+
+// An installed disk image (`make img`, 4 GiB) written onto a larger disk: the state partition,
+// last, may grow to where plan_layout would end it on a disk of disk_size. Its size there, when
+// that is at least kMinStateGrowth more than state_size; nothing otherwise (the disk is the
+// image's size, or the partition already fills it).
+inline constexpr std::uint64_t kMinStateGrowth = 64 * kMiB;
+std::optional<std::uint64_t> grown_state_size(std::uint64_t disk_size, std::uint64_t state_offset,
+                                              std::uint64_t state_size);
 
 // The layout as an sfdisk script (sfdisk --no-reread --no-tell-kernel DEVICE < script).
 std::string sfdisk_script(const DiskLayout& layout);

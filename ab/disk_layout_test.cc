@@ -72,6 +72,23 @@ TEST_CASE("the sfdisk script names every partition, in sectors") {
   CHECK_THAT(s, Catch::Contains("name=\"maculaos-state\""));
 }
 
+TEST_CASE("the state grows to where the layout of the larger disk ends it") {
+  const auto image = plan_layout(4 * kGiB, 1 * kGiB);
+  REQUIRE(image);
+  const PartitionPlan& state = image->partitions.back();
+  const auto bigger = plan_layout(8 * kGiB, 1 * kGiB);
+  REQUIRE(bigger);
+  CHECK(grown_state_size(8 * kGiB, state.offset, state.size) == bigger->partitions.back().size);
+  // the image's own disk, a disk a little larger, a state that already fills the disk
+  CHECK_FALSE(grown_state_size(4 * kGiB, state.offset, state.size));
+  CHECK_FALSE(grown_state_size(4 * kGiB + kMinStateGrowth - kMiB, state.offset, state.size));
+  CHECK(grown_state_size(4 * kGiB + kMinStateGrowth, state.offset, state.size) == state.size + kMinStateGrowth);
+  CHECK_FALSE(grown_state_size(8 * kGiB, state.offset, bigger->partitions.back().size));
+  // a disk smaller than the partition's start (a wrong size read): nothing, never a wrap
+  CHECK_FALSE(grown_state_size(state.offset, state.offset, state.size));
+  CHECK_FALSE(grown_state_size(0, state.offset, state.size));
+}
+
 TEST_CASE("sizes parse and print") {
   CHECK(parse_size("2G").value() == 2 * kGiB);
   CHECK(parse_size("1536MiB").value() == 1536 * kMiB);

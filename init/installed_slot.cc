@@ -17,6 +17,7 @@
 #include "encryption/luks_volume.h"
 #include "init/console_shell.h"
 #include "init/module_loader.h"
+#include "init/state_growth.h"
 #include "init/state_overlays.h"
 #include "init/unlock_volume.h"
 #include "net/resource.h"
@@ -108,9 +109,19 @@ Result<std::string> InstalledSlotRoot::open_state() {
 
 Result<void> InstalledSlotRoot::mount_persistent(const std::string& new_root) {
   const std::string fstype(kStatePartition.filesystem);
+  // An image written onto a larger disk grows into it (init/state_growth.h); what cannot grow
+  // costs only room: a warning, and the boot goes on at the size the state has.
+  if (auto grown = grow_state_partition(disk_); !grown)
+    log_.warn(grown.error().text() + "; the state keeps its size");
+  else if (*grown)
+    log_.info("state: partition grown to " + format_size(*grown) + ", the end of /dev/" + disk_.disk);
   auto state = open_state();
   if (!state) return fail(state.error());
   if (auto r = mount_with_libmount({*state, kStateMount, fstype, ""}); !r) return fail("state partition", r.error());
+  if (auto grown = grow_state_filesystem(kStateMount, *state); !grown)
+    log_.warn(grown.error().text() + "; the state keeps its size");
+  else if (*grown)
+    log_.info("state: file system grown to " + format_size(*grown));
   report_.state = disk_.state;
   if (auto r = mount_state_overlays(kStateMount, new_root, log_); !r) return fail("state partition", r.error());
   log_.info("state: " + disk_.state + " keeps /etc, /home, /root, /opt and /var");

@@ -8,11 +8,11 @@
 #include "common/loop_device.h"
 #include "common/media_layout.h"
 #include "common/mounts.h"
-#include "common/process.h"
 #include "common/run_paths.h"
 #include "config/remote_config.h"
 #include "encryption/luks_volume.h"
 #include "init/boot_mode.h"
+#include "init/root_image_tools.h"
 #include "init/state_overlays.h"
 #include "init/unlock_volume.h"
 #include "net/resource.h"
@@ -23,19 +23,6 @@ namespace {
 
 // mkfs.ext4 of a few GiB on a slow stick.
 constexpr std::chrono::minutes kMakePersistenceTimeout{5};
-
-// Runs a tool of the root image (the initramfs holds only this binary), chrooted into it with
-// the kernel's file systems bound in for the time: mkfs needs the loop device's node.
-Result<void> run_from_root_image(const std::vector<std::string>& argv) {
-  std::vector<ScopedMount> binds;
-  for (const char* dir : {"/dev", "/proc", "/sys"}) {
-    auto bind = ScopedMount::mount({dir, std::string(kRootImageMount) + dir, "none", "bind"});
-    if (!bind) return fail("the root image's tools", bind.error());
-    binds.push_back(std::move(*bind));
-  }
-  if (auto r = run_command(argv, "", kMakePersistenceTimeout, kRootImageMount); !r) return fail(r.error());
-  return {};
-}
 
 }  // namespace
 
@@ -148,7 +135,10 @@ Result<std::string> LiveMediaRoot::create_on_stick(const Stick& stick, const Fil
   auto region = plan_new_persistence(stick, there, choice.size);
   if (!region) return fail(region.error());
   log_.info("persistence: making " + format_size(region->size) + " on " + stick.device + " after the image");
-  if (auto r = make_persistence(stick, *region, run_from_root_image, false); !r) return fail(r.error());
+  const ToolRunner mkfs = [](const std::vector<std::string>& argv) {
+    return run_from_root_image(argv, "", kMakePersistenceTimeout);
+  };
+  if (auto r = make_persistence(stick, *region, mkfs, false); !r) return fail(r.error());
   return mount_on_stick(stick, persistence_on(stick).type);
 }
 
