@@ -14,6 +14,9 @@
 #   make initramfs    build/initramfs.cpio.zst: /init (our binary), busybox, kernel modules
 #   make rootfs       build/rootfs-lite.squashfs (rootfs-full: build/rootfs-full.squashfs)
 #   make iso          build/macula-os-VERSION-amd64.iso (iso-full: ...-full-amd64.iso)
+#   make images       build/images/: the ISO, the installed-disk image (.img), .qcow2, .ova, the root
+#                     file system (.tar.zst), the release, SHA256SUMS and SIZES (make img, qcow2,
+#                     ova, tar: one each)
 #   make release      build/releases/CHANNEL/: the signed upgrade of the lite image (manifest.json,
 #                     manifest.json.sig, *.zst); CHANNEL (stable), RELEASE_VERSION (VERSION's),
 #                     SIGNING_KEY (the dev key, made in ~/.cache/maculaos/keys)
@@ -33,6 +36,11 @@ ROOTFS_LITE := $(BUILD)/rootfs-lite.squashfs
 ROOTFS_FULL := $(BUILD)/rootfs-full.squashfs
 ISO := $(BUILD)/macula-os-$(VERSION)-amd64.iso
 ISO_FULL := $(BUILD)/macula-os-$(VERSION)-full-amd64.iso
+IMAGES := $(BUILD)/images
+IMG := $(IMAGES)/macula-os-$(VERSION)-amd64.img
+QCOW2 := $(IMAGES)/macula-os-$(VERSION)-amd64.qcow2
+OVA := $(IMAGES)/macula-os-$(VERSION)-amd64.ova
+TAR := $(IMAGES)/macula-os-$(VERSION)-amd64.tar.zst
 
 # Release signing. SIGNING_KEY (ECDSA P-256, PEM) signs `make release`'s manifest; the root file
 # system trusts the public keys of PUBLIC_KEYS (space-separated PEM files, copied to
@@ -48,7 +56,7 @@ CHANNEL ?= stable
 RELEASE_VERSION ?= $(VERSION)
 
 .PHONY: all build toolchain test unit-sanitized run clean torture fuzz fuzz-build fuzz-short
-.PHONY: kernel initramfs rootfs rootfs-full iso iso-full release
+.PHONY: kernel initramfs rootfs rootfs-full iso iso-full release images img qcow2 ova tar
 
 all: build
 
@@ -59,11 +67,13 @@ toolchain:
 # The QEMU scenarios boot the images `make iso` makes: CMake is told where they will be.
 build: toolchain
 	@cmake -S . -B $(BUILD)/release -DMACULA_SYSROOT=$(SYSROOT) -DMACULA_ISO=$(abspath $(ISO)) \
+	  -DMACULA_IMG=$(abspath $(IMG)) -DMACULA_QCOW2=$(abspath $(QCOW2)) -DMACULA_OVA=$(abspath $(OVA)) \
+	  -DMACULA_TAR=$(abspath $(TAR)) \
 	  -DMACULA_KERNEL=$(abspath $(KERNEL_DIR)/vmlinuz) -DMACULA_INITRAMFS=$(abspath $(INITRAMFS)) \
 	  -DMACULA_ROOTFS=$(abspath $(ROOTFS_LITE)) -DMACULA_SIGNING_KEY=$(abspath $(SIGNING_KEY)) >/dev/null
 	@cmake --build $(BUILD)/release -j$(JOBS)
 
-test: build unit-sanitized fuzz-short iso
+test: build unit-sanitized fuzz-short iso img qcow2 ova tar
 	@toolchain/deps.sh test qemu
 	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS)
 
@@ -90,10 +100,11 @@ fuzz-short: fuzz-build
 # Power cuts at random moments of upgrades, boot-state updates and boots (qemu-tests/torture.py):
 # N rounds, then how many rounds, boots and failures. SEED= replays a run.
 N ?= 50
-torture: iso
+torture: img
 	@toolchain/deps.sh test qemu
 	MACULA_ISO=$(abspath $(ISO)) MACULA_KERNEL=$(abspath $(KERNEL_DIR)/vmlinuz) \
 	  MACULA_INITRAMFS=$(abspath $(INITRAMFS)) MACULA_ROOTFS=$(abspath $(ROOTFS_LITE)) \
+	  MACULA_IMG=$(abspath $(IMG)) \
 	  MACULA_SIGNING_KEY=$(abspath $(SIGNING_KEY)) MACULA_QEMU_LOGS=$(abspath $(BUILD))/release/qemu-logs \
 	  /usr/bin/python3 qemu-tests/torture.py $(N) $(if $(SEED),--seed $(SEED))
 
@@ -162,3 +173,43 @@ release: initramfs rootfs
 	  echo "release: warning: PUBLIC_KEYS ($(PUBLIC_KEYS)) do not include the public half of SIGNING_KEY ($(SIGNING_KEY))" >&2
 	@release/make-release.sh --version $(RELEASE_VERSION) --channel $(CHANNEL) --key $(SIGNING_KEY) \
 	  --kernel $(KERNEL_DIR)/vmlinuz --initrd $(INITRAMFS) --rootfs $(ROOTFS_LITE) $(BUILD)/releases/$(CHANNEL)
+
+# The images beside the ISO (images/): made from the ISO, its kernel and initramfs, and the
+# root image. The installed-disk image is an unattended install in a QEMU guest (ACCEL).
+img: iso
+	@toolchain/deps.sh qemu
+	@$(MAKE) --no-print-directory $(IMG)
+
+$(IMG): $(ISO) images/make-img.sh
+	@mkdir -p $(@D)
+	@ACCEL=$(ACCEL) images/make-img.sh $(ISO) $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $@
+
+qcow2: img
+	@$(MAKE) --no-print-directory $(QCOW2)
+
+$(QCOW2): $(IMG)
+	@qemu-img convert -c -f raw -O qcow2 $< $@.partial && mv $@.partial $@
+	@echo "qcow2: $@ ($$(du -h $@ | cut -f1))"
+
+ova: img
+	@$(MAKE) --no-print-directory $(OVA)
+
+$(OVA): $(IMG) images/make-ova.sh
+	@images/make-ova.sh $< $@
+
+tar: rootfs
+	@$(MAKE) --no-print-directory $(TAR)
+
+$(TAR): $(ROOTFS_LITE) images/make-tar.sh
+	@mkdir -p $(@D)
+	@images/make-tar.sh $< $@
+
+# Every artifact in one directory, with their checksums and sizes.
+images: img qcow2 ova tar release
+	@ln -f $(ISO) $(IMAGES)/
+	@rm -rf $(IMAGES)/release && cp -r $(BUILD)/releases/$(CHANNEL) $(IMAGES)/release
+	@cd $(IMAGES) && artifacts="$(notdir $(ISO) $(IMG) $(QCOW2) $(OVA) $(TAR))" && \
+	  sha256sum $$artifacts >SHA256SUMS && \
+	  for f in $$artifacts; do echo "$$f $$(stat -c %s $$f) bytes, $$(du -h $$f | cut -f1) allocated"; done >SIZES
+	@cat $(IMAGES)/SIZES
+

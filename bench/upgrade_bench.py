@@ -9,7 +9,7 @@ hash: the download is hashed, not decompressed); `--apply` also checks the signa
 decompresses, hashes, makes the standby slot's file system, writes it, reads every file back
 from disk and hashes it again. Reported: both times (median of RUNS) and the ratio.
 
-usage: upgrade_bench.py [RUNS]   (environment as for the QEMU scenarios: MACULA_ISO,
+usage: upgrade_bench.py [RUNS]   (environment as for the QEMU scenarios: MACULA_IMG,
                                   MACULA_KERNEL, MACULA_INITRAMFS, MACULA_ROOTFS)
 """
 import os
@@ -46,9 +46,7 @@ def main():
     def start(name, **kw):
         return Machine(work / f"{name}.log", probe_kernel=kernel, **kw)
 
-    template = helpers.installed_template(lambda log_name=None, **kw: start(log_name or "install", **kw),
-                                          os.environ["MACULA_ISO"], kernel, os.environ["MACULA_INITRAMFS"])
-    disk = helpers.copy_disk(template, work / "disk.img")
+    disk = helpers.copy_disk(helpers.installed_image(), work / "disk.img")
     release = helpers.make_release(work / "www" / "stable", helpers.next_version())
     size_mib = sum((release / a).stat().st_size for a in ARTIFACTS) / (1 << 20)
     digests = {a: helpers.file_hash(release / a) for a in ARTIFACTS}

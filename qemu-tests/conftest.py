@@ -73,14 +73,9 @@ def machine(log_dir, kernel, request):
 
 
 @pytest.fixture
-def installed_disk(machine, iso, kernel, initrd, tmp_path):
-    """A fresh copy of a 4 GiB disk with MaculaOS installed on slot A (not yet booted).
-
-    The installed template is made once per ISO, kernel and initramfs (an unattended install,
-    logged as install-template.log of the test that makes it) and cached in
-    $MACULA_QEMU_CACHE (default: qemu-cache beside $MACULA_QEMU_LOGS)."""
-    template = helpers.installed_template(machine, iso, kernel, initrd)
-    return helpers.copy_disk(template, tmp_path / "disk.img")
+def installed_disk(tmp_path):
+    """A fresh copy of the installed-disk image (4 GiB, MaculaOS on slot A, not yet booted)."""
+    return helpers.copy_disk(helpers.installed_image(), tmp_path / "disk.img")
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """What several QEMU scenarios share: disks, the unattended install, the cached installed disk,
 and signed releases made by release/make-release.sh."""
-import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -51,50 +49,10 @@ def install_unattended(machine, iso, kernel, initrd, disk, **kw):
     assert KERNEL_PANIC not in m.log()
 
 
-def qemu_cache_dir():
-    value = os.environ.get("MACULA_QEMU_CACHE")
-    if value:
-        return pathlib.Path(value)
-    logs = pathlib.Path(os.environ.get("MACULA_QEMU_LOGS", "/tmp/macula-qemu-logs"))
-    return logs.parent / "qemu-cache"
-
-
-@functools.lru_cache(maxsize=None)
-def images_key(iso, kernel, initrd):
-    """The first 16 hex digits of the SHA-256 over the ISO, the kernel and the initramfs."""
-    h = hashlib.sha256()
-    for path in (iso, kernel, initrd):
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-    return h.hexdigest()[:16]
-
-
-def installed_template(machine, iso, kernel, initrd):
-    """The cached disk with MaculaOS installed from these images; installs it on first use.
-
-    Made once per set of images, under an exclusive lock so that concurrent pytest processes
-    (ctest -j) install once; written as .partial and renamed when complete. Templates of
-    other images are deleted when a new one is made.
-    """
-    cache = qemu_cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    template = cache / f"installed-{images_key(str(iso), str(kernel), str(initrd))}.img"
-    if template.exists():
-        return template
-    with open(cache / "installed.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if template.exists():  # made by another process while this one waited
-            return template
-        partial = template.with_name(template.name + ".partial")
-        partial.unlink(missing_ok=True)
-        blank_disk(partial)
-        install_unattended(machine, iso, kernel, initrd, partial, log_name="install-template")
-        os.replace(partial, template)
-        for old in cache.glob("installed-*.img*"):
-            if old != template:
-                old.unlink(missing_ok=True)
-    return template
+def installed_image():
+    """The installed-disk image `make img` made from the images under test (images/make-img.sh:
+    the unattended install of the ISO onto a 4 GiB disk, not yet booted). Scenarios boot copies."""
+    return pathlib.Path(os.environ["MACULA_IMG"])
 
 
 def installed_version():

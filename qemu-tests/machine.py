@@ -126,8 +126,10 @@ class Machine:
         if cdrom:
             args += ["-drive", f"file={cdrom},media=cdrom,readonly=on,if=ide"]
         for i, disk in enumerate(disks):
-            # virtio-blk-pci devices in this order: the guest sees them as vda, vdb, ...
-            args += ["-drive", f"file={disk},format=raw,if=none,id=disk{i}" + (",readonly=on" if read_only else ""),
+            # virtio-blk-pci devices in this order: the guest sees them as vda, vdb, ...; raw
+            # images, or QCOW2 by their name
+            fmt = "qcow2" if str(disk).endswith(".qcow2") else "raw"
+            args += ["-drive", f"file={disk},format={fmt},if=none,id=disk{i}" + (",readonly=on" if read_only else ""),
                      "-device", f"virtio-blk-pci,drive=disk{i}" + (",bootindex=0" if i == boot_disk else "")]
         self._swtpm = None
         if tpm_state:

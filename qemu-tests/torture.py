@@ -7,7 +7,7 @@ a disk the firmware passes over (not installed), which then installs again and b
 
     qemu-tests/torture.py ROUNDS [--seed N] [--logs DIR]      (make torture N=ROUNDS)
 
-needs the environment of the QEMU scenarios (MACULA_ISO, MACULA_KERNEL, MACULA_INITRAMFS,
+needs the environment of the QEMU scenarios (MACULA_ISO, MACULA_IMG, MACULA_KERNEL, MACULA_INITRAMFS,
 MACULA_ROOTFS), and prints how many rounds, boots and failures there were.
 """
 import argparse
@@ -154,12 +154,9 @@ class Torture:
         return self.tally
 
 
-def prepare(workdir, start_machine, version):
+def prepare(workdir, version):
     """An installed disk and a signed release of the images under test, in workdir."""
-    template = helpers.installed_template(
-        lambda log_name=None, **kw: start_machine(log_name or "install", **kw),
-        os.environ["MACULA_ISO"], os.environ["MACULA_KERNEL"], os.environ["MACULA_INITRAMFS"])
-    disk = helpers.copy_disk(template, workdir / "disk.img")
+    disk = helpers.copy_disk(helpers.installed_image(), workdir / "disk.img")
     helpers.make_release(workdir / "releases" / "stable", version)
     return disk
 
@@ -180,7 +177,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="macula-torture-") as tmp:
         work = pathlib.Path(tmp)
         version = helpers.next_version()
-        disk = prepare(work, start_machine, version)
+        disk = prepare(work, version)
         with FlakyHTTPServer(work / "releases") as server:
             print(f"torture: {args.rounds} rounds, seed {args.seed}, logs in {args.logs}", flush=True)
             tally = Torture(start_machine, disk, server, random.Random(args.seed),
