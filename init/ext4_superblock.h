@@ -4,7 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <span>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -20,6 +20,6 @@ struct Ext4Size {
 
 // The superblock's kExt4SuperblockBytes (read kExt4SuperblockOffset bytes into the file
 // system): its size in blocks and its block size. Fails unless it carries ext4's magic.
-Result<Ext4Size> ext4_size(std::span<const std::byte> superblock);
+Result<Ext4Size> ext4_size(std::string_view superblock);
 
 }  // namespace macula

@@ -1,19 +1,19 @@
 #include "init/ext4_superblock.h"
 
-#include <array>
+#include <string>
 
 #include <catch2/catch.hpp>
 
 namespace macula {
 namespace {
 
-void put32(std::array<std::byte, kExt4SuperblockBytes>& sb, std::size_t at, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) sb[at + i] = static_cast<std::byte>(v >> (8 * i));
+void put32(std::string& sb, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) sb[at + i] = static_cast<char>(v >> (8 * i));
 }
 
 // What mkfs.ext4 writes for 1 GiB in 4 KiB blocks, with or without the 64bit feature.
-std::array<std::byte, kExt4SuperblockBytes> superblock(std::uint64_t blocks, std::uint32_t log_block, bool bit64) {
-  std::array<std::byte, kExt4SuperblockBytes> sb{};
+std::string superblock(std::uint64_t blocks, std::uint32_t log_block, bool bit64) {
+  std::string sb(kExt4SuperblockBytes, '\0');
   put32(sb, 4, static_cast<std::uint32_t>(blocks));
   put32(sb, 24, log_block);
   put32(sb, 56, 0xEF53);
@@ -41,11 +41,11 @@ TEST_CASE("an ext4 superblock gives its size in blocks and its block size") {
 
 TEST_CASE("what is not an ext4 superblock is refused") {
   auto sb = superblock(262144, 2, true);
-  sb[56] = std::byte{0};
+  sb[56] = 0;
   CHECK_FALSE(ext4_size(sb));
   CHECK_FALSE(ext4_size(superblock(262144, 40, true)));  // a block size past 64 KiB
   const auto whole = superblock(1, 2, true);
-  CHECK_FALSE(ext4_size(std::span(whole).first(512)));
+  CHECK_FALSE(ext4_size(std::string_view(whole).substr(0, 512)));
 }
 
 }  // namespace

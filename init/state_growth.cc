@@ -6,7 +6,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <array>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
@@ -89,7 +88,7 @@ Result<std::uint64_t> grow_state_partition(const InstalledDisk& disk) {
 }
 
 Result<std::uint64_t> grow_state_filesystem(const std::string& mount_dir, const std::string& device) {
-  std::array<std::byte, kExt4SuperblockBytes> superblock{};
+  std::string superblock(kExt4SuperblockBytes, '\0');
   {
     UniqueFd dev(::open(device.c_str(), O_RDONLY | O_CLOEXEC));
     if (!dev) return fail_errno(device);

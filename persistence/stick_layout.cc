@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ab/disk_layout.h"
+#include "common/little_endian.h"
 
 namespace macula {
 
@@ -12,12 +13,6 @@ namespace {
 constexpr std::size_t kSector = 512;
 constexpr std::size_t kPrimaryVolumeDescriptor = 0x8000;  // ISO 9660: sector 16 of 2048 bytes
 constexpr std::string_view kVolumeId = "MACULAOS";        // bootloader/make-iso.sh's -volid
-
-std::uint64_t little_endian(std::string_view bytes, std::size_t at, std::size_t width) {
-  std::uint64_t value = 0;
-  for (std::size_t i = width; i-- > 0;) value = value << 8 | static_cast<unsigned char>(bytes[at + i]);
-  return value;
-}
 
 // ISO 9660's volume id: 32 bytes padded with spaces.
 std::string_view volume_id(std::string_view pvd) {

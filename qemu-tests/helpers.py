@@ -1,4 +1,4 @@
-"""What several QEMU scenarios share: disks, the unattended install, the cached installed disk,
+"""What several QEMU scenarios share: disks, the unattended install, the installed-disk image,
 and signed releases made by release/make-release.sh."""
 import hashlib
 import json
