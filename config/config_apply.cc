@@ -15,6 +15,7 @@
 #include "common/process.h"
 #include "config/file_content.h"
 #include "config/firewall.h"
+#include "config/host_name.h"
 #include "config/locale.h"
 #include "config/mdns.h"
 #include "config/network.h"
@@ -256,7 +257,9 @@ void collect(std::vector<Error>& errors, std::string_view key, const Result<T>& 
 std::vector<Error> apply_boot_plan(const BootPlan& plan) {
   std::vector<Error> errors;
   for (const FileToWrite& file : plan.files) collect(errors, "write_files", write_config_file(file));
-  if (plan.hostname) collect(errors, "hostname", write_file_atomic("/etc/hostname", *plan.hostname + "\n", 0644));
+  if (plan.hostname) collect(errors, "hostname", write_file_atomic(kHostnamePath, *plan.hostname + "\n", 0644));
+  // the running name follows /etc/hostname (or the MAC when it names none) at every boot
+  collect(errors, "hostname", set_node_host_name());
   if (plan.password_hash)
     // the hash on stdin, not in argv: nothing of it shows in ps
     collect(errors, "maculaos.password",

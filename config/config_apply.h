@@ -41,7 +41,7 @@ struct FileToWrite {  // a write_files entry, as the config gives it (checked by
 
 struct BootPlan {
   std::vector<FileToWrite> files;            // first: later steps may use them
-  std::optional<std::string> hostname;       // to /etc/hostname (macula-hostname sets it)
+  std::optional<std::string> hostname;       // to /etc/hostname (host_name.h sets it)
   std::optional<std::string> password_hash;  // the node user's, by chpasswd -e
   // ~macula/.ssh/authorized_keys, when ssh_authorized_keys is set: the literal keys, and those
   // of each github:USER fetched before (an empty list empties the file)

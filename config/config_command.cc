@@ -12,7 +12,6 @@
 #include "common/args.h"
 #include "common/interface_addresses.h"
 #include "common/files.h"
-#include "common/process.h"
 #include "common/product_paths.h"
 #include "config/config_apply.h"
 #include "config/config_sources.h"
@@ -150,7 +149,7 @@ Result<int> apply_boot_now() {
 // The network stage (the OpenRC service maculaos-config-network, once the network is up):
 // fetches the config at macula.config_url= and the keys of github:USER entries into their
 // copies, and when a copy changed applies the boot stage again (each of its steps is
-// idempotent) so that this boot has them too, with the host name set again. A fetch that
+// idempotent, the host name among them) so that this boot has them too. A fetch that
 // fails is a warning: the copy fetched before, if any, stands in. Warnings go to the status
 // too.
 Result<int> apply_network() {
@@ -193,10 +192,6 @@ Result<int> apply_network() {
     auto applied = apply_boot_now();
     if (!applied) return fail(applied.error());
     status = *applied;
-    char running[HOST_NAME_MAX + 1] = {};
-    const auto name = config_text(chosen.config, "hostname");
-    if (::gethostname(running, sizeof running) == 0 && name && *name != running)
-      if (auto r = run_command({"rc-service", "macula-hostname", "restart"}); !r) warnings.push_back("hostname: " + r.error().text());
   }
   if (auto addresses = interface_addresses(); !addresses) {
     warnings.push_back(addresses.error().text());

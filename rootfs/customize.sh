@@ -38,6 +38,15 @@ set_init() {
   ln -sf openrc-init "$root/usr/sbin/init"
 }
 
+# OpenRC's settings (Debian's /etc/rc.conf, edited): the cgroup v2 hierarchy alone (what k3s
+# prefers; the hybrid default mounts each v1 controller too, at every boot). Services start one
+# at a time: rc_parallel="YES" made the live boot 12 s slower on one emulated CPU (bench/
+# boot_timeline.py), where the services compete for the CPU rather than wait.
+configure_openrc() {
+  sed -i -e 's/^#\?rc_cgroup_mode=.*/rc_cgroup_mode="unified"/' "$root/etc/rc.conf"
+  grep -qx 'rc_cgroup_mode="unified"' "$root/etc/rc.conf"
+}
+
 # Services and gettys. Debian's openrc configures no getty; the agetty script takes its port
 # from the name of the link that starts it.
 enable_services() {
@@ -48,13 +57,16 @@ enable_services() {
   ln -sf macula-mesh "$root/etc/init.d/macula-bootstrap"
   ln -sf macula-mesh "$root/etc/init.d/macula-gateway"
   # boot runs before default: names and keys exist before the network and sshd start
-  # maculaos-config first: the config names the host and gives the keys ssh needs
-  for svc in maculaos-config macula-hostname macula-identity; do in_root rc-update add "$svc" boot; done
+  # maculaos-config first: it names the host, and the config gives the keys ssh needs
+  for svc in maculaos-config macula-identity; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
   for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mdns-name macula-mesh k3s \
              macula-firstboot local agetty.ttyS0 agetty.tty1; do
     in_root rc-update add "$svc" default
   done
+  # sudo's boot script resets its timestamps in /var/lib/sudo, which sudo no longer uses (they
+  # are in /run, empty at every boot)
+  in_root rc-update del sudo default
   # util-linux's hwclock.sh needs initscripts' helpers, which OpenRC alone does not have.
   if [[ -e "$root/etc/init.d/hwclock.sh" && ! -e "$root/etc/init.d/mountall.sh" ]]; then
     in_root rc-update del hwclock.sh 2>/dev/null || true
@@ -83,7 +95,7 @@ add_users() {
   in_root passwd --lock root >/dev/null
 }
 
-# What must differ per machine is made on its first boot (macula-identity, macula-hostname,
+# What must differ per machine is made on its first boot (macula-identity, maculaos-config,
 # dhclient): SSH host keys, machine ID, host name, resolver. mmdebstrap copied the build
 # host's hostname and resolv.conf.
 strip_identity() {
@@ -168,6 +180,7 @@ main() {
   write_os_release
   write_banners
   set_init
+  configure_openrc
   add_users
   enable_services
   strip_identity
