@@ -1,7 +1,10 @@
-// Streaming SHA-256 (mbedTLS), for verifying what lands on disk.
+// Streaming SHA-256, for verifying what is downloaded and what lands on disk. OpenSSL's
+// libcrypto hashes (it uses the CPU's SHA extensions or vector units where it finds them:
+// about seven times mbedTLS's portable code on this repository's machine, whose hashing
+// bounded `fetch --sha256` at a third of curl's throughput); TLS stays on mbedTLS.
 #pragma once
 
-#include <mbedtls/sha256.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <cstddef>
@@ -13,7 +16,6 @@ namespace macula {
 class Sha256 {
  public:
   Sha256();
-  ~Sha256();
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
 
@@ -21,7 +23,7 @@ class Sha256 {
   std::string hex();  // finishes: call once
 
  private:
-  mbedtls_sha256_context ctx_;
+  SHA256_CTX ctx_;
 };
 
 }  // namespace macula

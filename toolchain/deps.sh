@@ -8,7 +8,7 @@ declare -A group=(
   # compilers, static libraries Debian ships, and what the source builds of the others need
   [build]="build-essential cmake pkg-config file catch2 dpkg-dev libyaml-dev
            autoconf automake libtool autopoint gettext bison flex
-           libzstd-dev libmbedtls-dev libsodium-dev libqrencode-dev libncurses-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
+           libzstd-dev libmbedtls-dev libssl-dev libsodium-dev libqrencode-dev libncurses-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
   # the libFuzzer harnesses (make fuzz): clang 16 with libc++, libFuzzer and the sanitizers
   [fuzz]="clang-16 libfuzzer-16-dev libclang-rt-16-dev libc++-16-dev libc++abi-16-dev"
   # the throwaway servers and checks the tests use
