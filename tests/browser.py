@@ -2,7 +2,9 @@
 (a WebSocket): open a page, run script in it, take a screenshot. A context manager."""
 import base64
 import json
+import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -19,7 +21,8 @@ class Browser:
             ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--remote-debugging-port=0", f"--user-data-dir={self._profile.name}",
              f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            start_new_session=True)  # its own process group: its helpers are killed with it
         port = None
         deadline = time.monotonic() + 60
         while port is None and time.monotonic() < deadline:
@@ -40,8 +43,16 @@ class Browser:
 
     def __exit__(self, *exc):
         self._socket.close()
-        self._process.kill()
+        # Chromium's helper processes (renderer, network, crash handler) write to the profile
+        # too: killing the browser alone left one writing while the profile was removed
+        os.killpg(self._process.pid, signal.SIGKILL)
         self._process.wait()
+        for _ in range(50):  # the group's last writes land after the signal
+            try:
+                self._profile.cleanup()
+                return
+            except OSError:
+                time.sleep(0.1)
         self._profile.cleanup()
 
     def _call(self, method, **params):
