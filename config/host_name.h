@@ -14,7 +14,8 @@
 
 namespace macula {
 
-// Where the kernel's host name comes from when a config names one, and Debian's file of it.
+// The configured name (the boot stage writes the config's `hostname` there), and the file the
+// node's own name must resolve in.
 inline constexpr const char* kHostnamePath = "/etc/hostname";
 inline constexpr const char* kHostsPath = "/etc/hosts";
 
