@@ -3,7 +3,9 @@
 its timeout included, 1 GiB, virtio-rng, user network), RUNS times; medians of
 
   QEMU start -> kernel start, kernel start -> /init, /init -> switch_root, switch_root -> login
-  prompt, kernel start -> login prompt, QEMU start -> login prompt
+  prompt, kernel start -> login prompt, QEMU start -> login prompt, kernel start -> every
+  service started (`local`, the default runlevel's last: the gettys start before the network
+  services, in the boot runlevel)
 
 and, from the last run, when each OpenRC service was marked started (the time of its link in
 /run/openrc/started/, against kernel start), in order: where the boot spends its time.
@@ -46,7 +48,7 @@ def boot_once(iso, log):
     timeline = sorted((float(t) - booted, pathlib.Path(name).name) for t, name in (ln.split() for ln in lines[1:]))
     return {"qemu_to_kernel": kernel_host, "kernel_to_init": init, "init_to_switch": switched - init,
             "switch_to_login": login_host - switched_host, "kernel_to_login": login_host - kernel_host,
-            "qemu_to_login": login_host}, timeline
+            "qemu_to_login": login_host, "kernel_to_local": dict((n, t) for t, n in timeline)["local"]}, timeline
 
 
 def main():
@@ -60,7 +62,8 @@ def main():
     print(f"boot timeline of {iso.name}, {runs} runs, medians, s (logs in {work})")
     for label, key in [("QEMU start -> kernel start", "qemu_to_kernel"), ("kernel start -> /init", "kernel_to_init"),
                        ("/init -> switch_root", "init_to_switch"), ("switch_root -> login prompt", "switch_to_login"),
-                       ("kernel start -> login prompt", "kernel_to_login"), ("QEMU start -> login prompt", "qemu_to_login")]:
+                       ("kernel start -> login prompt", "kernel_to_login"), ("QEMU start -> login prompt", "qemu_to_login"),
+                       ("kernel start -> every service", "kernel_to_local")]:
         print(f"  {label:30}{statistics.median(r[key] for r in results):7.2f}")
     print("OpenRC services of the last run, marked started at (s after kernel start):")
     previous = 0.0

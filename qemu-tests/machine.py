@@ -220,6 +220,16 @@ class Machine:
         self.expect(r"\$ ", 60)
         self.use_shell()
         self.password = password
+        self.wait_for_services()
+
+    def wait_for_services(self, timeout=300):
+        """Waits in the logged-in shell until OpenRC has started `local`, the default runlevel's
+        last service (or failed it): the gettys start in the boot runlevel, so a login comes
+        before the network services, pairing and the boot's assessment have started."""
+        done = "[ -e /run/openrc/started/local ] || [ -e /run/openrc/failed/local ]"
+        self.run(f"i=0; until {done} || [ $i -ge {timeout} ]; do i=$((i+1)); sleep 1; done; "
+                 f"{done} || {{ echo OpenRC did not start local in {timeout} s; rc-status --all; false; }}",
+                 timeout + 30)
 
     def login_refused(self, password, timeout=300):
         """Tries to log in with password; passes when the getty says no."""

@@ -205,8 +205,9 @@ def test_release_without_the_disk_driver_reboots_each_try_and_falls_back(machine
 
 def test_release_that_hangs_in_userspace_is_reset_by_the_watchdog_and_falls_back(machine, installed_disk,
                                                                                 release_server):
-    """Slot b's boot never finishes (a start script that never returns: no health check, no
-    login): the watchdog init armed for the trial resets it, each reset spending a try."""
+    """Slot b's boot never finishes (a start script that never returns: no health check, though
+    the login prompt is up): the watchdog init armed for the trial resets it, each reset
+    spending a try."""
     publish(release_server)
     m = boot_installed(machine, installed_disk, release_server)
     # The node's own setting, so that three tries fit in a test (the default is 600 s).

@@ -110,7 +110,9 @@ build() {
   trap "rm -rf $(printf '%q ' "$root" "$keydir" "$partial")" EXIT
   cp "${keys[@]}" "$keydir/"
   bootstrap "$flavour" "$root" "$kernel" "$keydir"
-  mksquashfs "$root" "$partial" -comp zstd -noappend -quiet -no-progress
+  # zstd at level 19 in 1 MiB blocks: 11% smaller than mksquashfs's level 15 in 128 KiB blocks,
+  # and zstd decompresses as fast whatever the level (bench/image_size.py and boot_timeline.py)
+  mksquashfs "$root" "$partial" -comp zstd -Xcompression-level 19 -b 1M -noappend -quiet -no-progress
   mv "$partial" "$target"
   # older recipes' images of this flavour are not used again: keep the cache to one each
   find "$(dirname "$target")" -maxdepth 1 -name "rootfs-$flavour-*.squashfs" \

@@ -59,11 +59,13 @@ enable_services() {
   # remounts / read-only last at shutdown; started first (Debian's udev script needed it, ours not)
   in_root rc-update add umountroot sysinit
   # boot runs before default: names and keys exist before the network and sshd start
-  # maculaos-config first: it names the host, and the config gives the keys ssh needs
-  for svc in maculaos-config macula-identity; do in_root rc-update add "$svc" boot; done
+  # maculaos-config first: it names the host, and the config gives the keys ssh needs. The
+  # gettys follow it (conf.d/agetty), so the login prompt does not wait for the network
+  # services: one logs in while they start (DHCP, mDNS, chrony, sshd, pairing).
+  for svc in maculaos-config macula-identity agetty.ttyS0 agetty.tty1; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
   for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mdns-name macula-mesh k3s \
-             macula-firstboot local agetty.ttyS0 agetty.tty1; do
+             macula-firstboot local; do
     in_root rc-update add "$svc" default
   done
   leave_out_scripts
@@ -160,10 +162,12 @@ wanted_modules() {
   # Left out unless something kept needs them: radios (wireless, Bluetooth), the USB device
   # side (gadget: a node is the host), cluster file systems of shared SANs, and the kernel's
   # own test modules.
-  find "${dirs[@]}" -name '*.ko' -not -name 'test_*.ko' \
-    -not -path 'kernel/drivers/net/wireless/*' -not -path 'kernel/net/wireless/*' -not -path 'kernel/net/mac80211/*' \
-    -not -path 'kernel/net/bluetooth/*' -not -path 'kernel/drivers/usb/gadget/*' \
-    -not -path 'kernel/fs/ocfs2/*' -not -path 'kernel/fs/gfs2/*' |
+  local left_out=(drivers/net/wireless net/wireless net/mac80211 net/bluetooth drivers/usb/gadget
+                  fs/ocfs2 fs/gfs2)
+  [[ $flavour == lite ]] && left_out+=("${lite_left_out[@]}")
+  local not_paths=() path
+  for path in "${left_out[@]}"; do not_paths+=(-not -path "kernel/$path" -not -path "kernel/$path/*"); done
+  find "${dirs[@]}" -name '*.ko' -not -name 'test_*.ko' "${not_paths[@]}" |
     awk -F': *' '
       NR == FNR { want[$0] = 1; next }  # the paths find selected
       $1 in want {                      # modules.dep lines are "path: dep dep ...", all deps
@@ -172,6 +176,30 @@ wanted_modules() {
         for (i = 1; i <= n; i++) print deps[i]
       }' - modules.dep
 }
+
+# What the lite image leaves out besides (50 MB of modules; the full image keeps them): the
+# hardware of data-centre servers (Fibre Channel, FCoE and iSCSI-offload HBAs, old parallel
+# SCSI and big SAS controllers, 25-400G NICs, InfiniBand, the SCSI target side), buses and
+# protocols no edge node speaks (CAN, WAN, ham radio, 802.15.4, NFC, ATM, TIPC, RDS, SMC, RDMA
+# transports), the file systems of raw flash, old Unixes and other OSes' disks, and touch panels,
+# tablets and joysticks. Kept: the NICs, SATA/NVMe/SAS/RAID controllers and virtual devices
+# of small servers, boards and clouds (Intel, Realtek, Broadcom, Aquantia, ENA, gVNIC, virtio,
+# VMware, Hyper-V, mpt3sas, megaraid, smartpqi, aacraid), and the file systems Kubernetes
+# storage uses (ext4, XFS, Btrfs, NFS, SMB, Ceph, F2FS, exFAT, NTFS).
+lite_left_out=(
+  drivers/scsi/{lpfc,qla2xxx,qla4xxx,bfa,be2iscsi,bnx2fc,bnx2i,cxgbi,fnic,csiostor,snic,qedf,qedi}
+  drivers/scsi/{fcoe,libfc,elx,aic7xxx,aic94xx,pm8001,isci,mvsas,esas2r,arcmsr,mpi3mr}
+  drivers/net/ethernet/{mellanox,chelsio,qlogic,sfc,netronome,cavium,huawei,emulex,brocade}
+  drivers/net/ethernet/{neterion,myricom,pensando,fungible,cisco}
+  drivers/infiniband drivers/target drivers/nvme/target drivers/nvme/host/nvme-rdma.ko net/smc
+  net/sunrpc/xprtrdma net/9p/9pnet_rdma.ko
+  drivers/net/{can,wan,hamradio,ieee802154,fddi,arcnet,plip}
+  net/{can,ieee802154,mac802154,6lowpan,nfc,tipc,rds,atm,batman-adv,appletalk,x25,phonet,dccp}
+  net/{lapb,llc2,rxrpc}
+  fs/{afs,ubifs,jffs2,nilfs2,reiserfs,jfs,orangefs,coda,dlm,hfs,hfsplus,ufs,befs,omfs,sysv}
+  fs/{qnx4,qnx6,minix,romfs,efs,freevxfs,hpfs,adfs,affs}
+  drivers/mtd drivers/input/{joystick,tablet,touchscreen}
+)
 
 # Docs, man pages and translations that dpkg's path-exclude missed (the essential packages are
 # unpacked before it applies), apt's caches, and files nothing on a node uses.
@@ -186,9 +214,36 @@ trim() {
   # GRUB's prebuilt monolithic EFI images (15.7 MB; Debian builds its signed images from them):
   # grub-install, which macula-install runs, makes its own core image from the modules.
   rm -rf "$root"/usr/lib/grub/x86_64-efi/monolithic
-  # udev reads its hardware database from hwdb.bin, compiled when the image was made; the
-  # sources (9.6 MB) only serve to compile it again, which a read-only root never does.
-  rm -f "$root"/usr/lib/udev/hwdb.d/*.hwdb
+  # GRUB's tools for making images, fonts and rescue media elsewhere (8.9 MB): the installer runs
+  # grub-install and grub-editenv, and grub-install the probe, mkimage and mkrelpath it shares.
+  (cd "$root/usr/bin" && rm -f grub-{mkrescue,fstest,render-label,file,syslinux2cfg,mount,mkstandalone} \
+     grub-{mknetdir,mkfont,script-check,mkpasswd-pbkdf2,mklayout,glue-efi,menulst2cfg})
+  rm -f "$root"/usr/sbin/grub-{macbless,mkdevicemap}
+  # The locales a node can build at boot are the UTF-8 ones: their one character map stays, the
+  # 232 legacy ones go (2.9 MB, compressed already), and SUPPORTED, which maculaos.locale is
+  # checked against, names only what can still be built.
+  find "$root/usr/share/i18n/charmaps" -type f ! -name UTF-8.gz -delete
+  sed -i '/ UTF-8$/!d' "$root/usr/share/i18n/SUPPORTED"
+}
+
+# udev's hardware database (hwdb.bin), compiled again without the vendor and model names of
+# every PCI, USB, SDIO, Bluetooth and ACPI device and MAC prefix (20-*-vendor-*.hwdb, 20-OUI.hwdb:
+# 8.6 MB of the 9.6 MB of sources, 12 MB of the 13 MB compiled). Those only name devices for
+# people (ID_VENDOR_FROM_DATABASE); the entries udev acts on (keyboards, sensors, interface
+# names, autosuspend) stay. The sources go after: a read-only root never compiles them again.
+compile_hwdb() {
+  local hwdb=$root/usr/lib/udev/hwdb.d
+  rm -f "$hwdb"/20-OUI.hwdb "$hwdb"/20-*-vendor*.hwdb
+  in_root systemd-hwdb update --usr --strict
+  rm -f "$hwdb"/*.hwdb
+}
+
+# apt and what only it needs (its library, gpgv, the archive keys): the root is read-only, and a
+# node changes its software by upgrading the whole image. dpkg's database stays (/var is seeded
+# from it, and it lists what the image holds).
+remove_apt() {
+  rm -rf "$root/var/log/apt"
+  in_root dpkg --purge apt libapt-pkg6.0 gpgv debian-archive-keyring >/dev/null
 }
 
 main() {
@@ -207,6 +262,8 @@ main() {
   configure_chrony
   build_locales
   add_modules
+  remove_apt
+  compile_hwdb
   trim
 }
 
