@@ -9,7 +9,7 @@
 
 #include "common/fd.h"
 #include "common/progress.h"
-#include "common/sha256.h"
+#include "common/background_sha256.h"
 
 namespace macula {
 
@@ -40,7 +40,7 @@ Result<std::string> sha256_from_disk(const std::string& path) {
   // Written pages stay cached: without dropping them the check would read memory, not disk.
   if (::fdatasync(fd.get()) != 0) return fail_errno("sync " + path);
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED);
-  Sha256 hash;
+  BackgroundSha256 hash;  // hashes while the next chunk is read
   auto read = for_each_chunk(fd.get(), "back " + path, [&](std::span<const std::byte> chunk) {
     hash.update(chunk);
     return Result<void>();
@@ -59,7 +59,7 @@ Result<CopiedFile> copy_verified(const std::string& from, const std::string& to)
 
   CopiedFile copied{base_name(to), 0, {}};
   Progress progress("writing " + copied.name, static_cast<std::uint64_t>(st.st_size));
-  Sha256 hash;
+  BackgroundSha256 hash;  // hashes while the chunk is written and the next one read
   auto copy = for_each_chunk(in.get(), from, [&](std::span<const std::byte> chunk) {
     hash.update(chunk);
     if (auto w = write_all(out.get(), chunk, to); !w) return w;

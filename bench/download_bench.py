@@ -4,9 +4,10 @@ same local server (tests/flaky_http.py on 127.0.0.1, no faults), same run, alter
 
 Reported per tool (median of RUNS): wall time, throughput and peak RSS (ru_maxrss of the
 child), and the ratios to curl's. Over plain http fetch needs --sha256, so it also hashes
-(mbedTLS's software SHA-256); with --zstd it downloads a zstd copy and decompresses it.
-`curl | tee | sha256sum` is the same job as fetch --sha256 done by the usual tools (coreutils'
-SHA-256, in a second process).
+(OpenSSL's SHA-256, on a thread of its own); with --zstd it downloads a zstd copy and
+decompresses it. fetch also makes the file durable (fsync) before it renames it into place:
+`curl; sync FILE` is curl with that same step. `curl | tee | sha256sum` is the same job as
+fetch --sha256 done by the usual tools (coreutils' SHA-256, in a second process).
 
 usage: download_bench.py MACULAOS_BIN [SIZE_MIB] [RUNS]     (needs GNU time: apt-get install time)
 """
@@ -50,11 +51,13 @@ def main():
     subprocess.run(["zstd", "-q", "-1", "-T0", str(blob), "-o", str(blob) + ".zst"], check=True)
     digest = h.hexdigest()
     out = work / "out"
-    results = {"curl": [], "curl | tee | sha256sum": [], "fetch --sha256": [], "fetch --zstd --sha256": []}
+    results = {"curl": [], "curl; sync FILE": [], "curl | tee | sha256sum": [], "fetch --sha256": [],
+               "fetch --zstd --sha256": []}
     with FlakyHTTPServer(blob.parent) as server:
         for _ in range(runs):
             for name, argv in (
                     ("curl", ["curl", "-sS", "-f", "-o", str(out), f"{server.url}/blob"]),
+                    ("curl; sync FILE", ["sh", "-c", f"curl -sS -f -o {out} {server.url}/blob && sync {out}"]),
                     ("curl | tee | sha256sum",
                      ["sh", "-c", f"curl -sS -f {server.url}/blob | tee {out} | sha256sum"]),
                     ("fetch --sha256", [str(binary), "fetch", f"{server.url}/blob", "-o", str(out),

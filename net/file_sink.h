@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "common/sha256.h"
+#include "common/background_sha256.h"
 #include "net/zstd_stream.h"
 
 namespace macula {
@@ -44,7 +44,7 @@ class FileSink {
   std::string path_;
   std::string what_;
   Options options_;
-  std::optional<Sha256> hash_;
+  std::optional<BackgroundSha256> hash_;  // overlaps the network and the disk
   ZstdDecoder decoder_;
   std::uint64_t size_ = 0;
 };

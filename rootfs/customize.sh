@@ -56,8 +56,8 @@ enable_services() {
   # the mesh roles: one script; bootstrap and gateway join the default runlevel by the config
   ln -sf macula-mesh "$root/etc/init.d/macula-bootstrap"
   ln -sf macula-mesh "$root/etc/init.d/macula-gateway"
-  # remounts / read-only last at shutdown; started first (Debian's udev script needed it, ours not)
-  in_root rc-update add umountroot sysinit
+  # remounts / read-only at shutdown, once everything else has stopped
+  in_root rc-update add umountroot shutdown
   # boot runs before default: names and keys exist before the network and sshd start
   # maculaos-config first: it names the host, and the config gives the keys ssh needs. The
   # gettys follow it (conf.d/agetty), so the login prompt does not wait for the network
@@ -84,10 +84,11 @@ enable_services() {
 #     config's `modules` loads a node's)
 #   nftables: loads /etc/nftables.conf, an accept-all table; the config's boot stage loads the
 #     node's firewall before the network comes up
+#   procps: `sysctl --system`, which maculaos-config runs before the config's own sysctl keys
 #   rc, rcS, savecache: sysvinit's entry points, and a cache OpenRC's sysinit does not read
 leave_out_scripts() {
   local svc level
-  for svc in sudo kmod nftables rc rcS savecache; do
+  for svc in sudo kmod nftables procps rc rcS savecache; do
     for level in "$root"/etc/runlevels/*; do
       # -L: the link names /etc/init.d/SVC inside the root, not on this host
       if [[ -L "$level/$svc" ]]; then in_root rc-update del "$svc" "$(basename "$level")"; fi
