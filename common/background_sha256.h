@@ -1,9 +1,9 @@
 // SHA-256 on a thread of its own. update() copies the bytes into one of a few buffers and
 // returns while the thread hashes the buffers filled before, so hashing overlaps the caller's
-// reads and writes. That pays even with one CPU (a TCG guest, a small board): the CPU hashes
-// while the caller waits on the disk or the network, where Sha256 on the caller's thread made
-// the two add up (bench/install_bench.py: the slot write ran at the sum of dd's time and the
-// hash's).
+// reads and writes, where Sha256 on the caller's thread made the two add up (bench/
+// install_bench.py: the slot write ran at the sum of dd's time and the hash's). It pays most
+// with a second core (fetch --sha256 went from 0.74 to 1.27 of curl's throughput); with one
+// emulated CPU the slot write gained less (0.58 -> 0.69 of dd's, noisy: README, "Benchmarks").
 #pragma once
 
 #include <condition_variable>

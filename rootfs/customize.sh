@@ -178,7 +178,7 @@ wanted_modules() {
       }' - modules.dep
 }
 
-# What the lite image leaves out besides (50 MB of modules; the full image keeps them): the
+# What the lite image leaves out besides (52 MB of modules; the full image keeps them): the
 # hardware of data-centre servers (Fibre Channel, FCoE and iSCSI-offload HBAs, old parallel
 # SCSI and big SAS controllers, 25-400G NICs, InfiniBand, the SCSI target side), buses and
 # protocols no edge node speaks (CAN, WAN, ham radio, 802.15.4, NFC, ATM, TIPC, RDS, SMC, RDMA
