@@ -28,6 +28,12 @@ JOBS ?= $(shell nproc)
 # a changed recipe builds a new one.
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/maculaos
 SYSROOT := $(CACHE)/sysroot-$(shell sha256sum toolchain/build-sysroot.sh | cut -c1-16)
+# ccache (CMakeLists.txt) keeps compiled objects there too. Paths under the clone are hashed
+# relative to it, and the build directory is left out of the hash (it only names the clone in
+# debug info), so a fresh clone reuses what another clone compiled.
+export CCACHE_DIR ?= $(CACHE)/ccache
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 VERSION := $(shell cat VERSION)
 KERNEL_DIR := $(BUILD)/kernel

@@ -35,6 +35,10 @@ def test_live_iso_boots_to_login(machine, iso, firmware):
     report = check_live_system(m, "/dev/sr")
     assert report["mode"] == "live" and report["mode_source"] == "cmdline", report
     assert report["warnings"] == [], report
+    # OpenRC's dependency scan was answered from the image (rootfs/customize.sh): what the scan
+    # reads is the image's, and the answer kept is what Debian's scan gives on this node
+    assert m.run("/usr/libexec/maculaos/openrc-gendepends --key") == m.run("cat /usr/share/maculaos/openrc-depends.key")
+    m.run("/lib/rc/sh/gendepends.sh.debian 2>/dev/null | cmp - /usr/share/maculaos/openrc-depends")
 
 
 def test_bad_mode_boots_live_with_a_warning(machine, iso, kernel, initrd):

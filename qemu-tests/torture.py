@@ -15,6 +15,7 @@ import dataclasses
 import os
 import pathlib
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -139,18 +140,23 @@ class Torture:
         self.power_cut(m, what, delay)
 
     def run(self, rounds, kinds=tuple(CUTS)):
-        m = self.boot_to_login("boot0")
-        while m and self.tally.rounds < rounds:
-            what = self.rng.choice(list(kinds))
-            self.cut(m, what)
-            self.tally.rounds += 1
-            m = self.boot_to_login(f"boot{self.tally.boots}", after_install_cut=what == "install")
-            if m is not None:
-                assert KERNEL_PANIC not in m.log()
-        if m:
-            m.kill()
-        self.disk.close()
-        self.log(self.tally.line())
+        """Runs the rounds; stopped early (SIGINT, or SIGTERM in main), it still logs the tally."""
+        m = None
+        try:
+            m = self.boot_to_login("boot0")
+            while m and self.tally.rounds < rounds:
+                what = self.rng.choice(list(kinds))
+                self.cut(m, what)
+                self.tally.rounds += 1
+                m = self.boot_to_login(f"boot{self.tally.boots}", after_install_cut=what == "install")
+                if m is not None:
+                    assert KERNEL_PANIC not in m.log()
+                self.log(self.tally.line())
+        finally:
+            if m:
+                m.kill()
+            self.disk.close()
+            self.log(self.tally.line())
         return self.tally
 
 
@@ -169,6 +175,8 @@ def main():
                         default=pathlib.Path(os.environ.get("MACULA_QEMU_LOGS", "/tmp/macula-qemu-logs")) / "torture")
     args = parser.parse_args()
     args.logs.mkdir(parents=True, exist_ok=True)
+    # a long run is stopped with kill: end it as Ctrl-C does, so the tally is printed
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     kernel = os.environ["MACULA_KERNEL"]
 
     def start_machine(name, **kw):
@@ -180,8 +188,11 @@ def main():
         disk = prepare(work, version)
         with FlakyHTTPServer(work / "releases") as server:
             print(f"torture: {args.rounds} rounds, seed {args.seed}, logs in {args.logs}", flush=True)
-            tally = Torture(start_machine, disk, server, random.Random(args.seed),
-                            log=lambda line: print(line, flush=True)).run(args.rounds)
+            try:
+                tally = Torture(start_machine, disk, server, random.Random(args.seed),
+                                log=lambda line: print(line, flush=True)).run(args.rounds)
+            except KeyboardInterrupt:
+                sys.exit("torture: stopped before its last round (the tally above counts the cut of the round stopped)")
     sys.exit(1 if tally.failures or tally.rounds < args.rounds else 0)
 
 

@@ -247,6 +247,19 @@ remove_apt() {
   in_root dpkg --purge apt libapt-pkg6.0 gpgv debian-archive-keyring >/dev/null
 }
 
+# OpenRC's dependency scan answered from the image (overlay/usr/libexec/maculaos/openrc-gendepends
+# says why and when): Debian's gendepends.sh diverted, ours in its place, and the scan's answer
+# and the digest of what it read kept. Last: after every change to the init scripts.
+keep_openrc_dependencies() {
+  local scan=/lib/rc/sh/gendepends.sh ours=/usr/libexec/maculaos/openrc-gendepends
+  local answer=/usr/share/maculaos/openrc-depends
+  in_root dpkg-divert --quiet --local --rename --divert "$scan.debian" --add "$scan"
+  ln -s "$ours" "$root$scan"
+  in_root "$scan.debian" >"$root$answer" 2>/dev/null
+  in_root "$ours" --key >"$root$answer.key"
+  grep -q '^local$' "$root$answer"  # the scan found the scripts
+}
+
 main() {
   (($# == 5)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR" >&2; exit 2; }
   root=$1 flavour=$2 version=$3 kernel=$4 keydir=$5
@@ -266,6 +279,7 @@ main() {
   remove_apt
   compile_hwdb
   trim
+  keep_openrc_dependencies
 }
 
 main "$@"

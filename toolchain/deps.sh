@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A group=(
   # compilers, static libraries Debian ships, and what the source builds of the others need
-  [build]="build-essential cmake pkg-config file catch2 dpkg-dev libyaml-dev
+  [build]="build-essential ccache cmake pkg-config file catch2 dpkg-dev libyaml-dev
            autoconf automake libtool autopoint gettext bison flex
            libzstd-dev libmbedtls-dev libssl-dev libsodium-dev libqrencode-dev libncurses-dev libgcrypt20-dev libgpg-error-dev libjson-c-dev uuid-dev libpopt-dev"
   # the libFuzzer harnesses (make fuzz): clang 16 with libc++, libFuzzer and the sanitizers
