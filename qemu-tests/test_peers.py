@@ -47,8 +47,8 @@ def test_two_nodes_find_each_other_with_maculaos_peers(machine, iso, kernel, ini
     wait_for_peer(nodes[0], names[1], within=60, publisher=nodes[1])
     # and B answers for its own services under its name (in CI, once, B could not resolve them
     # after a reclaim, nor could A)
-    own = nodes[1].run("avahi-browse --resolve --terminate --parsable --no-db-lookup _macula._tcp", timeout=60)
-    assert any(line.startswith("=;") and f";{names[1]};" in line for line in own.splitlines()), own
+    own = mdns_view(nodes[1])
+    assert any(line.startswith("=;") and f";_macula._tcp;local;{names[1]};" in line for line in own.splitlines()), own
 
 
 def wait_for_peer(m, name, within=30, publisher=None):
