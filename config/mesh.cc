@@ -14,8 +14,9 @@ namespace macula {
 
 namespace {
 
+// The peer role is every node's unless turned off; bootstrap and gateway are asked for.
 bool role_on(const ConfigNode& config, std::string_view role) {
-  return config_flag(config, "maculaos.mesh.roles." + std::string(role), false);
+  return config_flag(config, "maculaos.mesh.roles." + std::string(role), role == "peer");
 }
 
 }  // namespace
@@ -33,13 +34,13 @@ std::string mesh_env(const ConfigNode& config) {
          "MACULA_REALM=" + sh_quoted(mesh_realm(config)) + "\n" +
          "MACULA_TLS_MODE=" + sh_quoted(config_text(config, "maculaos.mesh.tls_mode").value_or("production")) + "\n" +
          "MACULA_BOOTSTRAP_PEERS=" + sh_quoted(peers) + "\n" +
-         "MACULA_ROLE_PEER=true\n"
+         "MACULA_ROLE_PEER=" + flag("peer") + "\n" +
          "MACULA_ROLE_BOOTSTRAP=" + flag("bootstrap") + "\n" +
          "MACULA_ROLE_GATEWAY=" + flag("gateway") + "\n";
 }
 
 std::vector<MeshRole> mesh_roles(const ConfigNode& config) {
-  return {{"macula-mesh", true},
+  return {{"macula-mesh", role_on(config, "peer")},
           {"macula-bootstrap", role_on(config, "bootstrap")},
           {"macula-gateway", role_on(config, "gateway")}};
 }

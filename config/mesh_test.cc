@@ -26,5 +26,19 @@ TEST_CASE("a bootstrap node without a public address is warned about, never refu
   CHECK(bootstrap_address_warning(parsed("maculaos: {mesh: {roles: {gateway: true}}}\n"), {"10.0.2.15"}).empty());
 }
 
+TEST_CASE("each mesh role is a service in the default runlevel or not: peer on unless turned off") {
+  const std::vector<MeshRole> defaults = mesh_roles(parsed("hostname: n\n"));
+  REQUIRE(defaults.size() == 3);
+  CHECK((defaults[0].service == "macula-mesh" && defaults[0].on));
+  CHECK_FALSE(defaults[1].on);
+  CHECK_FALSE(defaults[2].on);
+  const ConfigNode no_peer = parsed("maculaos: {mesh: {roles: {peer: false, gateway: true}}}\n");
+  const std::vector<MeshRole> roles = mesh_roles(no_peer);
+  CHECK_FALSE(roles[0].on);
+  CHECK((roles[2].service == "macula-gateway" && roles[2].on));
+  CHECK_THAT(mesh_env(no_peer), Catch::Contains("MACULA_ROLE_PEER=false\n"));
+  CHECK_THAT(mesh_env(parsed("hostname: n\n")), Catch::Contains("MACULA_ROLE_PEER=true\n"));
+}
+
 }  // namespace
 }  // namespace macula
