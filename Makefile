@@ -59,6 +59,9 @@ PUBLIC_KEYS ?= $(DEV_KEY_DIR)/maculaos-dev.pub.pem
 DEV_KEYS = $(if $(filter $(DEV_KEY_DIR)/maculaos-dev.key.pem,$(SIGNING_KEY))$(filter \
              $(DEV_KEY_DIR)/maculaos-dev.pub.pem,$(PUBLIC_KEYS)),release/dev-key.sh $(DEV_KEY_DIR),:)
 CHANNEL ?= stable
+# The names table's tool (names/names_export.cc): the image's names.sh and GRUB's menus take
+# their paths, labels and command-line keys from it.
+NAMES_EXPORT := $(BUILD)/release/names_export
 RELEASE_VERSION ?= $(VERSION)
 
 .PHONY: all build toolchain test unit-sanitized run clean torture fuzz fuzz-build fuzz-short
@@ -139,15 +142,15 @@ $(INITRAMFS): $(BUILD)/release/maculaos.stripped $(KERNEL_DIR)/PACKAGE init/make
               kernel-configs/resolve-modules.py $(wildcard kernel-configs/modules/*.list kernel-configs/modules/on-demand/*.list)
 	@init/make-initramfs.sh $< $@ $(KERNEL_DIR)
 
-rootfs: kernel
+rootfs: build kernel
 	@toolchain/deps.sh image
 	@$(DEV_KEYS)
-	@CACHE=$(CACHE) PUBLIC_KEYS="$(PUBLIC_KEYS)" rootfs/build.sh lite $(ROOTFS_LITE) $(KERNEL_DIR)
+	@CACHE=$(CACHE) PUBLIC_KEYS="$(PUBLIC_KEYS)" NAMES_EXPORT=$(NAMES_EXPORT) rootfs/build.sh lite $(ROOTFS_LITE) $(KERNEL_DIR)
 
-rootfs-full: kernel
+rootfs-full: build kernel
 	@toolchain/deps.sh image
 	@$(DEV_KEYS)
-	@CACHE=$(CACHE) PUBLIC_KEYS="$(PUBLIC_KEYS)" rootfs/build.sh full $(ROOTFS_FULL) $(KERNEL_DIR)
+	@CACHE=$(CACHE) PUBLIC_KEYS="$(PUBLIC_KEYS)" NAMES_EXPORT=$(NAMES_EXPORT) rootfs/build.sh full $(ROOTFS_FULL) $(KERNEL_DIR)
 
 iso: initramfs rootfs
 	@toolchain/deps.sh image
@@ -157,13 +160,13 @@ iso-full: initramfs rootfs-full
 	@toolchain/deps.sh image
 	@$(MAKE) --no-print-directory $(ISO_FULL)
 
-ISO_INPUTS := $(KERNEL_DIR)/vmlinuz $(INITRAMFS) bootloader/make-iso.sh bootloader/grub-iso.cfg
+ISO_INPUTS := $(KERNEL_DIR)/vmlinuz $(INITRAMFS) bootloader/make-iso.sh bootloader/grub-iso.cfg $(NAMES_EXPORT)
 
 $(ISO): $(ROOTFS_LITE) $(ISO_INPUTS)
-	@bootloader/make-iso.sh $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $< $@
+	@NAMES_EXPORT=$(NAMES_EXPORT) bootloader/make-iso.sh $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $< $@
 
 $(ISO_FULL): $(ROOTFS_FULL) $(ISO_INPUTS)
-	@bootloader/make-iso.sh $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $< $@
+	@NAMES_EXPORT=$(NAMES_EXPORT) bootloader/make-iso.sh $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $< $@
 
 # The release of the lite image, signed with SIGNING_KEY, into build/releases/CHANNEL/ (made
 # again on every run: zstd -19 of the root image takes a minute or two). A warning when the

@@ -8,10 +8,11 @@
 #include <filesystem>
 
 #include "ab/boot_context.h"
+#include "common/boot_report_facts.h"
 #include "common/args.h"
 #include "common/files.h"
 #include "common/process.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 #include "common/watchdog.h"
 
 namespace macula {
@@ -25,6 +26,8 @@ The A/B boot state on the ESP of the disk MaculaOS runs from (see README, "The b
   mark-good [a|b]           the slot (default: the booted one) is good; a trial slot becomes primary
   mark-bad a|b [--why TEXT] the slot is bad; if it was primary, the other (good) one takes over
   set-next a|b              boot that slot next, on trial (3 tries), then fall back
+  report [mode|slot|media]  what init decided for this boot (its boot.json), whole or one
+                            value: the image's scripts ask here, not /proc/cmdline
   assess                    end of boot (the OpenRC local service): run the health checks
                             (the root image came from the booted slot; every executable in
                             /etc/maculaos/health.d, 60 s each); a slot on trial that passes is
@@ -34,7 +37,6 @@ either the old or the new state.
 )";
 
 constexpr OptionSpec kOptions[] = {{"json", 0, false}, {"why", 0, true}};
-constexpr const char* kHealthDir = "/etc/maculaos/health.d";
 // Each check, with whatever it starts in its process group: assess holds the boot-state lock.
 constexpr std::chrono::seconds kHealthCheckTimeout{60};
 
@@ -140,11 +142,29 @@ Result<int> assess_boot(BootContext& ctx) {
   return 1;
 }
 
+// `report`: init's boot.json, or one of the decisions in it (a line, empty when the boot did
+// not make it: no slot on a live boot).
+Result<int> print_boot_report(std::optional<std::string> field) {
+  if (!field) {
+    auto text = read_file(kBootReportPath);
+    if (!text) return fail(text.error());
+    return std::fputs(text->c_str(), stdout), 0;
+  }
+  const BootReportFacts facts = read_boot_report();
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"mode", &facts.mode}, {"slot", &facts.slot}, {"media", &facts.media}};
+  for (const auto& [name, value] : fields)
+    if (name == *field) return std::puts(value->c_str()), 0;
+  return usage_error("report " + *field + ": expected mode, slot or media");
+}
+
 Result<int> run_boot(std::span<const std::string> args) {
   auto p = parse_args("maculaos boot", kOptions, args);
   if (!p) return fail(p.error());
   if (p->positional.empty() || p->positional.size() > 2)
-    return usage_error("expected a command: status, mark-good, mark-bad, set-next or assess (see maculaos boot --help)");
+    return usage_error("expected a command: status, mark-good, mark-bad, set-next, assess or report (see maculaos boot --help)");
+  if (p->positional[0] == "report")
+    return print_boot_report(p->positional.size() == 2 ? std::optional(p->positional[1]) : std::nullopt);
   std::optional<Slot> slot;
   if (p->positional.size() == 2) {
     slot = parse_slot(p->positional[1]);

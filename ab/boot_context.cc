@@ -4,7 +4,7 @@
 
 #include "ab/disk_layout.h"
 #include "common/mounts.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 
 namespace macula {
 

@@ -12,6 +12,7 @@
 #include "ab/file_lock.h"
 #include "ab/installed_disk.h"
 #include "common/result.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -34,10 +35,6 @@ class EspMount {
 // The ESP's mount options: the boot state is readable by every user (maculaos upgrade --status).
 inline constexpr const char* kEspMountOptions = "fmask=0022,dmask=0022";
 
-// Held by every command that changes the boot state (and by `upgrade --apply` while it fills
-// the standby slot): two of them at once would write the same state copy from the same
-// `current`, and one change would be lost; two upgrades would fill the same slot.
-inline constexpr const char* kBootStateLock = "/run/macula-boot-state.lock";
 inline constexpr std::chrono::seconds kBootStateLockWait{10};
 
 // The installed disk and its boot state, open (and locked) for one command that changes it.

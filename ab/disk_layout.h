@@ -18,6 +18,7 @@
 
 #include "ab/boot_state.h"
 #include "common/result.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -30,20 +31,12 @@ struct PartitionRole {
   std::string_view label;
 };
 inline constexpr PartitionRole kBiosBootPartition{1, "bios-boot", "", ""};
-inline constexpr PartitionRole kEspPartition{2, "esp", "vfat", "MACULA_ESP"};
-inline constexpr PartitionRole kSlotAPartition{3, "maculaos-a", "ext4", "MACULAOS_A"};
-inline constexpr PartitionRole kSlotBPartition{4, "maculaos-b", "ext4", "MACULAOS_B"};
+inline constexpr PartitionRole kEspPartition{2, "esp", "vfat", kEspLabel};
+inline constexpr PartitionRole kSlotAPartition{3, "maculaos-a", "ext4", kSlotALabel};
+inline constexpr PartitionRole kSlotBPartition{4, "maculaos-b", "ext4", kSlotBLabel};
 // Its label is the mark of a complete install: macula-install writes it last.
-inline constexpr PartitionRole kStatePartition{5, "maculaos-state", "ext4", "MACULAOS_STATE"};
+inline constexpr PartitionRole kStatePartition{5, "maculaos-state", "ext4", kStateLabel};
 inline constexpr const PartitionRole& slot_partition(Slot s) { return s == Slot::a ? kSlotAPartition : kSlotBPartition; }
-// The state partition's label while an install is under way: not yet an installed disk.
-inline constexpr std::string_view kIncompleteStateLabel = "MACULAOS_NEW";
-// The ESP's directory holding the boot state (ab/boot_state_store.h).
-inline constexpr std::string_view kEspStateDir = "maculaos";
-// An encrypted state (macula-install --encrypt) is LUKS2 with the state's label on its header;
-// GRUB cannot read that label, so this file in kEspStateDir, written after it, is the mark of
-// a complete install that GRUB checks instead.
-inline constexpr std::string_view kEncryptedStateMark = "state-encrypted";
 // Init opens it as /dev/mapper/macula-state.
 inline constexpr const char* kStateMapping = "macula-state";
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ab/disk_layout.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -56,8 +57,8 @@ std::string joined(const std::vector<std::string>& disks) {
 
 BootedFrom booted_from(std::span<const CmdlineParam> params) {
   BootedFrom from;
-  if (auto slot = cmdline_value(params, kSlotParam)) from.slot = parse_slot(*slot);
-  from.esp_partuuid = cmdline_value(params, kEspParam).value_or("");
+  if (auto slot = cmdline_value(params, kCmdlineSlot)) from.slot = parse_slot(*slot);
+  from.esp_partuuid = cmdline_value(params, kCmdlineEsp).value_or("");
   return from;
 }
 
@@ -72,7 +73,7 @@ Result<InstalledDisk> find_installed_disk(std::span<const BlockDevice> devices, 
       return d.partition && same_uuid(d.partuuid, esp_partuuid);
     });
     if (disks.empty())
-      return fail("no partition with PARTUUID " + std::string(esp_partuuid) + " (" + std::string(kEspParam) +
+      return fail("no partition with PARTUUID " + std::string(esp_partuuid) + " (" + std::string(kCmdlineEsp) +
                   "=, the ESP GRUB booted from)");
     if (disks.size() > 1)
       return fail("the ESP GRUB booted from (PARTUUID " + std::string(esp_partuuid) + ") is on " + joined(disks) +
@@ -83,7 +84,7 @@ Result<InstalledDisk> find_installed_disk(std::span<const BlockDevice> devices, 
   if (disks.empty())
     return fail("no " + std::string(kStatePartition.label) + " file system: this is not an installed MaculaOS");
   if (disks.size() > 1)
-    return fail("more than one installed MaculaOS disk (" + joined(disks) + ") and no " + std::string(kEspParam) +
+    return fail("more than one installed MaculaOS disk (" + joined(disks) + ") and no " + std::string(kCmdlineEsp) +
                 "= on the kernel command line to say which one booted: refusing to guess");
   return partitions_of(devices, disks.front());
 }

@@ -14,12 +14,10 @@
 #include "common/block_devices.h"
 #include "common/kernel_cmdline.h"
 #include "common/result.h"
+#include "names/names.h"
 
 namespace macula {
 
-// The words GRUB's menu puts on the kernel command line of an installed boot.
-inline constexpr std::string_view kSlotParam = "macula.slot";  // the slot it chose
-inline constexpr std::string_view kEspParam = "macula.esp";    // the PARTUUID of its ESP
 
 // What the command line says about the boot: nothing for a live boot, and no ESP under a
 // grub.cfg older than macula.esp=.

@@ -12,25 +12,27 @@ mapfile -t grub_partmaps </usr/lib/grub/i386-pc/partmap.lst
 usage() {
   cat <<'USAGE'
 Makes the MaculaOS ISO: hybrid (boots from CD and USB stick), BIOS and UEFI, GRUB with the
-menu of grub-iso.cfg, volume label MACULAOS (what our PID 1 looks for).
+menu of grub-iso.cfg, the volume label our PID 1 looks for (names/names.h: the label, and
+where the files below go).
 
   /boot/vmlinuz                 KERNEL
   /boot/initrd.zst              INITRAMFS
-  /boot/grub/grub.cfg           bootloader/grub-iso.cfg
+  /boot/grub/grub.cfg           bootloader/grub-iso.cfg, its names filled in
   /maculaos/rootfs.squashfs     ROOTFS_SQUASHFS
 
-Usage: bootloader/make-iso.sh KERNEL INITRAMFS ROOTFS_SQUASHFS OUT.iso
+Usage: NAMES_EXPORT=build/release/names_export bootloader/make-iso.sh KERNEL INITRAMFS ROOTFS_SQUASHFS OUT.iso
 USAGE
 }
 
 # The tree hard-links the inputs (on one file system; copies them otherwise).
 make_tree() {
   local tree=$1 kernel=$2 initrd=$3 rootfs=$4
-  mkdir -p "$tree/boot/grub" "$tree/maculaos"
-  ln_or_cp "$kernel" "$tree/boot/vmlinuz"
-  ln_or_cp "$initrd" "$tree/boot/initrd.zst"
-  ln_or_cp "$rootfs" "$tree/maculaos/rootfs.squashfs"
-  cp "$here/grub-iso.cfg" "$tree/boot/grub/grub.cfg"
+  mkdir -p "$tree/boot/grub" "$(dirname "$tree/$MACULA_MEDIA_KERNEL")" "$(dirname "$tree/$MACULA_MEDIA_INITRD")" \
+    "$(dirname "$tree/$MACULA_MEDIA_ROOT_IMAGE")"
+  ln_or_cp "$kernel" "$tree/$MACULA_MEDIA_KERNEL"
+  ln_or_cp "$initrd" "$tree/$MACULA_MEDIA_INITRD"
+  ln_or_cp "$rootfs" "$tree/$MACULA_MEDIA_ROOT_IMAGE"
+  "$NAMES_EXPORT" substitute "$here/grub-iso.cfg" "$tree/boot/grub/grub.cfg"
 }
 
 ln_or_cp() {
@@ -43,7 +45,7 @@ make_iso() {
   local tree=$1 out=$2 output
   if ! output=$(grub-mkrescue -o "$out" --locales= --fonts= --themes= \
       --install-modules="${grub_modules[*]} ${grub_partmaps[*]}" "$tree" \
-      -- -volid MACULAOS -hfsplus off 2>&1); then
+      -- -volid "$MACULA_LABEL_MEDIA" -hfsplus off 2>&1); then
     echo "$output" >&2
     return 1
   fi
@@ -56,10 +58,13 @@ main() {
   for f in "$kernel" "$initrd" "$rootfs"; do
     [[ -f "$f" ]] || { echo "make-iso: $f: no such file" >&2; exit 1; }
   done
+  [[ -x "${NAMES_EXPORT:-}" ]] || { echo "make-iso: NAMES_EXPORT=${NAMES_EXPORT:-}: expected the built names_export (make build)" >&2; exit 1; }
   mkdir -p "$(dirname "$out")"
   # global, for the trap
   tree=$(mktemp -d "$(dirname "$out")/iso-tree.XXXXXX")
-  trap 'rm -rf "$tree"' EXIT
+  trap 'rm -rf "$tree" "$tree.names.sh"' EXIT
+  "$NAMES_EXPORT" shell "$tree.names.sh"
+  . "$tree.names.sh"
   make_tree "$tree" "$kernel" "$initrd" "$rootfs"
   rm -f "$out"
   make_iso "$tree" "$out"

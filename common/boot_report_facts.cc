@@ -2,7 +2,7 @@
 
 #include "common/files.h"
 #include "common/json_fields.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 
 namespace macula {
 

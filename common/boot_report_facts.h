@@ -1,4 +1,4 @@
-// Reading init's boot report (boot.json, kBootReportPath in common/run_paths.h; written by
+// Reading init's boot report (boot.json, kBootReportPath in names/names.h; written by
 // init/handoff) from the booted system: how this boot went, for the tools that say so.
 #pragma once
 

@@ -5,13 +5,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 
 #include "common/fd.h"
 
 namespace macula {
 
-Result<std::string> read_file(const std::string& path) {
+Result<std::string> read_file(const std::string& path) { return read_file(path, UINT64_MAX); }
+
+Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return fail_errno("open " + path);
   std::string out;
@@ -22,6 +25,8 @@ Result<std::string> read_file(const std::string& path) {
     if (n < 0) return fail_errno("read " + path);
     if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes)
+      return fail(path + ": larger than " + std::to_string(max_bytes) + " bytes", EFBIG);
   }
 }
 

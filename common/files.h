@@ -1,14 +1,19 @@
 // Whole-file reads and crash-safe whole-file writes.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+
+#include <cstdint>
+#include <string>
 
 #include "common/result.h"
 
 namespace macula {
 
 Result<std::string> read_file(const std::string& path);
+// The same, refused (EFBIG) past max_bytes: what a process must not hold whole whatever the
+// file (PID 1 reads configs).
+Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes);
 
 // The directory path, its missing parents made too, with mode (set also when it existed).
 Result<void> make_directory(const std::string& path, mode_t mode);

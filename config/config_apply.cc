@@ -77,22 +77,23 @@ BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool
   plan.mesh_roles = mesh_roles(config);
   plan.k3s = k3s_config(config);
   plan.mdns_services = mdns_services(config, plan.k3s.mode, MACULAOS_VERSION);
-  plan.boot_cmds = stage_commands(config, Stage::boot);
+  plan.boot_cmds = stage_commands(config, ConfigStage::boot);
   return plan;
 }
 
-const char* stage_commands_key(Stage stage) {
-  static constexpr const char* kKeys[] = {"init_cmd", "boot_cmd", "run_cmd"};
-  return kKeys[static_cast<int>(stage)];
+const char* stage_commands_key(ConfigStage stage) {
+  switch (stage) {
+    case ConfigStage::init: return "init_cmd";
+    case ConfigStage::boot: return "boot_cmd";
+    case ConfigStage::run: return "run_cmd";
+    case ConfigStage::network: break;
+  }
+  return "";
 }
 
-std::vector<std::string> stage_commands(const ConfigNode& config, Stage stage) {
+std::vector<std::string> stage_commands(const ConfigNode& config, ConfigStage stage) {
+  if (stage == ConfigStage::network) return {};
   return config_texts(config, stage_commands_key(stage));
-}
-
-ChosenConfig choose_config(const MergedConfig& merged, const std::optional<ConfigNode>& applied) {
-  if (has_errors(merged.issues) && applied) return {*applied, true};
-  return {merged.tree, false};
 }
 
 namespace {
@@ -286,7 +287,7 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
   collect(errors, "maculaos.mesh", set_mesh(plan.mesh_env, plan.mesh_roles));
   collect(errors, "k3s", write_k3s_config(plan.k3s));
   collect(errors, "mdns", write_file_atomic(kMdnsServicesPath, plan.mdns_services, 0644));
-  for (Error& error : run_stage_commands(plan.boot_cmds, stage_commands_key(Stage::boot))) errors.push_back(std::move(error));
+  for (Error& error : run_stage_commands(plan.boot_cmds, stage_commands_key(ConfigStage::boot))) errors.push_back(std::move(error));
   return errors;
 }
 

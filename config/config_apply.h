@@ -17,21 +17,13 @@
 #include "config/k3s_config.h"
 #include "config/mesh.h"
 #include "config/remote_config.h"
+#include "names/names.h"
 
 namespace macula {
 
-// The user the image ships (README: "Booting"): the console login, sudo, SSH.
-inline constexpr const char* kNodeUser = "macula";
-// The merged config of the last boot stage that applied: used whole when a source has an
-// error, so that a bad edit never takes away a working node's name, password or keys.
-inline constexpr const char* kAppliedConfigPath = "/var/lib/maculaos/applied-config.yaml";
-// What the boot stage of this boot applied and each problem: `config status` and the motd.
-inline constexpr const char* kConfigStatusPath = "/run/macula/config-status";
 // dhclient-script sources this before it writes resolv.conf: it puts maculaos.dns_nameservers
 // in place of the servers the DHCP server offers.
 inline constexpr const char* kDhclientHookPath = "/etc/dhcp/dhclient-enter-hooks.d/maculaos-dns";
-
-enum class Stage { init, boot, run };
 
 struct FileToWrite {  // a write_files entry, as the config gives it (checked by the schema)
   std::string path, content, encoding;
@@ -67,17 +59,10 @@ struct BootPlan {
 // pairing_open: the pairing service runs (firewall.h's kPairingCue), and its port stays open.
 BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys = {}, bool pairing_open = false);
 
-// A stage's commands, in order, and the key they are under: init_cmd, boot_cmd or run_cmd.
-std::vector<std::string> stage_commands(const ConfigNode& config, Stage stage);
-const char* stage_commands_key(Stage stage);
-
-// Which config the stages apply: the merge when no source has an error, else the last
-// applied copy (when there is one; else the merge of the sources without an error).
-struct ChosenConfig {
-  ConfigNode config;
-  bool fallback = false;  // the applied copy stands in for sources with errors
-};
-ChosenConfig choose_config(const MergedConfig& merged, const std::optional<ConfigNode>& applied);
+// A stage's commands, in order, and the key they are under: init_cmd, boot_cmd or run_cmd (the
+// network stage has none: it fetches macula.config_url's config).
+std::vector<std::string> stage_commands(const ConfigNode& config, ConfigStage stage);
+const char* stage_commands_key(ConfigStage stage);
 
 // Carries the plan out on this machine. A step that fails does not stop the others: every
 // failure is returned, each naming its key.

@@ -59,8 +59,8 @@ TEST_CASE("the boot stage plans every key it applies, in the config's order") {
   CHECK(plan.timezone == "Europe/Berlin");
   CHECK(plan.boot_cmds == std::vector<std::string>{"echo one", "echo two"});
   const ConfigNode config = parsed("init_cmd: [a]\nboot_cmd: [b]\nrun_cmd: [c, d]\n");
-  CHECK(stage_commands(config, Stage::init) == std::vector<std::string>{"a"});
-  CHECK(stage_commands(config, Stage::run) == std::vector<std::string>{"c", "d"});
+  CHECK(stage_commands(config, ConfigStage::init) == std::vector<std::string>{"a"});
+  CHECK(stage_commands(config, ConfigStage::run) == std::vector<std::string>{"c", "d"});
 }
 
 TEST_CASE("stage commands run in order: one that fails is named, and the next still runs") {
@@ -75,15 +75,15 @@ TEST_CASE("a source with an error makes the last applied config stand in, whole"
                                          {"/var/lib/maculaos/config.d/bad.yaml", "maculaos: {password: plain}\n"}};
   const MergedConfig merged = merge_config_sources(texts, {});
   const ConfigNode applied = parsed("hostname: old-name\n", kAppliedConfigPath);
-  const ChosenConfig chosen = choose_config(merged, applied);
+  const NodeConfig chosen = choose_config(merged, applied);
   CHECK(chosen.fallback);
   CHECK(config_text(chosen.config, "hostname") == "old-name");
   // no copy yet (the first boot): the sources without an error
-  const ChosenConfig first = choose_config(merged, std::nullopt);
+  const NodeConfig first = choose_config(merged, std::nullopt);
   CHECK_FALSE(first.fallback);
   CHECK(config_text(first.config, "hostname") == "new-name");
   // no error: the merge, whatever the copy says
-  const ChosenConfig good = choose_config(merge_config_sources({texts.data(), 1}, {}), applied);
+  const NodeConfig good = choose_config(merge_config_sources({texts.data(), 1}, {}), applied);
   CHECK_FALSE(good.fallback);
   CHECK(config_text(good.config, "hostname") == "new-name");
 }

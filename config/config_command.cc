@@ -12,7 +12,7 @@
 #include "common/args.h"
 #include "common/interface_addresses.h"
 #include "common/files.h"
-#include "common/product_paths.h"
+#include "names/names.h"
 #include "config/config_apply.h"
 #include "config/config_sources.h"
 #include "config/firewall.h"
@@ -71,48 +71,46 @@ std::vector<std::string> mesh_daemons_missing(const std::vector<MeshRole>& roles
   return missing;
 }
 
+// The problems of the sources, and which config stands in for them.
+void print_issues(const NodeConfig& chosen) {
+  print_issues(chosen.issues);
+  if (chosen.fallback)
+    std::fprintf(stderr, "a source has an error: the node uses the last config that applied (%s)\n", kAppliedConfigPath);
+}
+
 Result<int> show(const ParsedArgs& args) {
-  auto merged = read_node_config();
-  if (!merged) return fail(merged.error());
-  print_issues(merged->issues);
-  const ConfigNode shown = without_secrets(merged->tree);
+  auto chosen = read_node_config();
+  if (!chosen) return fail(chosen.error());
+  print_issues(*chosen);
+  const ConfigNode shown = without_secrets(chosen->config);
   std::string out = args.has("json") ? config_json(shown, true) : config_yaml(shown, true);
   if (!args.has("json"))  // as comments, so that the output still reads as a config
-    for (const std::string& missing : mesh_daemons_missing(mesh_roles(merged->tree))) out += "# " + missing + "\n";
+    for (const std::string& missing : mesh_daemons_missing(mesh_roles(chosen->config))) out += "# " + missing + "\n";
   std::fputs(out.c_str(), stdout);
-  return has_errors(merged->issues) ? 1 : 0;
+  return has_errors(chosen->issues) ? 1 : 0;
 }
 
 Result<int> get(const std::string& key) {
-  auto merged = read_node_config();
-  if (!merged) return fail(merged.error());
-  print_issues(merged->issues);
-  const ConfigNode* node = config_at(merged->tree, key);
+  auto chosen = read_node_config();
+  if (!chosen) return fail(chosen.error());
+  print_issues(*chosen);
+  const ConfigNode* node = config_at(chosen->config, key);
   if (!node) return fail(key + ": not set");
   const std::string out = node->is_scalar() ? node->text + "\n" : config_yaml(*node, false);
   std::fputs(out.c_str(), stdout);
-  return has_errors(merged->issues) ? 1 : 0;
+  return has_errors(chosen->issues) ? 1 : 0;
 }
 
-// The last applied copy, when there is one that still parses.
-std::optional<ConfigNode> applied_config() {
-  auto text = read_file(kAppliedConfigPath);
-  if (!text) return std::nullopt;
-  auto tree = parse_config(*text, kAppliedConfigPath);
-  return tree ? std::optional(std::move(*tree)) : std::nullopt;
-}
-
-Result<Stage> stage_named(const std::string& name) {
-  if (name == "init") return Stage::init;
-  if (name == "boot") return Stage::boot;
-  if (name == "run") return Stage::run;
+Result<ConfigStage> stage_named(const std::string& name) {
+  if (auto stage = named(kConfigStageNames, name)) return *stage;
   return usage_error("--stage " + name + ": expected init, boot, network or run");
 }
 
 // The boot stage: applies the plan, and keeps the config as the last that applied when every
 // source was sound and every step worked. What happened goes to kConfigStatusPath too, for
 // `config status` and the motd.
-Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> issues) {
+Result<int> apply_boot(const NodeConfig& chosen) {
+  const std::vector<ConfigIssue>& issues = chosen.issues;
   const BootPlan plan = boot_plan(chosen.config, read_fetched_github_keys(chosen.config), ::access(kPairingCue, F_OK) == 0);
   std::vector<std::string> notes;
   for (const ConfigIssue& issue : issues) notes.push_back(issue.str());
@@ -140,10 +138,10 @@ Result<int> apply_boot(const ChosenConfig& chosen, std::span<const ConfigIssue> 
 
 // The boot stage, from the sources as they are now.
 Result<int> apply_boot_now() {
-  auto merged = read_node_config();
-  if (!merged) return fail(merged.error());
-  print_issues(merged->issues);
-  return apply_boot(choose_config(*merged, applied_config()), merged->issues);
+  auto chosen = read_node_config();
+  if (!chosen) return fail(chosen.error());
+  print_issues(chosen->issues);  // apply_boot says what stands in
+  return apply_boot(*chosen);
 }
 
 // The network stage (the OpenRC service maculaos-config-network, once the network is up):
@@ -169,15 +167,14 @@ Result<int> apply_network() {
   if (auto url = config_url(*cmdline); url && *url) {
     const std::string& location = **url;
     const std::string copy = config_url_cache_path(location);
-    refreshed(kConfigUrlParam, copy, refresh_remote_copy(location, copy, kRemoteConfigMaxBytes, [&](std::string_view body) {
+    refreshed(kCmdlineConfigUrl, copy, refresh_remote_copy(location, copy, kRemoteConfigMaxBytes, [&](std::string_view body) {
                 return check_remote_config(body, location);
               }));
   }
   // the users as the config names them now: the fetched config may have named others
-  auto merged = read_node_config();
-  if (!merged) return fail(merged.error());
-  const ChosenConfig chosen = choose_config(*merged, applied_config());
-  for (const std::string& user : github_users(chosen.config)) {
+  auto chosen = read_node_config();
+  if (!chosen) return fail(chosen.error());
+  for (const std::string& user : github_users(chosen->config)) {
     const std::string copy = github_keys_cache_path(user);
     refreshed("ssh_authorized_keys: github:" + user, copy,
               refresh_remote_copy(github_keys_url(user), copy, kGithubKeysMaxBytes, [&](std::string_view body) -> Result<void> {
@@ -195,7 +192,7 @@ Result<int> apply_network() {
   }
   if (auto addresses = interface_addresses(); !addresses) {
     warnings.push_back(addresses.error().text());
-  } else if (std::string w = bootstrap_address_warning(chosen.config, address_texts(*addresses)); !w.empty()) {
+  } else if (std::string w = bootstrap_address_warning(chosen->config, address_texts(*addresses)); !w.empty()) {
     warnings.push_back(w);
   }
   if (warnings.empty()) return status;
@@ -209,17 +206,15 @@ Result<int> apply_network() {
 }
 
 Result<int> apply(const ParsedArgs& args) {
-  const std::string stage_name = args.value_or("stage", "boot");
-  if (stage_name == "network") return apply_network();
-  auto stage = stage_named(stage_name);
+  auto stage = stage_named(args.value_or("stage", std::string(to_string(ConfigStage::boot))));
   if (!stage) return fail(stage.error());
-  if (*stage == Stage::boot) return apply_boot_now();
-  auto merged = read_node_config();
-  if (!merged) return fail(merged.error());
-  const ChosenConfig chosen = choose_config(*merged, applied_config());
+  if (*stage == ConfigStage::network) return apply_network();
+  if (*stage == ConfigStage::boot) return apply_boot_now();
+  auto chosen = read_node_config();
+  if (!chosen) return fail(chosen.error());
   // the init and run stages only run commands: the boot stage reports the sources' problems
   const std::vector<Error> errors =
-      run_stage_commands(stage_commands(chosen.config, *stage), stage_commands_key(*stage));
+      run_stage_commands(stage_commands(chosen->config, *stage), stage_commands_key(*stage));
   for (const Error& error : errors) std::fprintf(stderr, "config: %s\n", error.text().c_str());
   return errors.empty() ? 0 : 1;
 }

@@ -5,8 +5,7 @@
 #include <filesystem>
 
 #include "common/files.h"
-#include "common/media_layout.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 #include "config/nocloud.h"
 #include "config/remote_config.h"
 #include "config/node_config.h"
@@ -45,16 +44,18 @@ MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<c
   return merged;
 }
 
-Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline) {
+Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline, const ConfigRoots& roots) {
   // live boots only have the media mounted (the path does not exist on an installed one)
-  const std::string media_config = std::string(kMediaMount) + "/" + std::string(kMediaConfig);
-  std::vector<std::string> paths = {kImageConfigPath, media_config, kNodeConfigPath};
-  std::error_code ec;
-  std::vector<std::string> drop_ins;
-  for (const auto& entry : std::filesystem::directory_iterator(kConfigDropInDir, ec))
-    if (entry.path().extension() == ".yaml") drop_ins.push_back(entry.path());
-  std::ranges::sort(drop_ins);
-  paths.insert(paths.end(), drop_ins.begin(), drop_ins.end());
+  std::vector<std::string> paths = {roots.image + kImageConfigPath, std::string(kMediaMount) + "/" + std::string(kMediaConfig)};
+  if (roots.state) {
+    paths.push_back(*roots.state + kNodeConfigPath);
+    std::error_code ec;
+    std::vector<std::string> drop_ins;
+    for (const auto& entry : std::filesystem::directory_iterator(*roots.state + kConfigDropInDir, ec))
+      if (entry.path().extension() == ".yaml") drop_ins.push_back(entry.path());
+    std::ranges::sort(drop_ins);
+    paths.insert(paths.end(), drop_ins.begin(), drop_ins.end());
+  }
   std::vector<std::pair<std::string, ConfigText::Format>> sources;
   for (std::string& path : paths) sources.emplace_back(std::move(path), ConfigText::Format::config);
   const std::string seed = kNoCloudSeedDir;
@@ -62,7 +63,7 @@ Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> 
   sources.emplace_back(seed + "/user-data", ConfigText::Format::nocloud_user_data);
   std::vector<ConfigText> texts;
   auto add = [&](const std::string& path, const std::string& source, ConfigText::Format format) -> Result<void> {
-    auto text = read_file(path);
+    auto text = read_file(path, kRemoteConfigMaxBytes);
     if (!text && text.error().code == ENOENT) return {};
     if (!text) return fail(text.error());
     texts.push_back({source, std::move(*text), format});
@@ -71,17 +72,36 @@ Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> 
   for (const auto& [path, format] : sources)
     if (auto r = add(path, path, format); !r) return fail(r.error());
   // named by its URL: that is what the node's owner wrote and can fix
-  if (auto url = config_url(cmdline); url && *url)
-    if (auto r = add(config_url_cache_path(**url), **url, ConfigText::Format::config); !r) return fail(r.error());
+  if (auto url = config_url(cmdline); roots.state && url && *url)
+    if (auto r = add(*roots.state + config_url_cache_path(**url), **url, ConfigText::Format::config); !r)
+      return fail(r.error());
   return texts;
 }
 
-Result<MergedConfig> read_node_config() {
+NodeConfig choose_config(const MergedConfig& merged, const std::optional<ConfigNode>& applied) {
+  if (has_errors(merged.issues) && applied) return {*applied, merged.issues, true};
+  return {merged.tree, merged.issues, false};
+}
+
+namespace {
+
+// The last applied copy, when there is one that still parses.
+std::optional<ConfigNode> applied_config(const std::string& path) {
+  auto text = read_file(path, kRemoteConfigMaxBytes);
+  if (!text) return std::nullopt;
+  auto tree = parse_config(*text, kAppliedConfigPath);
+  return tree ? std::optional(std::move(*tree)) : std::nullopt;
+}
+
+}  // namespace
+
+Result<NodeConfig> read_node_config(const ConfigRoots& roots) {
   auto cmdline = read_kernel_cmdline();
   if (!cmdline) return fail(cmdline.error());
-  auto texts = read_config_files(*cmdline);
+  auto texts = read_config_files(*cmdline, roots);
   if (!texts) return fail(texts.error());
-  return merge_config_sources(*texts, *cmdline);
+  const MergedConfig merged = merge_config_sources(*texts, *cmdline);
+  return choose_config(merged, roots.state ? applied_config(*roots.state + kAppliedConfigPath) : std::nullopt);
 }
 
 }  // namespace macula

@@ -2,6 +2,7 @@
 // (config texts in, a tree and its issues out); reading the files is the thin part.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,13 +11,10 @@
 #include "common/result.h"
 #include "config/config_schema.h"
 #include "config/config_tree.h"
+#include "names/names.h"
 
 namespace macula {
 
-// The image's defaults (rootfs/overlay), under everything else.
-inline constexpr const char* kImageConfigPath = "/usr/share/maculaos/config.yaml";
-// More files merged after config.yaml, in name order (only *.yaml).
-inline constexpr const char* kConfigDropInDir = "/var/lib/maculaos/config.d";
 
 struct ConfigText {
   enum class Format { config, nocloud_meta_data, nocloud_user_data };  // config/nocloud.h
@@ -35,14 +33,38 @@ struct MergedConfig {
 // macula.config_url= that is not https is an error of the command line.
 MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<const CmdlineParam> cmdline);
 
-// The files of a node, in merge order, those that exist: the image's defaults, the live
-// media's config (common/media_layout.h), config.yaml, config.d/*.yaml, the NoCloud seed init
-// copied (meta-data, then user-data), the copy of the config at the command line's
-// macula.config_url= (config/remote_config.h). A file that exists but cannot be read is an
-// error.
-Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline);
+// Where the node's files are, seen by the process that reads them. The booted system sees each
+// at its own path. PID 1, before switch_root, sees the image's files under kRootImageMount and
+// the state's (kStateDir's) under the state partition's mount, and a live boot has no state yet.
+struct ConfigRoots {
+  std::string image;                 // put in front of kImageConfigPath
+  std::optional<std::string> state;  // put in front of kStateDir's files; nullopt: no state
+};
+inline const ConfigRoots kBootedSystem{"", ""};
 
-// The node's config now: the files above and this boot's kernel command line, merged.
-Result<MergedConfig> read_node_config();
+// The files of a node, in merge order, those that exist: the image's defaults, the live
+// media's config (names/names.h), config.yaml, config.d/*.yaml (*.yaml, in name order), the
+// NoCloud seed init copied (meta-data, then user-data), the copy of the config at the command
+// line's macula.config_url= (config/remote_config.h). Each read is capped (PID 1 reads them
+// too). A file that exists but cannot be read is an error.
+Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline,
+                                                  const ConfigRoots& roots = kBootedSystem);
+
+// The config the node runs with, as every consumer takes it: the boot stage, init (the trial
+// watchdog, live persistence), upgrade, setup, pairing and `maculaos config get`.
+struct NodeConfig {
+  ConfigNode config;
+  std::vector<ConfigIssue> issues;  // of every source
+  bool fallback = false;            // a source has an error: config is the last that applied
+};
+
+// The merge when no source has an error, else the last applied copy (kAppliedConfigPath: a bad
+// edit never takes away a working node's name, password or keys), or the merge of the sources
+// without an error when there is no copy yet.
+NodeConfig choose_config(const MergedConfig& merged, const std::optional<ConfigNode>& applied);
+
+// The node's config now: the files above and this boot's kernel command line, merged and chosen.
+// The one reader of the node config.
+Result<NodeConfig> read_node_config(const ConfigRoots& roots = kBootedSystem);
 
 }  // namespace macula

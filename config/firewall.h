@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/config_tree.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -14,8 +15,6 @@ inline constexpr const char* kFirewallTable = "inet maculaos";
 // port to this set of the table when it starts and takes it out when it stops.
 inline constexpr const char* kPairingSet = "pairing";
 inline constexpr int kPairingPort = 80;
-// Exists while the pairing service runs: `maculaos config apply` keeps the port open then.
-inline constexpr const char* kPairingCue = "/run/macula/pairing";
 
 // With maculaos.firewall.enabled (the default): inbound dropped except established/related,
 // loopback (which is how the node reaches its own git daemon on 9418), ICMP, SSH, the

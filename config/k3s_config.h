@@ -7,16 +7,13 @@
 #include <vector>
 
 #include "config/config_tree.h"
+#include "names/names.h"
 
 namespace macula {
 
 // 0600 (k3s_args may name secrets), in a directory others can read: k3s writes the kubeconfig
 // (k3s.yaml) beside it, for users when --write-kubeconfig-mode says so.
 inline constexpr const char* kK3sConfigPath = "/etc/rancher/k3s/config.yaml";
-// maculaos.token, which config.yaml names as k3s's token-file: 0600 in a 0700 directory.
-inline constexpr const char* kK3sTokenPath = "/var/lib/maculaos/k3s-token";
-// K3S_MODE=server|agent, for the k3s OpenRC service (sourced as shell).
-inline constexpr const char* kK3sEnvPath = "/etc/maculaos/k3s.env";
 
 // The node labels every MaculaOS node carries (the plan's defaults): its k3s role (server or
 // agent) and its architecture (amd64, arm64, arm).

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "config/config_tree.h"
+#include "names/names.h"
 
 namespace macula {
 
-inline constexpr const char* kMeshEnvPath = "/etc/maculaos/mesh.env";
 
 struct MeshRole {
   std::string service;  // the OpenRC service (rootfs/overlay/etc/init.d)

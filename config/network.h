@@ -7,12 +7,10 @@
 #include <vector>
 
 #include "config/config_tree.h"
+#include "names/names.h"
 
 namespace macula {
 
-// Lines "NAME static ADDRESS/PREFIX [GATEWAY]", "NAME dhcp" or "NAME off" (dhcp: false and no
-// address): rootfs/overlay/etc/init.d/macula-network reads them.
-inline constexpr const char* kNetworkPlanPath = "/etc/maculaos/network.conf";
 
 std::string network_plan(const ConfigNode& config);
 

@@ -1,5 +1,7 @@
 #include "config/node_config.h"
 
+#include <charconv>
+
 #include <yaml.h>
 
 #include <algorithm>
@@ -147,38 +149,29 @@ Result<std::string> merge_node_config(std::string_view yaml, std::string_view so
   return merged;
 }
 
-Result<UpgradeSettings> upgrade_settings(std::string_view yaml, std::string_view source) {
-  auto tree = parse_config(yaml, source);
-  if (!tree) return fail(tree.error());
+UpgradeSettings upgrade_settings(const ConfigNode& config) {
   UpgradeSettings settings;
-  settings.url = config_text(*tree, "maculaos.upgrade.url").value_or("");
-  settings.channel = config_text(*tree, "maculaos.upgrade.channel").value_or(settings.channel);
+  settings.url = config_text(config, "maculaos.upgrade.url").value_or("");
+  settings.channel = config_text(config, "maculaos.upgrade.channel").value_or(settings.channel);
   while (settings.url.ends_with('/')) settings.url.pop_back();
   return settings;
 }
 
-Result<BootSettings> boot_settings(std::string_view yaml, std::string_view source) {
-  auto tree = parse_config(yaml, source);
-  if (!tree) return fail(tree.error());
+BootSettings boot_settings(const ConfigNode& config) {
   BootSettings settings;
-  const ConfigNode* watchdog = config_at(*tree, "maculaos.boot.watchdog");
-  if (!watchdog) return settings;
-  const std::vector<ConfigIssue> issues = validate_config(*tree);
-  auto bad = std::ranges::find(issues, std::string("maculaos.boot.watchdog"), &ConfigIssue::key);
-  if (bad != issues.end()) return fail(bad->str());
-  settings.watchdog = std::chrono::seconds(std::stoul(watchdog->text));
+  const std::string text = config_text(config, "maculaos.boot.watchdog").value_or("");
+  unsigned seconds = 0;
+  if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+      !text.empty() && ec == std::errc() && end == text.data() + text.size())
+    settings.watchdog = std::chrono::seconds(seconds);
   return settings;
 }
 
-Result<LiveSettings> live_settings(std::string_view yaml, std::string_view source) {
-  auto tree = parse_config(yaml, source);
-  if (!tree) return fail(tree.error());
-  for (const ConfigIssue& issue : validate_config(*tree))
-    if (issue.key.starts_with("maculaos.live")) return fail(issue.str());
+LiveSettings live_settings(const ConfigNode& config) {
   LiveSettings settings;
-  settings.persistence = parse_boolean(config_text(*tree, "maculaos.live.persistence").value_or("")).value_or(false);
-  settings.persistence_device = config_text(*tree, "maculaos.live.persistence_device").value_or("");
-  settings.persistence_size = config_text(*tree, "maculaos.live.persistence_size").value_or("");
+  settings.persistence = parse_boolean(config_text(config, "maculaos.live.persistence").value_or("")).value_or(false);
+  settings.persistence_device = config_text(config, "maculaos.live.persistence_device").value_or("");
+  settings.persistence_size = config_text(config, "maculaos.live.persistence_size").value_or("");
   return settings;
 }
 

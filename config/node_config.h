@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "common/result.h"
+#include "config/config_tree.h"
+#include "names/names.h"
 
 namespace macula {
 
-inline constexpr const char* kNodeConfigPath = "/var/lib/maculaos/config.yaml";
 
 // What the installer sets on top of --config: its options and a person's answers.
 struct ConfigFlags {
@@ -31,28 +32,30 @@ struct ConfigFlags {
 Result<std::string> merge_node_config(std::string_view yaml, std::string_view source,
                                       const ConfigFlags& flags);
 
-// maculaos.upgrade in config.yaml: where releases come from.
+// The settings below are read from the node's config as read_node_config() gives it
+// (config/config_sources.h): every source merged, each checked by the schema before.
+
+// maculaos.upgrade: where releases come from.
 struct UpgradeSettings {
   std::string url;                 // base URL; the manifest is <url>/<channel>/manifest.json
   std::string channel = "stable";
 };
-Result<UpgradeSettings> upgrade_settings(std::string_view yaml, std::string_view source);
+UpgradeSettings upgrade_settings(const ConfigNode& config);
 
-// maculaos.boot in config.yaml: how an installed node boots.
+// maculaos.boot: how an installed node boots.
 struct BootSettings {
   // maculaos.boot.watchdog: seconds a trial boot has to pass its health check before the
   // hardware watchdog resets it (0: off); unset, init's default (macula.watchdog= wins).
   std::optional<std::chrono::seconds> watchdog;
 };
-Result<BootSettings> boot_settings(std::string_view yaml, std::string_view source);
+BootSettings boot_settings(const ConfigNode& config);
 
-// maculaos.live: what PID 1 reads from the live media's config (kMediaConfig).
+// maculaos.live: whether a live boot keeps its changes (PID 1, before it has a state).
 struct LiveSettings {
   bool persistence = false;
   std::string persistence_device;  // auto, /dev/NAME, LABEL=NAME; "" when unset
   std::string persistence_size;    // 4G, 50%; "" when unset (all the free space)
 };
-// Fails with the schema's line when a maculaos.live key is not valid.
-Result<LiveSettings> live_settings(std::string_view yaml, std::string_view source);
+LiveSettings live_settings(const ConfigNode& config);
 
 }  // namespace macula

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "config/config_sources.h"
+
 namespace macula {
 namespace {
 
@@ -71,52 +73,60 @@ TEST_CASE("a config that does not parse names its line and column") {
 
 namespace macula {
 
-TEST_CASE("upgrade settings come from maculaos.upgrade, channel stable by default") {
-  auto s = upgrade_settings("maculaos:\n  upgrade:\n    url: http://rel.example/os/\n", "c.yaml");
-  REQUIRE(s);
-  CHECK(s->url == "http://rel.example/os");
-  CHECK(s->channel == "stable");
-  s = upgrade_settings("hostname: n1\nmaculaos:\n  upgrade: {url: 'https://r', channel: edge}\n", "c.yaml");
-  REQUIRE(s);
-  CHECK(s->channel == "edge");
-  s = upgrade_settings("hostname: n1\n", "c.yaml");
-  REQUIRE(s);
-  CHECK(s->url.empty());
-  auto bad = upgrade_settings("maculaos: [\n", "c.yaml");
-  REQUIRE_FALSE(bad);
-  CHECK(bad.error().message.find("c.yaml:") == 0);
-  // Keys appended after an empty flow mapping are not silently dropped.
-  auto appended = upgrade_settings("{}\nmaculaos:\n  upgrade:\n    url: http://r\n", "c.yaml");
-  REQUIRE_FALSE(appended);
-  CHECK(appended.error().message.find("c.yaml:2:") == 0);
-  auto two = upgrade_settings("hostname: a\n---\nhostname: b\n", "c.yaml");
-  REQUIRE_FALSE(two);
-  CHECK(two.error().message == "c.yaml:3:1: a second YAML document: expected one mapping");
+// The settings as the consumers read them: from every source, merged (read_node_config()).
+ConfigNode merged_config(std::vector<ConfigText> texts, std::vector<CmdlineParam> cmdline = {}) {
+  return merge_config_sources(texts, cmdline).tree;
 }
 
-TEST_CASE("maculaos.boot.watchdog: seconds from 0 to an hour, unset when absent") {
+TEST_CASE("upgrade settings come from maculaos.upgrade, channel stable by default") {
+  UpgradeSettings s = upgrade_settings(merged_config({{"c.yaml", "maculaos:\n  upgrade:\n    url: http://rel.example/os/\n"}}));
+  CHECK(s.url == "http://rel.example/os");
+  CHECK(s.channel == "stable");
+  s = upgrade_settings(merged_config({{"c.yaml", "hostname: n1\nmaculaos:\n  upgrade: {url: 'https://r', channel: edge}\n"}}));
+  CHECK(s.channel == "edge");
+  CHECK(upgrade_settings(merged_config({{"c.yaml", "hostname: n1\n"}})).url.empty());
+}
+
+TEST_CASE("upgrade settings: config.d over config.yaml, the command line over both") {
+  const std::vector<ConfigText> texts = {
+      {"/var/lib/maculaos/config.yaml", "maculaos: {upgrade: {url: 'https://a.example', channel: beta}}\n"},
+      {"/var/lib/maculaos/config.d/50-fleet.yaml", "maculaos: {upgrade: {url: 'https://fleet.example/os'}}\n"}};
+  UpgradeSettings s = upgrade_settings(merged_config(texts));
+  CHECK(s.url == "https://fleet.example/os");
+  CHECK(s.channel == "beta");
+  s = upgrade_settings(merged_config(texts, {{"maculaos.upgrade.url", "https://cmdline.example"}}));
+  CHECK(s.url == "https://cmdline.example");
+}
+
+TEST_CASE("maculaos.boot.watchdog: seconds from 0 to an hour, unset when absent or refused") {
   using namespace std::chrono_literals;
-  CHECK(boot_settings("maculaos:\n  boot:\n    watchdog: 120\n", "c.yaml")->watchdog == 120s);
-  CHECK(boot_settings("maculaos:\n  boot: {watchdog: 0}\n", "c.yaml")->watchdog == 0s);
-  CHECK_FALSE(boot_settings("hostname: n1\n", "c.yaml")->watchdog);
-  auto bad = boot_settings("maculaos:\n  boot:\n    watchdog: ten\n", "c.yaml");
-  REQUIRE_FALSE(bad);
-  CHECK(bad.error().message == "c.yaml:3:15: maculaos.boot.watchdog: \"ten\": expected whole seconds from 0 (off) to 3600");
+  CHECK(boot_settings(merged_config({{"c.yaml", "maculaos:\n  boot:\n    watchdog: 120\n"}})).watchdog == 120s);
+  CHECK(boot_settings(merged_config({{"c.yaml", "maculaos:\n  boot: {watchdog: 0}\n"}})).watchdog == 0s);
+  CHECK_FALSE(boot_settings(merged_config({{"c.yaml", "hostname: n1\n"}})).watchdog);
+  // a source whose watchdog the schema refuses is left out: the one before stands
+  const MergedConfig bad = merge_config_sources(
+      std::vector<ConfigText>{{"a.yaml", "maculaos: {boot: {watchdog: 90}}\n"}, {"c.yaml", "maculaos:\n  boot:\n    watchdog: ten\n"}}, {});
+  CHECK(boot_settings(bad.tree).watchdog == 90s);
+  REQUIRE(bad.issues.size() == 1);
+  CHECK(bad.issues[0].str() == "c.yaml:3:15: maculaos.boot.watchdog: \"ten\": expected whole seconds from 0 (off) to 3600");
 }
 
 TEST_CASE("maculaos.live: persistence, its device and size, checked by the schema") {
-  auto on = live_settings("maculaos:\n  live: {persistence: true, persistence_device: auto, persistence_size: 50%}\n", "c.yaml");
-  REQUIRE(on);
-  CHECK(on->persistence);
-  CHECK(on->persistence_device == "auto");
-  CHECK(on->persistence_size == "50%");
-  auto off = live_settings("hostname: n1\n", "c.yaml");
-  REQUIRE(off);
-  CHECK_FALSE(off->persistence);
-  CHECK(off->persistence_device.empty());
-  auto bad = live_settings("maculaos:\n  live: {persistence: true, persistence_device: sdb}\n", "c.yaml");
-  REQUIRE_FALSE(bad);
-  CHECK(bad.error().message.find("maculaos.live.persistence_device") != std::string::npos);
+  LiveSettings on = live_settings(merged_config(
+      {{"c.yaml", "maculaos:\n  live: {persistence: true, persistence_device: auto, persistence_size: 50%}\n"}}));
+  CHECK(on.persistence);
+  CHECK(on.persistence_device == "auto");
+  CHECK(on.persistence_size == "50%");
+  LiveSettings off = live_settings(merged_config({{"c.yaml", "hostname: n1\n"}}));
+  CHECK_FALSE(off.persistence);
+  CHECK(off.persistence_device.empty());
+  const MergedConfig bad = merge_config_sources(
+      std::vector<ConfigText>{{"c.yaml", "maculaos:\n  live: {persistence: true, persistence_device: sdb}\n"}}, {});
+  CHECK_FALSE(live_settings(bad.tree).persistence);
+  REQUIRE(bad.issues.size() == 1);
+  CHECK(bad.issues[0].str().find("maculaos.live.persistence_device") != std::string::npos);
+  // the command line sets it too
+  CHECK(live_settings(merged_config({}, {{"maculaos.live.persistence", "true"}})).persistence);
 }
 
 }  // namespace macula

@@ -4,13 +4,14 @@
 #include "common/sha256.h"
 #include "common/text_lines.h"
 #include "config/config_schema.h"
+#include "names/names.h"
 
 namespace macula {
 
 Result<std::optional<std::string>> config_url(std::span<const CmdlineParam> cmdline) {
-  std::optional<std::string> url = cmdline_value(cmdline, kConfigUrlParam);
+  std::optional<std::string> url = cmdline_value(cmdline, kCmdlineConfigUrl);
   if (url && !url->starts_with("https://"))
-    return fail(std::string(kConfigUrlParam) + "=" + *url + ": expected an https:// URL (the config is trusted only over verified TLS)");
+    return fail(std::string(kCmdlineConfigUrl) + "=" + *url + ": expected an https:// URL (the config is trusted only over verified TLS)");
   return url;
 }
 

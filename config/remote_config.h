@@ -17,12 +17,10 @@
 #include "common/kernel_cmdline.h"
 #include "common/result.h"
 #include "config/config_tree.h"
+#include "names/names.h"
 
 namespace macula {
 
-inline constexpr const char* kConfigUrlParam = "macula.config_url";
-// The fetched copies: secrets (a config holds a token), so 0600 in a 0700 directory.
-inline constexpr const char* kRemoteCacheDir = "/var/lib/maculaos/remote";
 inline constexpr std::uint64_t kRemoteConfigMaxBytes = 1 << 20;  // as a NoCloud seed's
 inline constexpr std::uint64_t kGithubKeysMaxBytes = 256 << 10;
 

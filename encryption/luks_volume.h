@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "common/result.h"
+#include "names/names.h"
 
 struct crypt_device;
 
@@ -19,10 +20,6 @@ namespace macula {
 // What libblkid calls a LUKS volume (its TYPE).
 inline constexpr std::string_view kLuksType = "crypto_LUKS";
 
-// The label of the ext4 inside one of ours: the volume's own label (MACULAOS_STATE,
-// MACULAOS_PERSIST) is on its LUKS2 header, and the opened volume must never be taken for a
-// second file system of that name.
-inline constexpr std::string_view kInnerFilesystemLabel = "MACULAOS_INNER";
 
 // LUKS2, aes-xts-plain64 with a 512-bit key, argon2id for typed passphrases.
 struct LuksFormat {

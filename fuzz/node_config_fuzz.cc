@@ -1,5 +1,6 @@
-// The node's config.yaml: the installer merges flags into it, upgrade and init read settings,
-// the sources merge it (as a config and as NoCloud user-data) and the boot stage plans from it.
+// The node's config.yaml: the installer merges flags into it, the sources merge it (as a config
+// and as NoCloud user-data), the boot stage plans from the merge and upgrade and init read their
+// settings from it.
 // Whatever YAML comes, nothing crashes, and a merge that succeeds writes YAML that parses.
 #include <cstddef>
 #include <cstdint>
@@ -12,8 +13,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view yaml(reinterpret_cast<const char*>(data), size);
-  (void)macula::upgrade_settings(yaml, "fuzz");
-  (void)macula::boot_settings(yaml, "fuzz");
   macula::ConfigFlags flags;
   flags.set("hostname", "node-1");
   flags.ssh_keys = {"ssh-ed25519 AAAA fuzz"};
@@ -27,5 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                    {"meta-data", text, Format::nocloud_meta_data}};
   const macula::MergedConfig config = macula::merge_config_sources(sources, {});
   (void)macula::boot_plan(config.tree);  // the plan of a config the schema took
+  (void)macula::upgrade_settings(config.tree);
+  (void)macula::boot_settings(config.tree);
+  (void)macula::live_settings(config.tree);
   return 0;
 }

@@ -10,11 +10,10 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "names/names.h"
 
 namespace macula {
 
-// Where the node identity lives (a directory of its own: the node config's 0700 rule holds).
-inline constexpr const char* kNodeIdentityDir = "/var/lib/maculaos/identity";
 
 using Ed25519PublicKey = std::array<std::uint8_t, 32>;
 using Ed25519Signature = std::array<std::uint8_t, 64>;

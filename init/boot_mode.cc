@@ -4,7 +4,7 @@
 
 #include "ab/disk_layout.h"
 #include "ab/installed_disk.h"
-#include "common/media_layout.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -40,18 +40,18 @@ bool installed_disk_found(const BootConfig& config, std::span<const BlockDevice>
 bool found_what_mode_needs(const BootConfig& config, std::span<const BlockDevice> devices) {
   if (!config.mode) return live_media_found(devices) || any_installed_state(devices);
   switch (*config.mode) {
-    case Mode::live:
-    case Mode::install: return live_media_found(devices);
-    case Mode::disk:
-    case Mode::recovery: return installed_disk_found(config, devices);
-    case Mode::shell: return true;  // the shell needs nothing
+    case BootMode::live:
+    case BootMode::install: return live_media_found(devices);
+    case BootMode::disk:
+    case BootMode::recovery: return installed_disk_found(config, devices);
+    case BootMode::shell: return true;  // the shell needs nothing
   }
   return true;
 }
 
-Mode choose_mode(const BootConfig& config, std::span<const BlockDevice> devices) {
+BootMode choose_mode(const BootConfig& config, std::span<const BlockDevice> devices) {
   if (config.mode) return *config.mode;
-  return any_installed_state(devices) ? Mode::disk : Mode::live;
+  return any_installed_state(devices) ? BootMode::disk : BootMode::live;
 }
 
 }  // namespace macula

@@ -30,6 +30,6 @@ bool installed_disk_found(const BootConfig& config, std::span<const BlockDevice>
 bool found_what_mode_needs(const BootConfig& config, std::span<const BlockDevice> devices);
 
 // Without macula.mode: a MACULAOS_STATE file system means an installed disk, else live.
-Mode choose_mode(const BootConfig& config, std::span<const BlockDevice> devices);
+BootMode choose_mode(const BootConfig& config, std::span<const BlockDevice> devices);
 
 }  // namespace macula

@@ -1,6 +1,6 @@
 #include "init/boot_mode.h"
 
-#include "common/media_layout.h"
+#include "names/names.h"
 
 #include <catch2/catch.hpp>
 
@@ -43,7 +43,7 @@ TEST_CASE("an installed boot waits for the disk GRUB booted from, whole, and for
   devices.push_back({"nvme0n1p3", "MACULAOS_A", "ext4", true, "maculaos-a", "", "nvme0n1"});
   devices.push_back({"nvme0n1p4", "MACULAOS_B", "ext4", true, "maculaos-b", "", "nvme0n1"});
   BootConfig disk;
-  disk.mode = Mode::disk;
+  disk.mode = BootMode::disk;
   disk.slot = Slot::b;
   disk.esp = "c0ffee00-0000-4000-8000-000000000001";
   CHECK_FALSE(found_what_mode_needs(disk, devices));  // its state partition has not appeared yet
@@ -58,7 +58,7 @@ TEST_CASE("a live boot waits for the media: without a mode, media or an installe
   const std::vector<BlockDevice> live{{"sr0", "MACULAOS", "iso9660", false}};
   const std::vector<BlockDevice> installed{{"vda5", "MACULAOS_STATE", "ext4", true}};
   BootConfig live_mode;
-  live_mode.mode = Mode::live;
+  live_mode.mode = BootMode::live;
   CHECK(found_what_mode_needs(live_mode, live));
   CHECK_FALSE(found_what_mode_needs(live_mode, installed));
   const BootConfig detected;
@@ -71,12 +71,12 @@ TEST_CASE("the mode: the command line wins, else the state partition decides") {
   const std::vector<BlockDevice> installed{{"vda5", "MACULAOS_STATE", "ext4", true}};
   const std::vector<BlockDevice> live{{"sr0", "MACULAOS", "iso9660", false}};
   BootConfig auto_mode;
-  CHECK(choose_mode(auto_mode, installed) == Mode::disk);
-  CHECK(choose_mode(auto_mode, live) == Mode::live);
-  CHECK(choose_mode(auto_mode, {}) == Mode::live);
+  CHECK(choose_mode(auto_mode, installed) == BootMode::disk);
+  CHECK(choose_mode(auto_mode, live) == BootMode::live);
+  CHECK(choose_mode(auto_mode, {}) == BootMode::live);
   BootConfig shell;
-  shell.mode = Mode::shell;
-  CHECK(choose_mode(shell, installed) == Mode::shell);
+  shell.mode = BootMode::shell;
+  CHECK(choose_mode(shell, installed) == BootMode::shell);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// boot.json (kBootReportPath, common/run_paths.h): what this boot did and how long each stage took. Later tools and the
+// boot.json (kBootReportPath, names/names.h): what this boot did and how long each stage took. Later tools and the
 // benchmark read it.
 #pragma once
 

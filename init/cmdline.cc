@@ -7,34 +7,11 @@
 
 #include "ab/installed_disk.h"
 #include "common/kernel_cmdline.h"
+#include "names/names.h"
 
 namespace macula {
 
 namespace {
-
-constexpr std::array kModes{std::pair{Mode::live, "live"}, std::pair{Mode::install, "install"},
-                            std::pair{Mode::disk, "disk"}, std::pair{Mode::recovery, "recovery"},
-                            std::pair{Mode::shell, "shell"}};
-constexpr std::array kEmergencies{std::pair{Emergency::shell, "shell"},
-                                  std::pair{Emergency::reboot, "reboot"},
-                                  std::pair{Emergency::poweroff, "poweroff"}};
-constexpr std::array kStages{std::pair{Stage::modules, "modules"},
-                             std::pair{Stage::devices, "devices"}, std::pair{Stage::mount, "mount"},
-                             std::pair{Stage::overlay, "overlay"}, std::pair{Stage::pivot, "pivot"}};
-
-template <class Table>
-auto lookup(const Table& table, std::string_view name) -> std::optional<decltype(table[0].first)> {
-  for (const auto& [value, text] : table)
-    if (name == text) return value;
-  return std::nullopt;
-}
-
-template <class Table, class E>
-std::string_view name_of(const Table& table, E value) {
-  for (const auto& [v, text] : table)
-    if (v == value) return text;
-  return "?";
-}
 
 template <class Table>
 std::string choices(const Table& table) {
@@ -74,7 +51,7 @@ std::string shortened(std::string_view value) {
 }
 
 // Keys that may be given more than once: each adds to a list.
-bool accumulates(std::string_view key) { return key == "console" || key == "macula.modules"; }
+bool accumulates(std::string_view key) { return key == kCmdlineConsole || key == kCmdlineModules; }
 
 class Parser {
  public:
@@ -82,47 +59,47 @@ class Parser {
 
   void apply(std::string_view key, std::optional<std::string_view> value) {
     const std::string_view v = value.value_or("");
-    if (key == "macula.mode") {
-      c_.mode = lookup(kModes, v);
+    if (key == kCmdlineMode) {
+      c_.mode = named(kBootModeNames, v);
       if (!c_.mode)
-        warn(key, v, "expected " + choices(kModes) + "; choosing by the media present instead");
-    } else if (key == "macula.debug") {
+        warn(key, v, "expected " + choices(kBootModeNames) + "; choosing by the media present instead");
+    } else if (key == kCmdlineDebug) {
       flag(key, value, c_.debug, "on");
-    } else if (key == "macula.break") {
+    } else if (key == kCmdlineBreak) {
       if (!value) {
-        c_.break_before = Stage::pivot;
-      } else if (auto stage = lookup(kStages, v)) {
+        c_.break_before = BreakPoint::pivot;
+      } else if (auto stage = named(kBreakPointNames, v)) {
         c_.break_before = stage;
       } else {
-        c_.break_before = Stage::pivot;
-        warn(key, v, "expected " + choices(kStages) + "; breaking before pivot instead");
+        c_.break_before = BreakPoint::pivot;
+        warn(key, v, "expected " + choices(kBreakPointNames) + "; breaking before pivot instead");
       }
-    } else if (key == "macula.shell") {
+    } else if (key == kCmdlineShell) {
       flag(key, value, c_.shell_allowed, "allowed");
-    } else if (key == "macula.emergency") {
-      if (auto e = lookup(kEmergencies, v)) {
+    } else if (key == kCmdlineEmergency) {
+      if (auto e = named(kEmergencyNames, v)) {
         c_.emergency = *e;
       } else {
-        warn(key, v, "expected " + choices(kEmergencies) +
+        warn(key, v, "expected " + choices(kEmergencyNames) +
                          "; using the default (reboot on an installed disk, else shell)");
       }
-    } else if (key == "macula.timeout") {
+    } else if (key == kCmdlineTimeout) {
       seconds(key, v, 1, c_.device_timeout);
-    } else if (key == "macula.watchdog") {
+    } else if (key == kCmdlineWatchdog) {
       std::chrono::seconds watchdog = c_.watchdog.value_or(kTrialWatchdog);
       if (seconds(key, v, 0, watchdog)) c_.watchdog = watchdog;
-    } else if (key == "macula.modules") {
+    } else if (key == kCmdlineModules) {
       for (auto& m : split_list(v)) c_.extra_modules.push_back(std::move(m));
-    } else if (key == "console") {
+    } else if (key == kCmdlineConsole) {
       if (!v.empty()) c_.consoles.emplace_back(v);
-    } else if (key == kSlotParam) {
+    } else if (key == kCmdlineSlot) {
       c_.slot = parse_slot(v);
       if (!c_.slot) warn(key, v, "expected a or b; using none (disk mode will stop)");
-    } else if (key == "macula.persistence") {
+    } else if (key == kCmdlinePersistence) {
       persistence(key, value);
-    } else if (key == kEspParam) {
+    } else if (key == kCmdlineEsp) {
       c_.esp = v;
-    } else if (key == "init") {
+    } else if (key == kCmdlineInit) {
       if (v.starts_with('/')) {
         c_.init = v;
       } else {
@@ -180,16 +157,12 @@ class Parser {
 
 }  // namespace
 
-std::string_view to_string(Mode m) { return name_of(kModes, m); }
-std::string_view to_string(Emergency e) { return name_of(kEmergencies, e); }
-std::string_view to_string(Stage s) { return name_of(kStages, s); }
-
 BootConfig parse_cmdline(std::string_view cmdline) {
   BootConfig config;
   Parser parser(config);
   std::set<std::string> seen;
   for (const CmdlineParam& p : parse_cmdline_params(cmdline)) {
-    const bool ours = p.key.starts_with("macula.") || p.key == "init";
+    const bool ours = p.key.starts_with(kCmdlineOwnPrefix) || p.key == kCmdlineInit;
     if (ours && !accumulates(p.key) && !seen.insert(p.key).second)
       config.warnings.push_back(shortened(p.key) + "=" + shortened(p.value.value_or("")) + ": " +
                                 shortened(p.key) + " was given before; this one wins");
@@ -198,8 +171,8 @@ BootConfig parse_cmdline(std::string_view cmdline) {
   return config;
 }
 
-Emergency emergency_action(const BootConfig& config, std::optional<Mode> mode) {
-  Emergency action = config.emergency.value_or(mode == Mode::disk ? Emergency::reboot : Emergency::shell);
+Emergency emergency_action(const BootConfig& config, std::optional<BootMode> mode) {
+  Emergency action = config.emergency.value_or(mode == BootMode::disk ? Emergency::reboot : Emergency::shell);
   if (action == Emergency::shell && !config.shell_allowed) action = Emergency::reboot;
   return action;
 }

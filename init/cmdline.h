@@ -10,25 +10,17 @@
 #include <vector>
 
 #include "ab/boot_state.h"
+#include "names/names.h"
 
 namespace macula {
-
-enum class Mode { live, install, disk, recovery, shell };
-enum class Emergency { shell, reboot, poweroff };
-// The stages macula.break=<stage> can stop before, in boot order (like dracut's rd.break).
-enum class Stage { modules, devices, mount, overlay, pivot };
-
-std::string_view to_string(Mode);
-std::string_view to_string(Emergency);
-std::string_view to_string(Stage);
 
 // A trial boot's time to reach its health check, when nothing says otherwise.
 inline constexpr std::chrono::seconds kTrialWatchdog{600};
 
 struct BootConfig {
-  std::optional<Mode> mode;              // unset: chosen by the file systems present
+  std::optional<BootMode> mode;              // unset: chosen by the file systems present
   bool debug = false;                    // macula.debug
-  std::optional<Stage> break_before;     // macula.break[=stage]; bare means pivot
+  std::optional<BreakPoint> break_before;     // macula.break[=stage]; bare means pivot
   bool shell_allowed = true;             // macula.shell=0 forbids every shell
   std::optional<Emergency> emergency;      // macula.emergency=; unset: emergency_action()'s default
   // macula.watchdog=SECONDS: how long a trial boot has to pass its health check before the
@@ -53,7 +45,7 @@ BootConfig parse_cmdline(std::string_view cmdline);
 // one may be at its console: the reboot spends a try of a trial slot, and GRUB goes back to
 // the primary after the last), and everything else gives a shell. Never a shell when
 // macula.shell=0. `mode` is the mode of the boot, when known.
-Emergency emergency_action(const BootConfig& config, std::optional<Mode> mode);
+Emergency emergency_action(const BootConfig& config, std::optional<BootMode> mode);
 
 // The arguments the kernel hands /init (words it does not know, with no '=', and everything
 // after "--"): PID 1 boots on, with one warning for each.

@@ -41,9 +41,9 @@ TEST_CASE("every parameter is read") {
       "macula.emergency=poweroff macula.timeout=30 macula.modules=e1000,nvme "
       "macula.modules=xhci_pci console=tty1 console=ttyS0,115200n8 init=/sbin/openrc-init "
       "macula.slot=b");
-  CHECK(c.mode == Mode::install);
+  CHECK(c.mode == BootMode::install);
   CHECK(c.debug);
-  CHECK(c.break_before == Stage::mount);
+  CHECK(c.break_before == BreakPoint::mount);
   CHECK_FALSE(c.shell_allowed);
   CHECK(c.emergency == Emergency::poweroff);
   CHECK(c.device_timeout == 30s);
@@ -55,20 +55,20 @@ TEST_CASE("every parameter is read") {
 }
 
 TEST_CASE("every mode has its name") {
-  for (auto [text, mode] : {std::pair{"live", Mode::live}, {"install", Mode::install},
-                            {"disk", Mode::disk}, {"recovery", Mode::recovery},
-                            {"shell", Mode::shell}}) {
+  for (auto [text, mode] : {std::pair{"live", BootMode::live}, {"install", BootMode::install},
+                            {"disk", BootMode::disk}, {"recovery", BootMode::recovery},
+                            {"shell", BootMode::shell}}) {
     CHECK(parse_cmdline(std::string("macula.mode=") + text).mode == mode);
     CHECK(to_string(mode) == text);
   }
 }
 
 TEST_CASE("the last value of a repeated parameter wins") {
-  CHECK(parse_cmdline("macula.mode=shell macula.mode=live").mode == Mode::live);
+  CHECK(parse_cmdline("macula.mode=shell macula.mode=live").mode == BootMode::live);
 }
 
 TEST_CASE("a bare macula.break stops before the pivot, like rd.break") {
-  CHECK(parse_cmdline("macula.break").break_before == Stage::pivot);
+  CHECK(parse_cmdline("macula.break").break_before == BreakPoint::pivot);
 }
 
 TEST_CASE("bad values are warnings naming the parameter and the value used instead") {
@@ -78,7 +78,7 @@ TEST_CASE("bad values are warnings naming the parameter and the value used inste
   CHECK_FALSE(c.mode);
   CHECK(c.device_timeout == 10s);
   CHECK_FALSE(c.emergency);
-  CHECK(c.break_before == Stage::pivot);
+  CHECK(c.break_before == BreakPoint::pivot);
   CHECK(c.shell_allowed);
   CHECK(c.init == "/sbin/init");
   REQUIRE(c.warnings.size() == 7);
@@ -115,14 +115,14 @@ TEST_CASE("timeouts out of range are refused") {
 
 TEST_CASE("an installed disk reboots on a fatal error unless a shell is asked for: others give a shell") {
   const BootConfig plain = parse_cmdline("");
-  CHECK(emergency_action(plain, Mode::disk) == Emergency::reboot);
-  CHECK(emergency_action(plain, Mode::live) == Emergency::shell);
-  CHECK(emergency_action(plain, Mode::recovery) == Emergency::shell);
+  CHECK(emergency_action(plain, BootMode::disk) == Emergency::reboot);
+  CHECK(emergency_action(plain, BootMode::live) == Emergency::shell);
+  CHECK(emergency_action(plain, BootMode::recovery) == Emergency::shell);
   CHECK(emergency_action(plain, std::nullopt) == Emergency::shell);
-  CHECK(emergency_action(parse_cmdline("macula.emergency=shell"), Mode::disk) == Emergency::shell);
-  CHECK(emergency_action(parse_cmdline("macula.emergency=poweroff"), Mode::live) == Emergency::poweroff);
-  CHECK(emergency_action(parse_cmdline("macula.shell=0"), Mode::live) == Emergency::reboot);
-  CHECK(emergency_action(parse_cmdline("macula.shell=0 macula.emergency=shell"), Mode::disk) == Emergency::reboot);
+  CHECK(emergency_action(parse_cmdline("macula.emergency=shell"), BootMode::disk) == Emergency::shell);
+  CHECK(emergency_action(parse_cmdline("macula.emergency=poweroff"), BootMode::live) == Emergency::poweroff);
+  CHECK(emergency_action(parse_cmdline("macula.shell=0"), BootMode::live) == Emergency::reboot);
+  CHECK(emergency_action(parse_cmdline("macula.shell=0 macula.emergency=shell"), BootMode::disk) == Emergency::reboot);
 }
 
 TEST_CASE("hostile command lines: one warning per bad word, and the boot goes on") {

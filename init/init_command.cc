@@ -15,7 +15,7 @@
 #include "common/files.h"
 #include "common/kernel_cmdline.h"
 #include "common/mounts.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 #include "init/boot_log.h"
 #include "init/boot_mode.h"
 #include "init/boot_report.h"
@@ -78,16 +78,16 @@ class BootAttempt {
   }
 
   const BootConfig& config() const { return config_; }
-  std::optional<Mode> mode() const { return root_ ? std::optional(mode_) : config_.mode; }
+  std::optional<BootMode> mode() const { return root_ ? std::optional(mode_) : config_.mode; }
 
   Error run() {
     Result<void> r = setup();
-    if (r) r = stage(Stage::modules, [&] { return load_kernel_modules(); });
-    if (r) r = stage(Stage::devices, [&] { return find_devices(); });
+    if (r) r = stage(BreakPoint::modules, [&] { return load_kernel_modules(); });
+    if (r) r = stage(BreakPoint::devices, [&] { return find_devices(); });
     if (r) r = choose_root_source();
-    if (r) r = stage(Stage::mount, [&] { return mount_root_image(); });
-    if (r) r = stage(Stage::overlay, [&] { return mount_overlay(); });
-    if (r) r = stage(Stage::pivot, [&] { return pivot(); });
+    if (r) r = stage(BreakPoint::mount, [&] { return mount_root_image(); });
+    if (r) r = stage(BreakPoint::overlay, [&] { return mount_overlay(); });
+    if (r) r = stage(BreakPoint::pivot, [&] { return pivot(); });
     if (r) r = exec_init();
     return r.error();
   }
@@ -112,7 +112,7 @@ class BootAttempt {
   }
 
   // Times a stage, and honours macula.break before it.
-  Result<void> stage(Stage s, const std::function<Result<void>()>& body) {
+  Result<void> stage(BreakPoint s, const std::function<Result<void>()>& body) {
     const std::string name(to_string(s));
     if (config_.break_before == s)
       offer_shell("break before stage '" + name + "' (macula.break): exit the shell to go on",
@@ -156,7 +156,7 @@ class BootAttempt {
   }
 
   Result<void> choose_root_source() {
-    if (config_.mode == Mode::shell) {
+    if (config_.mode == BootMode::shell) {
       offer_shell("MaculaOS rescue shell (macula.mode=shell): exit the shell to boot on", "macula-rescue# ");
       config_.mode.reset();
       devices_ = scan_block_devices();
@@ -167,10 +167,10 @@ class BootAttempt {
     mode_ = choose_mode(config_, devices_);
     report_.mode = to_string(mode_);
     log_.info("mode " + report_.mode + " (" + report_.mode_source + ")");
-    if (mode_ == Mode::disk || mode_ == Mode::recovery)
+    if (mode_ == BootMode::disk || mode_ == BootMode::recovery)
       root_ = std::make_unique<InstalledSlotRoot>(config_, log_, report_);
     else
-      root_ = std::make_unique<LiveMediaRoot>(config_, log_, report_, mode_ == Mode::live);
+      root_ = std::make_unique<LiveMediaRoot>(config_, log_, report_, mode_ == BootMode::live);
     return {};
   }
 
@@ -193,7 +193,7 @@ class BootAttempt {
                                    ",workdir=" + work});
     if (r) log_.info("root: overlay of " + std::string(kRootImageMount) + " (squashfs) and a tmpfs");
     if (r) r = root_->mount_persistent(kNewRoot);
-    if (r && mode_ == Mode::recovery)
+    if (r && mode_ == BootMode::recovery)
       offer_shell("recovery shell: the installed system is mounted at " + std::string(kNewRoot) + ", its state at " +
                       std::string(kStateMount) + "; exit the shell to boot it",
                   "macula-recovery# ");
@@ -220,7 +220,7 @@ class BootAttempt {
   BootLog& log_;
   std::span<const std::string> kernel_args_;
   BootConfig config_;
-  Mode mode_ = Mode::live;
+  BootMode mode_ = BootMode::live;
   std::unique_ptr<RootSource> root_;
   BootReport report_;
   std::vector<BlockDevice> devices_;
@@ -235,7 +235,7 @@ struct AttemptOutcome {
 
 AttemptOutcome attempt_boot(BootLog& log, std::int64_t started, std::span<const std::string> kernel_args) {
   BootConfig config;
-  std::optional<Mode> mode;
+  std::optional<BootMode> mode;
   Error error;
   try {
     BootAttempt attempt(log, started, kernel_args);

@@ -11,8 +11,9 @@
 #include "common/block_devices.h"
 #include "common/files.h"
 #include "common/mounts.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 #include "common/watchdog.h"
+#include "config/config_sources.h"
 #include "config/node_config.h"
 #include "encryption/luks_volume.h"
 #include "init/console_shell.h"
@@ -37,7 +38,7 @@ Result<SlotManifest> read_slot_manifest(const std::string& path) {
 
 Result<void> InstalledSlotRoot::mount_root_image(std::span<const BlockDevice> devices) {
   if (!config_.slot)
-    return fail("disk mode: no " + std::string(kSlotParam) + "=a|b on the command line (GRUB's menu entries pass it)");
+    return fail("disk mode: no " + std::string(kCmdlineSlot) + "=a|b on the command line (GRUB's menu entries pass it)");
   const Slot slot = *config_.slot;
   auto disk = find_installed_disk(devices, config_.esp);
   if (!disk)
@@ -130,14 +131,18 @@ Result<void> InstalledSlotRoot::mount_persistent(const std::string& new_root) {
   return {};
 }
 
-// macula.watchdog=, else the node config's maculaos.boot.watchdog, else the default.
+// macula.watchdog=, else the node config's maculaos.boot.watchdog, else the default. The node
+// config as the booted system will read it, from the root image and the state mounted here.
 std::chrono::seconds InstalledSlotRoot::watchdog_timeout() {
   if (config_.watchdog) return *config_.watchdog;
-  const std::string path = std::string(kStateMount) + kNodeConfigPath;
-  auto text = read_file(path);
-  auto settings = text ? boot_settings(*text, path) : Result<BootSettings>(BootSettings{});
-  if (!settings) log_.warn(settings.error().text() + "; the trial watchdog uses " + std::to_string(kTrialWatchdog.count()) + " s");
-  return settings && settings->watchdog ? *settings->watchdog : kTrialWatchdog;
+  auto config = read_node_config({.image = kRootImageMount, .state = kStateMount});
+  if (!config) {
+    log_.warn("the node config: " + config.error().text() + "; the trial watchdog uses " +
+              std::to_string(kTrialWatchdog.count()) + " s");
+    return kTrialWatchdog;
+  }
+  for (const ConfigIssue& issue : config->issues) log_.warn(issue.str());
+  return boot_settings(config->config).watchdog.value_or(kTrialWatchdog);
 }
 
 // A trial boot must reach its health check: the hardware watchdog resets it otherwise (and the

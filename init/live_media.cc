@@ -6,16 +6,15 @@
 
 #include "ab/disk_layout.h"
 #include "common/loop_device.h"
-#include "common/media_layout.h"
 #include "common/mounts.h"
-#include "common/run_paths.h"
-#include "config/remote_config.h"
+#include "names/names.h"
+#include "config/config_sources.h"
+#include "config/node_config.h"
 #include "encryption/luks_volume.h"
 #include "init/boot_mode.h"
 #include "init/root_image_tools.h"
 #include "init/state_overlays.h"
 #include "init/unlock_volume.h"
-#include "net/resource.h"
 
 namespace macula {
 
@@ -56,15 +55,17 @@ Result<void> LiveMediaRoot::mount_root_image(std::span<const BlockDevice> device
               device_names(candidates) + ")");
 }
 
-// The command line's macula.persistence over the media config's maculaos.live.
+// The command line's macula.persistence over the node config's maculaos.live, as it stands
+// before there is a state: the image's defaults, the media's config and the command line's
+// maculaos.live.* words (init copies a NoCloud seed later, once the root is whole).
 std::optional<PersistenceChoice> LiveMediaRoot::persistence_choice() {
   LiveSettings settings;
-  const std::string path = std::string(kMediaMount) + "/" + std::string(kMediaConfig);
-  if (::access(path.c_str(), F_OK) == 0) {
-    auto text = read_resource(path, {}, kRemoteConfigMaxBytes);
-    auto read = text ? live_settings(*text, path) : Result<LiveSettings>(fail(text.error()));
-    if (read) settings = *read;
-    else log_.warn(read.error().text() + "; live persistence follows the command line alone");
+  auto config = read_node_config({.image = kRootImageMount, .state = std::nullopt});
+  if (config) {
+    for (const ConfigIssue& issue : config->issues) log_.warn(issue.str());
+    settings = live_settings(config->config);
+  } else {
+    log_.warn("the node config: " + config.error().text() + "; live persistence follows the command line alone");
   }
   return choose_persistence(config_.persistence, config_.persistence_device, settings);
 }

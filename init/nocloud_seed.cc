@@ -8,26 +8,25 @@
 
 #include "common/files.h"
 #include "common/mounts.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 #include "net/resource.h"
 
 namespace macula {
 
 namespace {
 
-constexpr const char* kSeedMount = "/run/macula/cidata";
 constexpr const char* kSeedFiles[] = {"user-data", "meta-data"};
 // cloud-init's own cap on user-data is in this order; a seed past it is not a config
 constexpr std::size_t kMaxSeedFileBytes = 1u << 20;
 
-bool is_seed(const BlockDevice& device) { return device.label == "CIDATA" || device.label == "cidata"; }
+bool is_seed(const BlockDevice& device) { return device.label == kNoCloudLabel || device.label == kNoCloudLabelLower; }
 
 Result<void> copy_seed(const BlockDevice& device) {
-  auto mounted = ScopedMount::mount({"/dev/" + device.name, kSeedMount, device.type, "ro,nodev,nosuid,noexec"});
+  auto mounted = ScopedMount::mount({"/dev/" + device.name, kNoCloudSeedMount, device.type, "ro,nodev,nosuid,noexec"});
   if (!mounted) return fail(mounted.error());
   if (::mkdir(kNoCloudSeedDir, 0700) != 0 && errno != EEXIST) return fail_errno(std::string("mkdir ") + kNoCloudSeedDir);
   for (const char* name : kSeedFiles) {
-    const std::string path = std::string(kSeedMount) + "/" + name;
+    const std::string path = std::string(kNoCloudSeedMount) + "/" + name;
     // capped as it is read: PID 1 does not take a file of any size into memory
     auto text = read_resource(path, {}, kMaxSeedFileBytes);
     if (!text && text.error().code == ENOENT) continue;  // meta-data alone, or user-data alone

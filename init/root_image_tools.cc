@@ -2,7 +2,7 @@
 
 #include "common/mounts.h"
 #include "common/process.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 
 namespace macula {
 

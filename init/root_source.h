@@ -24,7 +24,7 @@ class RootSource {
   RootSource(const BootConfig& config, BootLog& log, BootReport& report)
       : config_(config), log_(log), report_(report) {}
   virtual ~RootSource() = default;
-  // The squashfs root image, mounted read-only at kRootImageMount (common/run_paths.h).
+  // The squashfs root image, mounted read-only at kRootImageMount (names/names.h).
   virtual Result<void> mount_root_image(std::span<const BlockDevice> devices) = 0;
   // What persists across boots, mounted into the new root (over its overlay).
   virtual Result<void> mount_persistent(const std::string& new_root) = 0;

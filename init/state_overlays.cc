@@ -5,7 +5,7 @@
 
 #include "common/files.h"
 #include "common/mounts.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 #include "init/copy_tree.h"
 
 namespace macula {

@@ -23,10 +23,9 @@
 #include "common/files.h"
 #include "common/kernel_cmdline.h"
 #include "common/loop_device.h"
-#include "common/media_layout.h"
 #include "common/mounts.h"
 #include "common/process.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 #include "config/config_schema.h"
 #include "config/config_tree.h"
 #include "config/node_config.h"
@@ -71,7 +70,8 @@ image, kernel and initramfs, verified by SHA-256; GRUB is installed for BIOS and
                           Secure Boot state; default none: any boot on this machine)
       --from-cmdline      take DEVICE and options from the kernel command line:
                           macula.install.device=, .config_url=, .silent, .power_off,
-                          .encrypt, .force_efi (GRUB for UEFI is always installed)
+                          .encrypt, .force_efi (GRUB for UEFI is always installed); with
+                          no device there, say how to install and exit 0
 )";
 
 constexpr OptionSpec kOptions[] = {
@@ -115,11 +115,11 @@ struct InstallRequest {
 void apply_cmdline(std::span<const CmdlineParam> params, InstallRequest& req) {
   for (const CmdlineParam& p : params) {
     const std::string value = p.value.value_or("");
-    if (p.key == "macula.install.device") req.device = value;
-    else if (p.key == "macula.install.config_url") req.config_source = value;
-    else if (p.key == "macula.install.silent") req.yes = true;
-    else if (p.key == "macula.install.power_off") req.power_off = true;
-    else if (p.key == "macula.install.encrypt") req.encrypt = true;
+    if (p.key == kCmdlineInstallDevice) req.device = value;
+    else if (p.key == kCmdlineInstallConfigUrl) req.config_source = value;
+    else if (p.key == kCmdlineInstallSilent) req.yes = true;
+    else if (p.key == kCmdlineInstallPowerOff) req.power_off = true;
+    else if (p.key == kCmdlineInstallEncrypt) req.encrypt = true;
   }
 }
 
@@ -135,6 +135,8 @@ Result<InstallRequest> parse_request(std::span<const std::string> args) {
   if (p->positional.size() > 1)
     return usage_error("expected one DEVICE, got " + std::to_string(p->positional.size()));
   if (!p->positional.empty()) req.device = p->positional[0];
+  // the ISO's install mode without a device: run_install says how to install by hand
+  if (req.device.empty() && p->has("from-cmdline")) return req;
   if (req.device.empty())
     return usage_error("no DEVICE given (e.g. macula-install /dev/sda; see --help)");
   req.yes = req.yes || p->has("yes");
@@ -223,7 +225,7 @@ class Installer {
   Installer(InstallRequest req, std::string config) : req_(std::move(req)), config_(std::move(config)) {}
 
   Result<void> run(const std::string& disk, const DiskLayout& layout) {
-    if (auto r = make_dirs(kWorkDir); !r) return r;
+    if (auto r = make_dirs(kInstallWorkDir); !r) return r;
     step("wiping old signatures and writing the partition table");
     // No --force: wipefs refuses a disk the kernel still uses, a last check after ours. It
     // also clears the MBR's signature: a BIOS no longer boots the disk's old code.
@@ -262,7 +264,6 @@ class Installer {
   const std::string& recovery_passphrase() const { return recovery_; }
 
  private:
-  static constexpr const char* kWorkDir = "/run/macula-install";
 
   // From the moment sfdisk signs the protective MBR, a BIOS boots the disk's boot code: until
   // grub-install replaces it (boot.img, written after GRUB's core image), it is `int 18h`
@@ -284,7 +285,7 @@ class Installer {
   const std::string& node(int number) const { return nodes_[static_cast<size_t>(number - 1)]; }
 
   Result<ScopedMount> mount(const std::string& dev, std::string_view fstype, const char* dir) const {
-    return ScopedMount::mount({dev, std::string(kWorkDir) + "/" + dir, std::string(fstype), ""});
+    return ScopedMount::mount({dev, std::string(kInstallWorkDir) + "/" + dir, std::string(fstype), ""});
   }
 
   Result<void> write_slot(const std::string& dev) {
@@ -328,7 +329,7 @@ class Installer {
     step("writing the node config");
     auto state = mount(dev, kStatePartition.filesystem, "state");
     if (!state) return fail(state.error());
-    const std::string dir = state->dir() + "/var/lib/maculaos";
+    const std::string dir = state->dir() + kStateDir;
     if (auto r = make_dirs(dir); !r) return r;
     ::chmod(dir.c_str(), 0700);
     return write_file_atomic(state->dir() + kNodeConfigPath, config_, 0600);
@@ -425,6 +426,11 @@ Result<int> install(InstallRequest req) {
 Result<int> run_install(std::span<const std::string> args) {
   auto req = parse_request(args);
   if (!req) return fail(req.error());
+  if (req->device.empty()) {
+    std::printf("macula-install: install mode without %s=: run 'sudo macula-install /dev/DISK' to install MaculaOS\n",
+                std::string(kCmdlineInstallDevice).c_str());
+    return 0;
+  }
   auto status = install(*req);
   if (req->power_off) {
     // Unattended: the error is said before the machine goes.

@@ -14,7 +14,7 @@
 
 #include "common/fd.h"
 #include "common/files.h"
-#include "common/run_paths.h"
+#include "names/names.h"
 
 namespace macula {
 

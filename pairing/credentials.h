@@ -8,10 +8,10 @@
 
 #include "common/result.h"
 #include "pairing/portal_protocol.h"
+#include "names/names.h"
 
 namespace macula {
 
-inline constexpr const char* kCredentialsDir = "/var/lib/maculaos/credentials";
 inline constexpr const char* kPairingDropIn = "50-pairing.yaml";  // in config_sources.h's kConfigDropInDir
 // In the credentials directory: the refresh token alone (what a client reads to sign in), the
 // account it belongs to, and NAME.pem per certificate.

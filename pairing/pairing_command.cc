@@ -30,6 +30,7 @@
 #include "pairing/welcome_screen.h"
 #include "qr/qr_code.h"
 #include "setup/setup_steps.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -48,8 +49,6 @@ the Portal answers under /var/lib/maculaos/credentials, sets .configured and sto
 constexpr const char* kDefaultPortal = "https://portal.macula.io";
 // agetty prints /etc/issue.d/*.issue under /etc/issue; the image links /etc/issue.d here, so
 // the console code never reaches a disk.
-constexpr const char* kIssueDir = "/run/macula/issue.d";
-constexpr const char* kIssueFile = "/run/macula/issue.d/50-pairing.issue";  // in kIssueDir
 constexpr int kMaxWrongCodes = 5;
 constexpr std::chrono::seconds kWrongCodeWindow{60};
 constexpr std::chrono::seconds kPortalTimeout{30};
@@ -80,8 +79,8 @@ struct Portal {
 Result<Portal> portal_settings() {
   auto config = read_node_config();
   if (!config) return fail("the node config", config.error());
-  Portal portal{config_text(config->tree, "maculaos.portal.url").value_or(kDefaultPortal), std::nullopt, ""};
-  if (const auto key = config_text(config->tree, "maculaos.portal.signing_key")) {
+  Portal portal{config_text(config->config, "maculaos.portal.url").value_or(kDefaultPortal), std::nullopt, ""};
+  if (const auto key = config_text(config->config, "maculaos.portal.signing_key")) {
     auto parsed = parse_signing_key(*key);
     if (parsed) portal.key = *parsed;
     else portal.key_problem = parsed.error().message;
@@ -119,7 +118,7 @@ class PairingService {
     }
     wake_.notify_all();
     if (worker_.joinable()) worker_.join();
-    ::unlink(kIssueFile);
+    ::unlink(kPairingIssueFile);
     reload_gettys();
   }
 
@@ -205,7 +204,7 @@ class PairingService {
     const std::string issue =
         welcome_issue({"http://" + hostname_ + ".local", addresses_, qr_text(qr_, true), identity_.fingerprint, console_code_,
                        message_});
-    if (make_directory(kIssueDir, 0700) && write_file_atomic(kIssueFile, issue, 0600)) reload_gettys();
+    if (make_directory(kIssueDir, 0700) && write_file_atomic(kPairingIssueFile, issue, 0600)) reload_gettys();
   }
 
   int refuse(int status, const std::string& message, Phase phase = Phase::refused) {

@@ -10,12 +10,10 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "names/names.h"
 
 namespace macula {
 
-inline constexpr std::string_view kPersistLabel = "MACULAOS_PERSIST";
-// The label while the file system is being made: only a whole one is ever taken for persistence.
-inline constexpr std::string_view kIncompletePersistLabel = "MACULAOS_PNEW";
 // The mappings of an encrypted persistence: while it is made, and opened by init.
 inline constexpr const char* kNewPersistMapping = "macula-persist-new";
 inline constexpr const char* kPersistMapping = "macula-persist";

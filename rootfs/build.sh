@@ -20,13 +20,17 @@ mount read-only: Debian 12 minbase with OpenRC, the packages of packages-<flavou
 files of overlay/, customize.sh's changes, and the kernel's
 modules (the same kernel as the initramfs).
 
-Usage: PUBLIC_KEYS="A.pub.pem ..." rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
+Usage: PUBLIC_KEYS="A.pub.pem ..." NAMES_EXPORT=build/release/names_export \
+         rootfs/build.sh lite|full OUT.squashfs [KERNEL_DIR]
   KERNEL_DIR: what kernel-configs/fetch-kernel.sh made (default: build/kernel)
+  NAMES_EXPORT: the built names_export (make build): the names table's names.sh for the
+    image's scripts, and its values for the placeholders of the overlay's other files
   PUBLIC_KEYS: the release-signing public keys (PEM) the image trusts, space-separated;
     each goes to /etc/maculaos/keys/<its file name>
 
 The squashfs is cached in ${CACHE:-~/.cache/maculaos} under a hash of everything it is made
-from (the files in rootfs/, VERSION, the kernel package, the public keys' contents), so an
+from (the files in rootfs/, VERSION, the kernel package, the public keys' contents, the names
+table), so an
 unchanged recipe is not built twice. Packages are fetched from the Debian archive at build
 time: to pick up newer ones with an unchanged recipe, delete the cached rootfs-*.squashfs.
 USAGE
@@ -66,6 +70,7 @@ recipe_key() {
   {
     echo "$flavour"
     cat "$repo/VERSION" "$kernel/PACKAGE"
+    "$NAMES_EXPORT" shell -
     # the trusted keys by name and content (their order does not matter)
     for key in "${keys[@]}"; do
       echo "key $(basename "$key") $(sha256sum <"$key" | cut -c1-64)"
@@ -83,7 +88,7 @@ recipe_key() {
 bootstrap() {
   local flavour=$1 root=$2 kernel=$3 keydir=$4
   local hooks=(--customize-hook="sync-in '$here/overlay' /")
-  hooks+=(--customize-hook="'$here/customize.sh' \"\$1\" $flavour $(cat "$repo/VERSION") '$kernel' '$keydir'")
+  hooks+=(--customize-hook="'$here/customize.sh' \"\$1\" $flavour $(cat "$repo/VERSION") '$kernel' '$keydir' '$NAMES_EXPORT'")
   mmdebstrap --quiet --mode=root --variant=minbase \
     --include="$(packages "$flavour")" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
@@ -128,6 +133,8 @@ main() {
   [[ "$flavour" == lite || "$flavour" == full ]] || { echo "rootfs: '$flavour': expected lite or full" >&2; exit 2; }
   [[ -f "$kernel/PACKAGE" ]] || { echo "rootfs: $kernel: no kernel (make kernel)" >&2; exit 1; }
   kernel=$(cd "$kernel" && pwd)
+  [[ -x "${NAMES_EXPORT:-}" ]] || { echo "rootfs: NAMES_EXPORT=${NAMES_EXPORT:-}: expected the built names_export (make build)" >&2; exit 1; }
+  NAMES_EXPORT=$(cd "$(dirname "$NAMES_EXPORT")" && pwd)/$(basename "$NAMES_EXPORT")
   public_keys
   mkdir -p "$cache" "$(dirname "$out")"
   target="$cache/rootfs-$flavour-$(recipe_key "$flavour" "$kernel").squashfs"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # mmdebstrap's customize hook for rootfs/build.sh: turns the bootstrapped Debian in ROOT
 # (overlay/ already copied in) into MaculaOS. Runs outside the chroot, as root.
-# Usage: rootfs/customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR
+# Usage: rootfs/customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR NAMES_EXPORT
 #   KEY_DIR: the release-signing public keys (PEM files) the image trusts (build.sh's PUBLIC_KEYS)
+#   NAMES_EXPORT: the built names_export (names/names_export.cc): the names table for the image
 set -euo pipefail
 
 in_root() { chroot "$root" "$@"; }
@@ -25,10 +26,10 @@ EOF
 # the setup wizard shows too) on the console before login (agetty's /etc/issue: its backslashes
 # are escapes, so doubled) and after it (the motd).
 write_banners() {
-  local logo="$root/usr/share/maculaos/logo.txt"
+  local logo="$root$MACULA_LOGO"
   { echo; sed 's/\\/\\\\/g' "$logo"; echo; echo ' \S{PRETTY_NAME} on \n (\l)'; echo; } >"$root/etc/issue"
   # what services show under it while the system runs (the pairing screen): in /run, never on a disk
-  ln -sfn /run/macula/issue.d "$root/etc/issue.d"
+  ln -sfn "$MACULA_ISSUE_DIR" "$root/etc/issue.d"
   { echo; cat "$logo"; echo; echo ' An immutable Linux OS for edge nodes that run k3s.'; echo; } >"$root/etc/motd"
 }
 
@@ -101,11 +102,11 @@ leave_out_scripts() {
 # directory of boot health checks (overlay/etc/maculaos/health.d has its README).
 add_trust() {
   local key n=0
-  install -d -m 0755 "$root/etc/maculaos/keys" "$root/etc/maculaos/health.d"
-  chmod 0755 "$root/etc/maculaos" "$root/etc/maculaos/health.d"
+  install -d -m 0755 "$root$MACULA_RELEASE_KEYS_DIR" "$root$MACULA_HEALTH_DIR"
+  chmod 0755 "$root$MACULA_ETC_DIR" "$root$MACULA_HEALTH_DIR"
   for key in "$keydir"/*; do
     [[ -f "$key" ]] || continue
-    install -m 0644 "$key" "$root/etc/maculaos/keys/$(basename "$key")"
+    install -m 0644 "$key" "$root$MACULA_RELEASE_KEYS_DIR/$(basename "$key")"
     n=$((n + 1))
   done
   ((n)) || { echo "customize.sh: $keydir: no public keys" >&2; exit 1; }
@@ -113,8 +114,8 @@ add_trust() {
 
 # User macula (sudo) with password macula, for the serial console; root cannot log in.
 add_users() {
-  in_root useradd --create-home --shell /bin/bash --groups sudo --comment MaculaOS macula
-  echo macula:macula | in_root chpasswd
+  in_root useradd --create-home --shell /bin/bash --groups sudo --comment MaculaOS "$MACULA_USER"
+  echo "$MACULA_USER:$MACULA_USER" | in_root chpasswd
   in_root passwd --lock root >/dev/null
 }
 
@@ -251,8 +252,8 @@ remove_apt() {
 # says why and when): Debian's gendepends.sh diverted, ours in its place, and the scan's answer
 # and the digest of what it read kept. Last: after every change to the init scripts.
 keep_openrc_dependencies() {
-  local scan=/lib/rc/sh/gendepends.sh ours=/usr/libexec/maculaos/openrc-gendepends
-  local answer=/usr/share/maculaos/openrc-depends
+  local scan=/lib/rc/sh/gendepends.sh ours=$MACULA_LIBEXEC_DIR/openrc-gendepends
+  local answer=$MACULA_OPENRC_DEPENDS
   in_root dpkg-divert --quiet --local --rename --divert "$scan.debian" --add "$scan"
   ln -s "$ours" "$root$scan"
   in_root "$scan.debian" >"$root$answer" 2>/dev/null
@@ -260,9 +261,28 @@ keep_openrc_dependencies() {
   grep -q '^local$' "$root$answer"  # the scan found the scripts
 }
 
+# The names table (names/names.h) in the image, for its scripts (names.sh), and in the overlay's
+# files that cannot source it (GRUB-like placeholders, @MACULA_...@: profile.d, sudoers), each
+# keeping its mode. Read here too: this script's own paths come from it.
+install_names() {
+  local tmp=$root.names.sh file mode
+  "$names_export" shell "$tmp"
+  . "$tmp"
+  install -D -m 0644 "$tmp" "$root$MACULA_NAMES_SH"
+  rm -f "$tmp"
+  while IFS= read -r -d '' file; do
+    file=${file#"$here/overlay"}
+    mode=$(stat -c %a "$root$file")
+    "$names_export" substitute "$root$file" "$root$file"
+    chmod "$mode" "$root$file"
+  done < <(grep -rlZ '@MACULA_[A-Z0-9_]*@' "$here/overlay")
+}
+
 main() {
-  (($# == 5)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR" >&2; exit 2; }
-  root=$1 flavour=$2 version=$3 kernel=$4 keydir=$5
+  (($# == 6)) || { echo "usage: customize.sh ROOT lite|full VERSION KERNEL_DIR KEY_DIR NAMES_EXPORT" >&2; exit 2; }
+  root=$1 flavour=$2 version=$3 kernel=$4 keydir=$5 names_export=$6
+  here=$(cd "$(dirname "$0")" && pwd)
+  install_names
   chmod 0755 "$root"/etc/init.d/macula-* "$root"/etc/init.d/maculaos-* "$root"/etc/init.d/local "$root"/etc/init.d/chrony \
     "$root"/etc/local.d/*.start "$root"/usr/local/sbin/*
   add_trust

@@ -18,7 +18,7 @@
 #include "common/fd.h"
 #include "common/files.h"
 #include "common/process.h"
-#include "common/product_paths.h"
+#include "names/names.h"
 #include "config/config_sources.h"
 #include "config/k3s_config.h"
 #include "identity/node_identity.h"
@@ -32,7 +32,6 @@ namespace {
 
 // Each step's state, kept across runs and reboots: per release, its sums file, downloads in
 // progress (FILE.part, resumed) and a marker per installed file naming the SHA-256 it was.
-constexpr const char* kSetupDir = "/var/lib/maculaos/setup";
 // Where k3s imports image tarballs from at start (k3s's airgap layout).
 constexpr const char* kAirgapImagesDir = "/var/lib/rancher/k3s/agent/images";
 // k3s links these names to its own binary (install.sh does the same).
@@ -295,7 +294,7 @@ bool is_live_session() { return read_boot_report().mode == "live"; }
 Result<SetupRun> plan_setup(const std::optional<std::string>& from) {
   auto config = read_node_config();
   if (!config) return fail("read the node config", config.error());
-  auto settings = setup_settings(config->tree);
+  auto settings = setup_settings(config->config);
   if (!settings) return fail(settings.error());
   if (from) settings->source = *from;
   if (auto plain = require_verified_transport(settings->source, "--from DIR"); !plain) return fail(plain.error());
@@ -303,8 +302,8 @@ Result<SetupRun> plan_setup(const std::optional<std::string>& from) {
   ::uname(&machine);
   auto arch = release_arch(machine.machine);
   if (!arch) return fail(arch.error());
-  const K3sConfig k3s = k3s_config(config->tree);
-  return SetupRun{*settings, *arch, k3s.mode, config_text(config->tree, "maculaos.server_url").value_or("")};
+  const K3sConfig k3s = k3s_config(config->config);
+  return SetupRun{*settings, *arch, k3s.mode, config_text(config->config, "maculaos.server_url").value_or("")};
 }
 
 

@@ -10,14 +10,10 @@
 #include "common/result.h"
 #include "qr/qr_code.h"
 #include "setup/setup_plan.h"
+#include "names/names.h"
 
 namespace macula {
 
-// Set once setup has finished: the wizard no longer starts at login.
-inline constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
-// While the node is not set up, the cue for logins on tty1 to start the wizard (a readable copy
-// of the flag's absence: rootfs/overlay/etc/init.d/maculaos-config leaves it at boot).
-inline constexpr const char* kSetupNeededCue = "/run/macula/setup-needed";
 
 struct SetupRun {
   SetupSettings settings;

@@ -17,6 +17,7 @@
 #include "config/network.h"
 #include "identity/node_identity.h"
 #include "setup/wizard_pages.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -24,7 +25,6 @@ namespace {
 
 // The plan's mark, the node graph beside the wordmark: the image's one copy, which /etc/issue
 // and the motd are made from (rootfs/customize.sh).
-constexpr const char* kLogoPath = "/usr/share/maculaos/logo.txt";
 
 // The terminal in curses mode for the wizard's life (newterm, unlike initscr, returns an error
 // instead of exiting when the terminal is unknown).

@@ -12,7 +12,7 @@
 #include "common/files.h"
 #include "common/interface_addresses.h"
 #include "common/process.h"
-#include "common/product_paths.h"
+#include "names/names.h"
 #include "sysinfo/sysinfo_report.h"
 
 namespace macula {
@@ -29,7 +29,7 @@ service). Shown at interactive logins; any user may run it.
 // /etc/maculaos/mesh.env (readable by all, unlike the node config): MACULA_REALM and the
 // MACULA_ROLE_*=true of the roles that are on.
 void read_mesh(SystemFacts& facts) {
-  auto env = read_file("/etc/maculaos/mesh.env");
+  auto env = read_file(kMeshEnvPath);
   if (!env) return;
   facts.realm = env_value(*env, "MACULA_REALM");
   for (const char* role : {"PEER", "BOOTSTRAP", "GATEWAY"})

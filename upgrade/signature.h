@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "common/result.h"
+#include "names/names.h"
 
 namespace macula {
 
-inline constexpr const char* kReleaseKeysDir = "/etc/maculaos/keys";
 
 // The public keys (PEM, *.pem) of a directory, read once.
 class TrustedKeys {

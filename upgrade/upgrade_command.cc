@@ -21,11 +21,13 @@
 #include "common/files.h"
 #include "common/mounts.h"
 #include "common/process.h"
+#include "config/config_sources.h"
 #include "config/node_config.h"
 #include "net/file_sink.h"
 #include "net/resource.h"
 #include "upgrade/release_manifest.h"
 #include "upgrade/signature.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -45,8 +47,8 @@ A/B upgrades from signed releases (see README, "Releases, keys and upgrades").
   --status [--json]   both slots, the booted one, the trial, and any fallback
 Options:
   --from URL|DIR|FILE the release: a manifest URL or file, or the URL or directory that
-                      holds manifest.json (default: maculaos.upgrade.url and .channel in
-                      /var/lib/maculaos/config.yaml: <url>/<channel>/manifest.json)
+                      holds manifest.json (default: maculaos.upgrade.url and .channel of
+                      the node config: <url>/<channel>/manifest.json)
   --reboot            reboot when --apply or --rollback is done
   --ca FILE           PEM CA bundle for https (default: the system's)
   --keys DIR          public keys to verify releases with (default /etc/maculaos/keys)
@@ -57,7 +59,6 @@ constexpr OptionSpec kOptions[] = {
     {"json", 0, false},  {"from", 0, true},   {"reboot", 0, false},   {"ca", 0, true},
     {"keys", 0, true},   {"allow-downgrade", 0, false},
 };
-constexpr const char* kStandbyMount = "/run/macula/upgrade";
 constexpr std::uint64_t kMaxManifestBytes = 1 << 20;
 constexpr int kExitNoUpdate = 3;
 
@@ -78,16 +79,14 @@ Result<ReleaseSource> release_source(const ParsedArgs& p) {
     src.manifest = dir ? from + "/manifest.json" : from;
     return src;
   }
-  auto text = read_file(kNodeConfigPath);
-  if (!text)
-    return fail("no --from, and the release source (maculaos.upgrade.url) cannot be read (the config is root's: sudo)",
-                text.error());
-  auto settings = upgrade_settings(*text, kNodeConfigPath);
-  if (!settings) return fail(settings.error());
-  if (settings->url.empty())
-    return fail("no release source: give --from, or set maculaos.upgrade.url in " + std::string(kNodeConfigPath));
-  src.manifest = settings->url + "/" + settings->channel + "/manifest.json";
-  src.channel = settings->channel;
+  auto config = read_node_config();
+  if (!config) return fail("no --from, and the release source (maculaos.upgrade.url) cannot be read", config.error());
+  const UpgradeSettings settings = upgrade_settings(config->config);
+  if (settings.url.empty())
+    return fail("no release source: give --from, or set maculaos.upgrade.url in the node config (" +
+                std::string(kNodeConfigPath) + ", " + kConfigDropInDir + " or the kernel command line)");
+  src.manifest = settings.url + "/" + settings.channel + "/manifest.json";
+  src.channel = settings.channel;
   return src;
 }
 
@@ -171,7 +170,7 @@ Result<void> apply(const ParsedArgs& p) {
   auto ctx = BootContext::open();
   if (!ctx) return fail(ctx.error());
   const auto booted = ctx->booted();
-  if (!booted) return fail("not booted from a slot (" + std::string(kSlotParam) + "=): nothing to upgrade");
+  if (!booted) return fail("not booted from a slot (" + std::string(kCmdlineSlot) + "=): nothing to upgrade");
   if (ctx->state().trial == *booted)
     return fail("the running slot " + std::string(to_string(*booted)) +
                 " is still on trial: wait until the boot assessment marks it good");
@@ -200,7 +199,7 @@ Result<void> rollback(const ParsedArgs& p) {
   auto ctx = BootContext::open();
   if (!ctx) return fail(ctx.error());
   const auto booted = ctx->booted();
-  if (!booted) return fail("--rollback: not booted from a slot (" + std::string(kSlotParam) + "=)");
+  if (!booted) return fail("--rollback: not booted from a slot (" + std::string(kCmdlineSlot) + "=)");
   const Slot target = other(*booted);
   auto next = ctx->commit({BootChange::Kind::make_primary, target});
   if (!next) return fail("--rollback", next.error());

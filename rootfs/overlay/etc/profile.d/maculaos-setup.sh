@@ -5,8 +5,8 @@
 # and console servers use them (sysinfo says how to start setup there).
 case $- in
 *i*)
-	if [ -e /run/macula/setup-needed ] && [ "$(tty)" = /dev/tty1 ] && [ -x /usr/bin/maculaos ]; then
-		sudo /usr/bin/maculaos setup
+	if [ -e @MACULA_SETUP_NEEDED_CUE@ ] && [ "$(tty)" = /dev/tty1 ] && [ -x @MACULA_BINARY@ ]; then
+		sudo @MACULA_BINARY@ setup
 	fi
 	;;
 esac
