@@ -74,6 +74,12 @@ def upgrade_status(m):
     return json.loads(next(line for line in out.splitlines() if line.startswith("{")))
 
 
+def random_file(path, size=1 << 20):
+    """A file of random bytes: a root image for releases whose artifacts are never used."""
+    pathlib.Path(path).write_bytes(os.urandom(size))
+    return pathlib.Path(path)
+
+
 def copy_disk(source, dest):
     subprocess.run(["cp", "--sparse=always", str(source), str(dest)], check=True)
     return pathlib.Path(dest)

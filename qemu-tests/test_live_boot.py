@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from machine import KERNEL_PANIC
+import helpers
+from machine import KERNEL_PANIC, RELEASE_HOST
 
 SERIAL = "console=ttyS0,115200n8"
 BOOT_TO_LOGIN = 420  # seconds, generous: TCG on a loaded 2-core machine
@@ -41,13 +42,22 @@ def test_live_iso_boots_to_login(machine, iso, firmware):
     m.run("/lib/rc/sh/gendepends.sh.debian 2>/dev/null | cmp - /usr/share/maculaos/openrc-depends")
 
 
-def test_bad_mode_boots_live_with_a_warning(machine, iso, kernel, initrd):
-    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, append=f"{SERIAL} macula.mode=bogus")
+def test_bad_mode_boots_live_with_a_warning(machine, iso, kernel, initrd, release_server, tmp_path):
+    """Also: the release source given on the kernel command line (maculaos.upgrade.*) is the one
+    `maculaos upgrade --check` asks, as every other consumer of the node config would."""
+    version = helpers.next_version()
+    helpers.make_release(release_server.root / "stable", version, rootfs=helpers.random_file(tmp_path / "rootfs"))
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, release_port=release_server.port,
+                append=f"{SERIAL} macula.mode=bogus maculaos.upgrade.url=http://{RELEASE_HOST}")
     m.login(BOOT_TO_LOGIN)
     report = check_live_system(m, "/dev/sr")
     assert report["mode"] == "live" and report["mode_source"] == "detected", report
     assert any(w.startswith("macula.mode=bogus: expected live") for w in report["warnings"]), report
     assert "macula-init: warning: macula.mode=bogus" in m.sudo("dmesg")
+    assert m.sudo("maculaos config get maculaos.upgrade.url") == f"http://{RELEASE_HOST}"
+    m.wait_for_network()
+    out = m.sudo("maculaos upgrade --check")  # exit 0: a newer version is available
+    assert f"available: {version}" in out, out
 
 
 def test_hostile_command_line_boots_with_one_warning_per_bad_word(machine, iso, kernel, initrd):

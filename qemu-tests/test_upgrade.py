@@ -25,9 +25,7 @@ def not_a_file_system(tmp_path, size=1 << 20):
     """A root image that is signed and verified but not a file system: for slots whose root is
     never mounted (a kernel that panics, an initramfs that cannot see the disk, GRUB's choice
     alone, releases refused), so that the download stays small."""
-    image = tmp_path / "rootfs.squashfs"
-    image.write_bytes(os.urandom(size))
-    return image
+    return helpers.random_file(tmp_path / "rootfs.squashfs", size)
 
 
 def boot_installed(machine, disk, server=None):
@@ -56,7 +54,11 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     version = helpers.next_version()
     publish(release_server, version)
     m = boot_installed(machine, installed_disk, release_server)
-    m.sudo(f"printf 'maculaos:\\n  upgrade:\\n    url: {RELEASE_URL}\\n' > /var/lib/maculaos/config.yaml")
+    # A fleet's drop-in sets the source; config.yaml's is older (a drop-in comes after it).
+    m.sudo("printf 'maculaos:\\n  upgrade:\\n    url: http://old.invalid\\n' > /var/lib/maculaos/config.yaml && "
+           "mkdir -p /var/lib/maculaos/config.d && "
+           f"printf 'maculaos:\\n  upgrade:\\n    url: {RELEASE_URL}\\n' > /var/lib/maculaos/config.d/50-fleet.yaml")
+    assert m.sudo("maculaos config get maculaos.upgrade.url") == RELEASE_URL
     out = m.sudo("maculaos upgrade --check")  # exit 0: a newer version is available
     assert f"available: {version}" in out, out
     out = apply(m, "--reboot")
@@ -210,8 +212,10 @@ def test_release_that_hangs_in_userspace_is_reset_by_the_watchdog_and_falls_back
     spending a try."""
     publish(release_server)
     m = boot_installed(machine, installed_disk, release_server)
-    # The node's own setting, so that three tries fit in a test (the default is 600 s).
-    m.sudo("printf 'maculaos:\\n  boot:\\n    watchdog: 90\\n' > /var/lib/maculaos/config.yaml")
+    # The node's own setting, so that three tries fit in a test (the default is 600 s), in a
+    # drop-in: init reads the node config as the booted system does.
+    m.sudo("mkdir -p /var/lib/maculaos/config.d && "
+           "printf 'maculaos:\\n  boot:\\n    watchdog: 90\\n' > /var/lib/maculaos/config.d/50-watchdog.yaml")
     m.sudo("printf '#!/bin/sh\\ngrep -q macula.slot=b /proc/cmdline && exec sleep infinity\\nexit 0\\n'"
            " > /etc/local.d/50-hang.start && chmod +x /etc/local.d/50-hang.start")
     apply(m, "--from", f"{RELEASE_URL}/stable", "--reboot")
