@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "config/config_schema.h"
+#include "names/names.h"
 
 namespace macula {
 
@@ -56,8 +57,8 @@ Result<std::optional<std::string>> ask_password(Prompter& prompter, const std::s
 }  // namespace
 
 Result<void> ask_install_questions(Prompter& prompter, ConfigFlags& flags, const PasswordHasher& hash) {
-  prompter.say("A few settings of this node (Enter keeps the default in brackets; later, in "
-               "/var/lib/maculaos/config.yaml):");
+  prompter.say(std::string("A few settings of this node (Enter keeps the default in brackets; later, in ") +
+               kNodeConfigPath + "):");
   for (const Question& q : kQuestions) {
     const std::string prompt = std::string(q.prompt) + " [" + q.fallback + "]: ";
     switch (q.kind) {

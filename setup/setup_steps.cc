@@ -159,7 +159,7 @@ Result<bool> install_k3s(const SetupRun& run) {
 Result<void> start_k3s(bool replaced) {
   const bool running = k3s_service("status").has_value();
   if (running && !replaced) return {};
-  std::printf("setup: %s the k3s service (%s)\n", running ? "restarting" : "starting", "/var/log/k3s.log");
+  std::printf("setup: %s the k3s service (%s)\n", running ? "restarting" : "starting", kK3sLogPath);
   // restart, not start: at boot, before k3s was installed, the service went inactive, and
   // OpenRC's start leaves an inactive service as it is.
   auto started = k3s_service("restart");
@@ -190,7 +190,7 @@ Result<void> wait_for_k3s(const SetupRun& run) {
     }
     if (std::chrono::steady_clock::now() >= deadline)
       return fail("k3s did not answer within " + std::to_string(kApiWait.count()) + " s (last: " + last +
-                  "): see /var/log/k3s.log");
+                  "): see " + kK3sLogPath);
     if (attempt % 10 == 0) std::printf("setup: waiting for k3s (%s)\n", run.k3s_mode.c_str());
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::seconds(3));
