@@ -345,7 +345,7 @@ TEST_CASE("a release refused before the standby slot is touched writes nothing")
   }
 }
 
-TEST_CASE("--allow-downgrade installs a release that is not newer") {
+TEST_CASE("allowed a downgrade, an upgrade installs a release that is not newer") {
   FakeNode node = node_with_old_standby();
   publish(node, Release{.version = "0.0.8"});
   REQUIRE(apply_upgrade(node, kSource, {.allow_downgrade = true}));
@@ -425,7 +425,7 @@ TEST_CASE("a trial the boot state cannot take leaves the filled slot empty in th
   CHECK_FALSE(node.state.trial);
 }
 
-TEST_CASE("--reboot reboots once the trial is committed, after a sync") {
+TEST_CASE("a reboot, when asked for, comes once the trial is committed, after a sync") {
   FakeNode node = node_with_old_standby();
   REQUIRE(apply_upgrade(node, kSource, {.reboot = true}));
   const auto& e = node.events;
