@@ -157,14 +157,15 @@ Result<TargetDisk> inspect_target(const std::string& path) {
   return disk;
 }
 
-Result<void> check_target_unused(const TargetDisk& disk) {
-  const std::vector<MountEntry> mounts = parse_mountinfo(read_file("/proc/self/mountinfo").value_or(""));
+std::vector<MountEntry> read_mounts() { return parse_mountinfo(read_file("/proc/self/mountinfo").value_or("")); }
+
+std::vector<std::string> read_active_swaps() {
   std::vector<std::string> swaps;
   std::istringstream in(read_file("/proc/swaps").value_or(""));
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) swaps.push_back(line.substr(0, line.find_first_of(" \t")));
-  return check_target_free(disk, mounts, swaps);
+  return swaps;
 }
 
 }  // namespace macula

@@ -41,7 +41,9 @@ Result<void> check_target_free(const TargetDisk& disk, std::span<const MountEntr
 // partition, or anything that is not a disk or an image file.
 Result<TargetDisk> inspect_target(const std::string& path);
 
-// Reads the system and applies check_target_free.
-Result<void> check_target_unused(const TargetDisk& disk);
+// What check_target_free takes, read from the system: /proc/self/mountinfo's mounts and
+// /proc/swaps' active swap devices.
+std::vector<MountEntry> read_mounts();
+std::vector<std::string> read_active_swaps();
 
 }  // namespace macula

@@ -1,6 +1,6 @@
 // A release as a server publishes it (see README, "Releases, keys and upgrades"): manifest.json,
 // signed in manifest.json.sig, naming one artifact per slot file. Parsing and the decisions
-// about it are pure; fetching and verifying the signature live in upgrade_command.cc and signature.h.
+// about it are pure; fetching it and verifying the signature live in upgrade_sequence.cc and signature.h.
 #pragma once
 
 #include <cstdint>
