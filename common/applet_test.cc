@@ -50,7 +50,7 @@ TEST_CASE("an unknown binary name falls back to the first argument") {
   CHECK(inv->applet->name == "version");
 }
 
-TEST_CASE("--help is understood on every name") {
+TEST_CASE("help: --help is understood on every name") {
   for (auto argv : std::vector<std::vector<std::string>>{
            {"/init", "--help"}, {"macula-install", "-h"}, {"maculaos", "version", "--help"}}) {
     auto inv = resolve(argv);
