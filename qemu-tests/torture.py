@@ -1,14 +1,17 @@
 """Power-cut torture: cut the power at random moments while a node installs, while it
 upgrades, while its boot state is being rewritten, and while it boots. The disk is served
-through torn_disk.TornDisk, so a cut tears the write in flight (some of its sectors land, the
-others do not), as a real disk losing power does. After every cut the node must come up on its
+through torn_disk.TornDisk, a disk with a volatile write cache, so a cut tears the write in
+flight (some of its sectors land, the others do not) and loses any write the guest did not
+flush (each lands or not, whatever the order they were written in), as a real disk losing
+power does. After every cut the node must come up on its
 own: a login on the console from a slot that is good or on trial; after a cut install, that or
 a disk the firmware passes over (not installed), which then installs again and boots.
 
     qemu-tests/torture.py ROUNDS [--seed N] [--logs DIR]      (make torture N=ROUNDS)
 
 needs the environment of the QEMU scenarios (MACULA_ISO, MACULA_IMG, MACULA_KERNEL, MACULA_INITRAMFS,
-MACULA_ROOTFS), and prints how many rounds, boots and failures there were.
+MACULA_ROOTFS), and prints how many rounds, boots and failures there were, and what the cuts
+tore and lost.
 """
 import argparse
 import dataclasses
@@ -45,18 +48,22 @@ class Tally:
     failures: int = 0
     cuts: dict = dataclasses.field(default_factory=lambda: {k: 0 for k in CUTS})
     torn_writes: int = 0    # cuts that fell inside a write and tore it
+    flushes_cut: int = 0    # cuts that fell inside a flush
+    cached_lost: int = 0    # writes acknowledged, not flushed, that the cuts lost (in whole or in part)
     reinstalls: int = 0     # install cuts that left a disk not installed, then installed again
 
     def line(self):
         cuts = ", ".join(f"{k} {v}" for k, v in self.cuts.items())
         return (f"torture: {self.rounds} rounds, {self.boots} boots, {self.failures} failures "
-                f"(cuts: {cuts}; {self.torn_writes} writes torn; {self.reinstalls} reinstalls)")
+                f"(cuts: {cuts}; {self.torn_writes} writes torn; {self.flushes_cut} flushes cut; "
+                f"{self.cached_lost} cached writes lost; {self.reinstalls} reinstalls)")
 
 
 class Torture:
     def __init__(self, start_machine, disk, server, rng, log=print):
         self.start_machine = start_machine  # (name, **Machine kwargs) -> Machine
-        self.disk = TornDisk(disk, rng)
+        # the disk draws from its own stream (in its own thread), seeded from this one
+        self.disk = TornDisk(disk, random.Random(rng.getrandbits(64)))
         self.server = server
         self.rng = rng
         self.log = log
@@ -108,9 +115,23 @@ class Torture:
         self.log(f"torture: round {self.tally.rounds + 1}: power cut {delay:.1f} s into {what}")
         time.sleep(delay)
         self.disk.cut()
-        if self.disk.wait_for_cut(2):
-            self.tally.torn_writes += 1
+        self.disk.wait_for_cut(2)
         m.kill()
+
+    def disk_counts(self):
+        d = self.disk
+        return d.torn_writes, d.flushes_cut, d.lost_writes, d.landed_writes
+
+    def tally_cut(self, before):
+        """Counts and logs what the round's cut did to the disk. (Stopping the running node before
+        a boot or install cut loses nothing: QEMU flushes the disk when a signal stops it.)"""
+        torn, flushes, lost, landed = (now - then for now, then in zip(self.disk_counts(), before))
+        self.tally.torn_writes += torn
+        self.tally.flushes_cut += flushes
+        self.tally.cached_lost += lost
+        inside = "a write, torn" if torn else "a flush" if flushes else "no write"
+        self.log(f"torture: round {self.tally.rounds}: the cut fell in {inside}; of {lost + landed} "
+                 f"cached writes it lost {lost}, {landed} landed")
 
     def cut(self, m, what):
         """Starts `what` in the guest (or a new boot, or an install) and cuts the power at a
@@ -146,8 +167,10 @@ class Torture:
             m = self.boot_to_login("boot0")
             while m and self.tally.rounds < rounds:
                 what = self.rng.choice(list(kinds))
+                before = self.disk_counts()
                 self.cut(m, what)
                 self.tally.rounds += 1
+                self.tally_cut(before)
                 m = self.boot_to_login(f"boot{self.tally.boots}", after_install_cut=what == "install")
                 if m is not None:
                     assert KERNEL_PANIC not in m.log()
