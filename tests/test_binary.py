@@ -4,6 +4,8 @@ import re
 import shutil
 import subprocess
 
+from exit_codes import documented_exit_statuses
+
 
 def run(*args, **kw):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60, **kw)
@@ -35,6 +37,14 @@ def test_help_on_every_name(maculaos_bin, tmp_path):
         by_name = run(link, "--help")
         assert by_name.returncode == 0, (name, by_name.stderr)
         assert by_name.stdout.startswith("usage:"), (name, by_name.stdout)
+
+
+def test_help_gives_the_documented_exit_statuses(maculaos_bin):
+    listing = run(maculaos_bin, "--help").stdout
+    line = next((l for l in listing.splitlines() if l.startswith("exit status: 0 done, ")), None)
+    assert line and line.endswith("(docs/exit-codes.md)"), listing
+    told = {kind: int(status) for status, kind in re.findall(r"(\d+) (\w+)", line) if kind != "done"}
+    assert told == documented_exit_statuses()
 
 
 def test_unknown_command_is_one_line(maculaos_bin):
