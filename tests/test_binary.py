@@ -84,7 +84,7 @@ def test_https_refused_without_trusted_ca(maculaos_bin, https_server, tmp_path):
     (www / "secret").write_bytes(b"must not arrive")
     out = tmp_path / "secret"
     r = run(maculaos_bin, "fetch", f"{base}/secret", "-o", out)
-    assert r.returncode == 1
+    assert r.returncode == documented_exit_statuses()["network"]
     assert f"{base}/secret" in r.stderr and "curl error 60" in r.stderr, r.stderr
     assert r.stderr.count("\n") == 1, r.stderr
     assert not out.exists() and not (tmp_path / "secret.part").exists()
@@ -94,6 +94,6 @@ def test_http_error_is_refused(maculaos_bin, https_server, tls_ca, tmp_path):
     base, _ = https_server
     out = tmp_path / "missing"
     r = run(maculaos_bin, "fetch", f"{base}/missing", "-o", out, "--ca", tls_ca / "ca.pem")
-    assert r.returncode == 1
+    assert r.returncode == documented_exit_statuses()["not_found"]
     assert "404" in r.stderr, r.stderr
     assert not out.exists() and not (tmp_path / "missing.part").exists()

@@ -35,7 +35,7 @@ constexpr std::string_view kUsage = R"(usage: maculaos upgrade --check|--apply|-
 
 A/B upgrades from signed releases (see README, "Releases, keys and upgrades").
   --check             print the running and the available version; exit 0 if a newer one
-                      is available, 3 if not, 1 on error
+                      is available, 3 if not, an error's status otherwise (docs/exit-codes.md)
   --apply             verify the release's signature, stream it into the standby slot,
                       read it back and check every SHA-256, then boot it next on trial
                       (3 tries; if it does not boot good, GRUB returns to this slot)
@@ -104,7 +104,8 @@ Result<ReleaseManifest> fetch_release(const ReleaseSource& src, const std::strin
   auto parsed = parse_manifest(*manifest, src.manifest);
   if (!parsed) return fail(parsed.error());
   if (!src.channel.empty() && parsed->channel != src.channel)
-    return fail(src.manifest + " is for channel '" + parsed->channel + "', this node follows '" + src.channel + "'");
+    return fail(ErrorKind::refused,
+                src.manifest + " is for channel '" + parsed->channel + "', this node follows '" + src.channel + "'");
   std::printf("release %s (channel %s), signed by %s\n", parsed->version.c_str(), parsed->channel.c_str(),
               key->c_str());
   return parsed;
@@ -124,10 +125,11 @@ Result<CopiedFile> write_artifact(const Artifact& a, const ReleaseSource& src, c
   if (!r) return fail(r.error());
   const CopiedFile file{a.name, sink.size(), sink.sha256()};
   if (file.size != a.size)
-    return fail(location + ": " + std::to_string(file.size) + " bytes, the manifest says " + std::to_string(a.size) +
-                " (truncated)");
+    return fail(ErrorKind::verification, location + ": " + std::to_string(file.size) + " bytes, the manifest says " +
+                                             std::to_string(a.size) + " (truncated)");
   if (file.sha256 != a.sha256)
-    return fail(location + ": SHA-256 " + file.sha256 + " differs from the manifest's " + a.sha256 + " (tampered or corrupt)");
+    return fail(ErrorKind::verification, location + ": SHA-256 " + file.sha256 + " differs from the manifest's " +
+                                             a.sha256 + " (tampered or corrupt)");
   if (::fsync(out.get()) != 0) return fail_errno("fsync " + path);
   return file;
 }
@@ -148,8 +150,8 @@ Result<void> fill_slot(const std::string& device, Slot slot, const ReleaseManife
     auto on_disk = sha256_from_disk(mounted->dir() + "/" + f.name);
     if (!on_disk) return fail(on_disk.error());
     if (*on_disk != f.sha256)
-      return fail("slot " + std::string(to_string(slot)) + ": " + f.name + " reads back as " + *on_disk +
-                  ", not the written " + f.sha256);
+      return fail(ErrorKind::verification, "slot " + std::string(to_string(slot)) + ": " + f.name + " reads back as " +
+                                               *on_disk + ", not the written " + f.sha256);
     std::printf("upgrade: %s verified on disk (sha256 %s)\n", f.name.c_str(), f.sha256.c_str());
   }
   return write_slot_manifest(mounted->dir(), release.version, files);
@@ -173,14 +175,15 @@ Result<void> apply(const ParsedArgs& p) {
   const auto booted = ctx->booted();
   if (!booted) return fail("not booted from a slot (" + std::string(kSlotParam) + "=): nothing to upgrade");
   if (ctx->state().trial == *booted)
-    return fail("the running slot " + std::string(to_string(*booted)) +
-                " is still on trial: wait until the boot assessment marks it good");
+    return fail(ErrorKind::busy, "the running slot " + std::string(to_string(*booted)) +
+                                     " is still on trial: wait until the boot assessment marks it good");
   auto release = fetch_release(*src, p.value_or("keys", kReleaseKeysDir));
   if (!release) return fail(release.error());
   const std::string& running = ctx->state().info(*booted).version;
   if (compare_versions(release->version, running) <= 0 && !p.has("allow-downgrade"))
-    return fail("release " + release->version + " is not newer than the running " + running +
-                " (an old release replayed?): nothing written; --allow-downgrade installs it anyway");
+    return fail(ErrorKind::refused,
+                "release " + release->version + " is not newer than the running " + running +
+                    " (an old release replayed?): nothing written; --allow-downgrade installs it anyway");
 
   const Slot standby = other(*booted);
   detach(kStandbyMount);  // left by an --apply that was killed: the lock is ours now
