@@ -19,7 +19,7 @@ Result<FileLock> FileLock::acquire(const std::string& path, const std::string& w
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK) return fail_errno("lock " + path);
     if (std::chrono::steady_clock::now() >= deadline)
-      return fail(what + " is busy: another command holds " + path + "; try again when it is done");
+      return fail(ErrorKind::busy, what + " is busy: another command holds " + path + "; try again when it is done");
     std::this_thread::sleep_for(kRetryEvery);
   }
   return FileLock(std::move(fd));

@@ -21,6 +21,7 @@ TEST_CASE("a held lock refuses a second taker, saying what is busy, and is free 
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message == "the boot state is busy: another command holds " + path +
                                          "; try again when it is done");
+    CHECK(refused.error().kind == ErrorKind::busy);
   }
   CHECK(FileLock::acquire(path, "the boot state", milliseconds(0)));
   std::filesystem::remove(path);
@@ -31,6 +32,7 @@ TEST_CASE("a lock in a directory that does not exist is an error naming the path
   REQUIRE_FALSE(r);
   CHECK(r.error().message == "lock /nonexistent-macula-dir/x.lock");
   CHECK(r.error().code == ENOENT);
+  CHECK(r.error().kind == ErrorKind::not_found);
 }
 
 }  // namespace

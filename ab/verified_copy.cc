@@ -76,7 +76,8 @@ Result<CopiedFile> copy_verified(const std::string& from, const std::string& to)
   auto on_disk = sha256_from_disk(to);
   if (!on_disk) return fail(on_disk.error());
   if (*on_disk != copied.sha256)
-    return fail("verify " + to + ": SHA-256 on disk " + *on_disk + " differs from the source's " + copied.sha256);
+    return fail(ErrorKind::verification,
+                "verify " + to + ": SHA-256 on disk " + *on_disk + " differs from the source's " + copied.sha256);
   return copied;
 }
 

@@ -1,7 +1,10 @@
 #include "common/applet.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+
+#include "common/json.h"
 
 namespace macula {
 
@@ -22,7 +25,31 @@ std::string names(std::span<const Applet> applets) {
   return out;
 }
 
+// The table is indexed by kind: one row for each, in the enum's order (refused is its last).
+constexpr bool rows_in_kind_order() {
+  for (size_t i = 0; i < std::size(kErrorExits); ++i)
+    if (kErrorExits[i].kind != static_cast<ErrorKind>(i)) return false;
+  return true;
+}
+static_assert(std::size(kErrorExits) == static_cast<size_t>(ErrorKind::refused) + 1 && rows_in_kind_order());
+
+// Says what went wrong on stderr, and on stdout as JSON when the command line asked for JSON;
+// the exit status of its kind.
+int report(const Error& error, std::span<const std::string> argv) {
+  std::fprintf(stderr, "%s\n", error.text().c_str());
+  if (std::ranges::find(argv, "--json") != argv.end()) std::printf("%s\n", error_json(error).c_str());
+  return error_exit(error.kind).status;
+}
+
 }  // namespace
+
+const ErrorExit& error_exit(ErrorKind kind) { return kErrorExits[static_cast<size_t>(kind)]; }
+
+std::string error_json(const Error& error) {
+  JsonObject details;
+  details.add("kind", error_exit(error.kind).name).add("message", error.text()).add("errno", std::int64_t{error.code});
+  return JsonObject().add("error", details).str();
+}
 
 Result<Invocation> resolve_invocation(std::span<const Applet> applets,
                                       std::span<const std::string> argv) {
@@ -64,16 +91,15 @@ std::string command_list(std::span<const Applet> applets) {
     line.resize(std::max<size_t>(line.size() + 1, 18), ' ');
     out += line + std::string(a.summary) + "\n";
   }
-  out += "\n`maculaos COMMAND --help` describes a command.\n";
+  out += "\n`maculaos COMMAND --help` describes a command.\nexit status: 0 done";
+  for (const ErrorExit& e : kErrorExits) out += ", " + std::to_string(e.status) + " " + std::string(e.name);
+  out += " (docs/exit-codes.md)\n";
   return out;
 }
 
 int run_applets(std::span<const Applet> applets, std::span<const std::string> argv) {
   auto inv = resolve_invocation(applets, argv);
-  if (!inv) {
-    std::fprintf(stderr, "%s\n", inv.error().text().c_str());
-    return 2;
-  }
+  if (!inv) return report(inv.error(), argv);
   if (inv->help) {
     const std::string text = inv->applet ? std::string(inv->applet->usage) : command_list(applets);
     std::fputs(text.c_str(), stdout);
@@ -82,8 +108,7 @@ int run_applets(std::span<const Applet> applets, std::span<const std::string> ar
   }
   auto status = inv->applet->run(inv->args);
   if (status) return *status;
-  std::fprintf(stderr, "%s: %s\n", std::string(inv->applet->name).c_str(), status.error().text().c_str());
-  return status.error().usage ? 2 : 1;
+  return report(fail(inv->applet->name, status.error()).error(), argv);
 }
 
 }  // namespace macula

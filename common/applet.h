@@ -17,7 +17,7 @@ struct Applet {
   std::string_view summary;  // one line for the command list
   std::string_view usage;    // printed by `NAME --help`
   // Runs with the args after the applet's name: the exit status, or the error the dispatcher
-  // prints once, as "NAME: error", exiting 2 for a usage error and 1 for any other.
+  // prints once, as "NAME: error", exiting with its kind's status (kErrorExits).
   Result<int> (*run)(std::span<const std::string> args);
   bool by_name = false;      // also selected when argv[0] is this name (init, macula-install)
 };
@@ -29,6 +29,33 @@ struct Invocation {
   bool help = false;  // print the applet's usage (or the list) and exit 0
 };
 
+// The exit status of each kind of error, and its name in --json output: the contract with
+// scripts and fleet tools, documented in docs/exit-codes.md. 1 and 2 are the usual failure and
+// misuse; 3 is left to a command's own answer that is no error (`upgrade --check`: up to date);
+// the rest count on from 4, below sysexits.h's 64 and the shell's 126 and up.
+struct ErrorExit {
+  ErrorKind kind;
+  std::string_view name;
+  int status;
+};
+inline constexpr ErrorExit kErrorExits[] = {
+    {ErrorKind::failure, "failure", 1},
+    {ErrorKind::usage, "usage", 2},
+    {ErrorKind::not_found, "not_found", 4},
+    {ErrorKind::permission, "permission", 5},
+    {ErrorKind::verification, "verification", 6},
+    {ErrorKind::network, "network", 7},
+    {ErrorKind::busy, "busy", 8},
+    {ErrorKind::io, "io", 9},
+    {ErrorKind::refused, "refused", 10},
+};
+
+// kErrorExits' row for kind.
+const ErrorExit& error_exit(ErrorKind kind);
+
+// What --json prints for an error: {"error": {"kind": "...", "message": "...", "errno": N}}.
+std::string error_json(const Error& error);
+
 // argv[0]'s basename selects a by_name applet; otherwise argv[1] names the command.
 // `--help`/`-h` as the applet's first argument, or `help [NAME]`, ask for usage.
 Result<Invocation> resolve_invocation(std::span<const Applet> applets,
@@ -38,7 +65,8 @@ Result<Invocation> resolve_invocation(std::span<const Applet> applets,
 std::string command_list(std::span<const Applet> applets);
 
 // Runs argv through the table: usage on --help (exit 0), one-line error on misuse (exit 2),
-// the applet's own error as one line (exit 1).
+// the applet's own error as one line "NAME: error" on stderr, exiting with its kind's status.
+// With --json anywhere on the command line the error is also on stdout, as error_json.
 int run_applets(std::span<const Applet> applets, std::span<const std::string> argv);
 
 }  // namespace macula

@@ -2,6 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
+#include "common/json_fields.h"
+
 namespace macula {
 namespace {
 
@@ -103,19 +107,61 @@ TEST_CASE("run_applets passes the arguments and returns the applet's status") {
   CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "echo", "--help"}) == 0);
 }
 
-TEST_CASE("run_applets exits 2 for an applet's usage error and 1 for any other error") {
+TEST_CASE("run_applets exits with the status of the error's kind: 2 for usage, 1 for a plain failure") {
+  static ErrorKind kind;
   const Applet applets[] = {{"broken", "", "usage: broken", [](std::span<const std::string> a) -> Result<int> {
                                if (a.empty()) return usage_error("expected an argument");
-                               return fail("it broke");
+                               if (kind == ErrorKind::failure) return fail("it broke");
+                               return fail("context", fail(kind, "it broke").error());
                              }}};
   CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "broken"}) == 2);
+  kind = ErrorKind::failure;
   CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "broken", "x"}) == 1);
+  kind = ErrorKind::verification;
+  CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "broken", "x"}) == 6);
+  kind = ErrorKind::network;
+  CHECK(run_applets(applets, std::vector<std::string>{"maculaos", "broken", "x", "--json"}) == 7);
+}
+
+TEST_CASE("every kind of error has a status of its own, and 0 and 3 are no error's") {
+  std::set<int> statuses;
+  std::set<std::string_view> names;
+  for (int k = 0; k <= static_cast<int>(ErrorKind::refused); ++k) {
+    const ErrorExit& row = error_exit(static_cast<ErrorKind>(k));
+    INFO(row.name);
+    CHECK(row.kind == static_cast<ErrorKind>(k));
+    CHECK(statuses.insert(row.status).second);
+    CHECK(names.insert(row.name).second);
+    CHECK(row.status != 0);
+    CHECK(row.status != 3);  // upgrade --check: up to date
+    CHECK(row.status < 64);  // below sysexits.h's and the shell's own statuses
+  }
+  CHECK(std::size(kErrorExits) == statuses.size());
+  // Scripts already rely on these.
+  CHECK(error_exit(ErrorKind::failure).status == 1);
+  CHECK(error_exit(ErrorKind::usage).status == 2);
+}
+
+TEST_CASE("the JSON of an error names its kind, its whole message and its errno") {
+  const Error error = fail("upgrade", fail(ErrorKind::busy, "lock \"/run/x\"", EAGAIN).error()).error();
+  auto doc = parse_json_object(error_json(error), "error_json");
+  REQUIRE(doc);
+  json_object* details = nullptr;
+  REQUIRE(json_object_object_get_ex(doc->get(), "error", &details));
+  CHECK(std::string(field_string(details, "kind")) == "busy");
+  CHECK(std::string(field_string(details, "message")) == error.text());
+  std::uint64_t code = 0;
+  CHECK((field_u64(details, "errno", code) && code == EAGAIN));
+  CHECK(json_object_object_length(details) == 3);
 }
 
 TEST_CASE("the command list names every applet with its summary") {
   const std::string list = command_list(kApplets);
   CHECK_THAT(list, Catch::Contains("version") && Catch::Contains("print versions") &&
                        Catch::Contains("macula-install") && Catch::Contains("install"));
+  // and where the exit statuses are explained, naming each
+  CHECK_THAT(list, Catch::Contains("docs/exit-codes.md") && Catch::Contains("6 verification") &&
+                       Catch::Contains("7 network"));
 }
 
 }  // namespace

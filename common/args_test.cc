@@ -45,17 +45,17 @@ TEST_CASE("errors are usage errors naming the offending option and where help is
   auto unknown = parse({"--frob"});
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().message == "unknown option '--frob' (see t --help)");
-  CHECK(unknown.error().usage);
+  CHECK(unknown.error().kind == ErrorKind::usage);
 
   auto missing = parse({"-o"});
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message == "option '-o' needs a value");
-  CHECK(missing.error().usage);
+  CHECK(missing.error().kind == ErrorKind::usage);
 
   auto flag_value = parse({"--yes=no"});
   REQUIRE_FALSE(flag_value);
   CHECK(flag_value.error().message == "option '--yes' takes no value");
-  CHECK(flag_value.error().usage);
+  CHECK(flag_value.error().kind == ErrorKind::usage);
 }
 
 }  // namespace

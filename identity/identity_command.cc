@@ -20,7 +20,8 @@ never shown). Prints its fingerprint, as ssh-keygen -l does, and its public key.
 
 Result<int> run_identity(std::span<const std::string> args) {
   if (!args.empty()) return usage_error("unexpected '" + args[0] + "' (see maculaos identity --help)");
-  if (::geteuid() != 0) return fail("the node identity is readable by root only: run it as root (sudo maculaos identity)");
+  if (::geteuid() != 0)
+    return fail(ErrorKind::permission, "the node identity is readable by root only: run it as root (sudo maculaos identity)");
   char host[HOST_NAME_MAX + 1] = {};
   ::gethostname(host, sizeof host - 1);
   auto loaded = ensure_node_identity(kNodeIdentityDir, host);

@@ -108,21 +108,21 @@ Result<void> check_target_free(const TargetDisk& disk, std::span<const MountEntr
   auto ours = [&](dev_t d) { return std::ranges::find(disk.devices, d) != disk.devices.end(); };
   for (const MountEntry& m : mounts)
     if (ours(m.device) && m.mount_point.starts_with(std::string(kRunDir) + "/"))
-      return fail(disk.path + " is the disk MaculaOS is running from (" + device_name(m.device) +
-                  " is mounted at " + m.mount_point + "): refusing to erase it");
+      return fail(ErrorKind::refused, disk.path + " is the disk MaculaOS is running from (" + device_name(m.device) +
+                                          " is mounted at " + m.mount_point + "): refusing to erase it");
   for (const MountEntry& m : mounts)
     if (ours(m.device))
-      return fail(disk.path + " is in use: " + device_name(m.device) + " is mounted at " +
-                  m.mount_point + " (unmount it first)");
+      return fail(ErrorKind::busy, disk.path + " is in use: " + device_name(m.device) + " is mounted at " +
+                                       m.mount_point + " (unmount it first)");
   for (const std::string& swap : swap_devices) {
     struct stat st {};
     if (::stat(swap.c_str(), &st) == 0 && S_ISBLK(st.st_mode) && ours(st.st_rdev))
-      return fail(disk.path + " is in use: " + swap + " is active swap (swapoff it first)");
+      return fail(ErrorKind::busy, disk.path + " is in use: " + swap + " is active swap (swapoff it first)");
   }
   if (!disk.holders.empty())
-    return fail(disk.path + " is in use: " + disk.holders.front() +
-                " (device-mapper: LVM, RAID or an open LUKS volume; stop it first)");
-  if (disk.read_only) return fail(disk.path + " is read-only: cannot install on it");
+    return fail(ErrorKind::busy, disk.path + " is in use: " + disk.holders.front() +
+                                     " (device-mapper: LVM, RAID or an open LUKS volume; stop it first)");
+  if (disk.read_only) return fail(ErrorKind::permission, disk.path + " is read-only: cannot install on it");
   return {};
 }
 

@@ -35,10 +35,12 @@ TEST_CASE("the boot media, a mounted partition, swap and read-only are each refu
   auto media = check_target_free(disk({makedev(11, 0)}), mounts, no_swap);
   REQUIRE_FALSE(media);
   CHECK_THAT(media.error().message, Catch::Contains("is the disk MaculaOS is running from"));
+  CHECK(media.error().kind == ErrorKind::refused);  // never free: unlike a mount, nothing to undo
 
   auto mounted = check_target_free(disk({makedev(8, 16), makedev(8, 17)}), mounts, no_swap);
   REQUIRE_FALSE(mounted);
   CHECK_THAT(mounted.error().message, Catch::Contains("is in use") && Catch::Contains("/mnt/data"));
+  CHECK(mounted.error().kind == ErrorKind::busy);
 
   auto free_disk = check_target_free(disk({makedev(8, 0), makedev(8, 1)}), mounts, no_swap);
   CHECK(free_disk);
@@ -48,6 +50,7 @@ TEST_CASE("the boot media, a mounted partition, swap and read-only are each refu
   auto refused = check_target_free(ro, mounts, no_swap);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message == "/dev/x is read-only: cannot install on it");
+  CHECK(refused.error().kind == ErrorKind::permission);
 }
 
 TEST_CASE("a disk whose partitions the kernel holds (LVM, RAID, LUKS) is refused, naming the holder") {
@@ -56,6 +59,7 @@ TEST_CASE("a disk whose partitions the kernel holds (LVM, RAID, LUKS) is refused
   auto refused = check_target_free(held, parse_mountinfo(kMountinfo), {});
   REQUIRE_FALSE(refused);
   CHECK_THAT(refused.error().message, Catch::Contains("is in use: sda1 is held by dm-0"));
+  CHECK(refused.error().kind == ErrorKind::busy);
 }
 
 }  // namespace

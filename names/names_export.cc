@@ -59,5 +59,5 @@ int main(int argc, char** argv) {
   auto r = run(std::vector<std::string>(argv + 1, argv + argc));
   if (r) return 0;
   std::fprintf(stderr, "names_export: %s\n", r.error().text().c_str());
-  return r.error().usage ? 2 : 1;
+  return r.error().kind == macula::ErrorKind::usage ? 2 : 1;
 }

@@ -9,6 +9,7 @@
 
 #include "common/progress.h"
 #include "net/curl_handle.h"
+#include "net/http_error.h"
 #include "net/resume.h"
 
 namespace macula {
@@ -47,9 +48,9 @@ Result<void> begin_body(Transfer& t) {
   if (t.position() > 0 && !same_version(t.headers, t.validator)) {
     if (request.on_changed) request.on_changed();
     const std::string now = validator_of(t.headers);
-    return fail("download " + request.url + ": changed on the server during the download: the " + position_text(t) +
-                " bytes held are of version " + t.validator + ", the server now has " +
-                (now.empty() ? "one it does not name" : now));
+    return fail(ErrorKind::network, "download " + request.url + ": changed on the server during the download: the " +
+                                        position_text(t) + " bytes held are of version " + t.validator +
+                                        ", the server now has " + (now.empty() ? "one it does not name" : now));
   }
   auto drop = bytes_to_drop(t.headers, t.position());
   if (!drop) return fail("download " + request.url, drop.error());
@@ -92,6 +93,12 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   t->delivered += chunk.size();
   if (t->progress) t->progress->update(t->position());
   return n;
+}
+
+// A transfer that curl gave up on: the HTTP status's kind, or the network's (DNS, connect, TLS,
+// a cut or stalled transfer, a redirect refused).
+ErrorKind failure_kind(CURLcode rc, long status) {
+  return rc == CURLE_HTTP_RETURNED_ERROR ? http_error_kind(status) : ErrorKind::network;
 }
 
 // Worth another attempt: the network or the server had a bad moment, not a wrong request.
@@ -143,7 +150,7 @@ void configure(CURL* h, const DownloadRequest& request, Transfer& transfer, char
 
 Result<void> require_verified_transport(const std::string& url, const std::string& how_to_verify) {
   if (url.starts_with("http://"))
-    return fail(url + ": plain http is not verified: use https, or " + how_to_verify);
+    return fail(ErrorKind::refused, url + ": plain http is not verified: use https, or " + how_to_verify);
   return {};
 }
 
@@ -182,11 +189,12 @@ Result<std::uint64_t> download(const DownloadRequest& request, const ByteSink& s
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
     const std::string why = failure_text(curl.get(), rc, detail, request.url);
     if (!retriable(rc, status) || attempt >= request.policy.retries)
-      return fail("download " + request.url + ": " + why +
+      return fail(failure_kind(rc, status), "download " + request.url + ": " + why +
                   (attempt > 0 ? ", after " + std::to_string(attempt + 1) + " attempts" : ""));
     if (transfer.position() > 0 && transfer.validator.empty())
-      return fail("download " + request.url + ": " + why + "; cannot resume from byte " + position_text(transfer) +
-                  ": the server named no version (ETag or Last-Modified) of what it sent");
+      return fail(ErrorKind::network, "download " + request.url + ": " + why + "; cannot resume from byte " +
+                                          position_text(transfer) +
+                                          ": the server named no version (ETag or Last-Modified) of what it sent");
     std::fprintf(stderr, "download %s: %s; retrying from byte %s in %lld ms (retry %d of %d)\n",
                  request.url.c_str(), why.c_str(), position_text(transfer).c_str(),
                  static_cast<long long>(backoff.count()), attempt + 1, request.policy.retries);

@@ -68,7 +68,8 @@ Result<void> complete(FileSink& sink, int fd, const PartFiles& files, const File
     const std::string got = sink.sha256();
     if (got != *request.sha256) {
       files.discard();  // wrong bytes are not worth resuming
-      return fail(request.download.url + ": SHA-256 " + got + " differs from the expected " + *request.sha256);
+      return fail(ErrorKind::verification,
+                  request.download.url + ": SHA-256 " + got + " differs from the expected " + *request.sha256);
     }
   }
   if (::fsync(fd) != 0) return fail_errno("fsync " + files.part);

@@ -28,7 +28,8 @@ Result<void> FileSink::take_existing() {
 
 Result<void> FileSink::write(std::span<const std::byte> bytes) {
   if (options_.max_size && size_ + bytes.size() > *options_.max_size)
-    return fail(what_ + ": more than the " + std::to_string(*options_.max_size) + " bytes expected");
+    return fail(ErrorKind::verification,
+                what_ + ": more than the " + std::to_string(*options_.max_size) + " bytes expected");
   if (hash_) hash_->update(bytes);
   size_ += bytes.size();
   return write_all(fd_, bytes, path_);

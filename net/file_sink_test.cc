@@ -64,6 +64,7 @@ TEST_CASE("more than the expected size is refused, naming the stream") {
   auto over = sink.feed(bytes("world\n"));
   REQUIRE_FALSE(over);
   CHECK_THAT(over.error().message, Catch::Contains("test stream") && Catch::Contains("8 bytes"));
+  CHECK(over.error().kind == ErrorKind::verification);
 }
 
 TEST_CASE("a resumed download hashes what the file already holds") {

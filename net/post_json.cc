@@ -61,8 +61,10 @@ Result<HttpAnswer> post_json(const std::string& url, const std::string& body, st
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
   set_transfer_basics(h, "", detail, on_header, on_body, &answer);
-  if (const CURLcode rc = curl_easy_perform(h); rc != CURLE_OK)
-    return fail("POST " + url + ": " + (rc == CURLE_WRITE_ERROR ? "an answer over 1 MiB" : detail[0] ? detail : curl_easy_strerror(rc)));
+  if (const CURLcode rc = curl_easy_perform(h); rc != CURLE_OK) {
+    const std::string why = rc == CURLE_WRITE_ERROR ? "an answer over 1 MiB" : detail[0] ? detail : curl_easy_strerror(rc);
+    return fail(ErrorKind::network, "POST " + url + ": " + why);
+  }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &answer.status);
   return answer;
 }

@@ -67,10 +67,10 @@ Result<std::uint64_t> bytes_to_drop(const ResponseHeaders& response, std::uint64
   if (response.status == 200) return offset;
   const std::string at = std::to_string(offset);
   if (response.status != 206)
-    return fail("a resume from byte " + at + " got status " + std::to_string(response.status) +
+    return fail(ErrorKind::network, "a resume from byte " + at + " got status " + std::to_string(response.status) +
                 ", expected 206 (or 200 from a server that ignores ranges)");
   if (content_range_start(response.content_range) != offset)
-    return fail("a resume from byte " + at + " got Content-Range '" + response.content_range +
+    return fail(ErrorKind::network, "a resume from byte " + at + " got Content-Range '" + response.content_range +
                 "', expected one starting at byte " + at);
   return 0;
 }

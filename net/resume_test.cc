@@ -56,11 +56,13 @@ TEST_CASE("a resume drops what a 200 repeats and takes a 206 only from the byte 
   REQUIRE_FALSE(shifted);
   CHECK(shifted.error().message ==
         "a resume from byte 5 got Content-Range 'bytes 6-9/10', expected one starting at byte 5");
+  CHECK(shifted.error().kind == ErrorKind::network);  // the server's fault, not the bytes held
   CHECK_FALSE(bytes_to_drop(partial(""), 5));
   CHECK_FALSE(bytes_to_drop(partial("bytes */10"), 5));
   const auto other = bytes_to_drop({.status = 204}, 5);
   REQUIRE_FALSE(other);
   CHECK(other.error().message == "a resume from byte 5 got status 204, expected 206 (or 200 from a server that ignores ranges)");
+  CHECK(other.error().kind == ErrorKind::network);
 }
 
 TEST_CASE("a 416 giving the size held says the held bytes are all of it") {

@@ -284,7 +284,8 @@ void serve_json(httplib::Response& response, const std::string& json) { response
 
 Result<int> run_pairing(std::span<const std::string> args) {
   if (!args.empty()) return usage_error("unexpected '" + args[0] + "' (see maculaos pairing --help)");
-  if (::geteuid() != 0) return fail("the pairing service runs as root (it opens port 80 and reads the node identity)");
+  if (::geteuid() != 0)
+    return fail(ErrorKind::permission, "the pairing service runs as root (it opens port 80 and reads the node identity)");
   if (::access(kConfiguredFlag, F_OK) == 0) {
     std::printf("pairing: %s is set: nothing to pair\n", kConfiguredFlag);
     return 0;
@@ -328,7 +329,7 @@ Result<int> run_pairing(std::span<const std::string> args) {
   server.set_default_headers({{"Cache-Control", "no-store"}, {"X-Frame-Options", "DENY"},
                               {"Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"}});
   if (!server.bind_to_port("0.0.0.0", kPairingPort))
-    return fail("pairing: cannot listen on port " + std::to_string(kPairingPort) + " (another server on it?)");
+    return fail(ErrorKind::busy, "pairing: cannot listen on port " + std::to_string(kPairingPort) + " (another server on it?)");
   std::thread listener([&] { server.listen_after_bind(); });
   service.announce();
   std::printf("pairing: the page is at http://%s.local (port %d)\n", hostname.c_str(), kPairingPort);

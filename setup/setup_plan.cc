@@ -55,7 +55,8 @@ Result<std::string> release_arch(std::string_view machine) {
   if (machine == "x86_64") return std::string("amd64");
   if (machine == "aarch64" || machine == "arm64") return std::string("arm64");
   if (machine.starts_with("armv7")) return std::string("arm");
-  return fail("machine '" + std::string(machine) + "': expected x86_64, aarch64 or armv7 (the architectures k3s is released for)");
+  return fail(ErrorKind::refused, "machine '" + std::string(machine) +
+                                      "': expected x86_64, aarch64 or armv7 (the architectures k3s is released for)");
 }
 
 SetupAsset k3s_binary_asset(const SetupSettings& settings, const std::string& arch) {

@@ -91,6 +91,7 @@ TEST_CASE("release architectures: uname's names mapped, others refused") {
   auto other = release_arch("riscv64");
   REQUIRE_FALSE(other);
   CHECK(other.error().message.starts_with("machine 'riscv64': expected"));
+  CHECK(other.error().kind == ErrorKind::refused);
 }
 
 TEST_CASE("checksum_for reads sha256sum's lines, text and binary mode, exact names only") {

@@ -4,6 +4,8 @@ import re
 import shutil
 import subprocess
 
+from exit_codes import documented_exit_statuses
+
 
 def run(*args, **kw):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60, **kw)
@@ -35,6 +37,14 @@ def test_help_on_every_name(maculaos_bin, tmp_path):
         by_name = run(link, "--help")
         assert by_name.returncode == 0, (name, by_name.stderr)
         assert by_name.stdout.startswith("usage:"), (name, by_name.stdout)
+
+
+def test_help_gives_the_documented_exit_statuses(maculaos_bin):
+    listing = run(maculaos_bin, "--help").stdout
+    line = next((l for l in listing.splitlines() if l.startswith("exit status: 0 done, ")), None)
+    assert line and line.endswith("(docs/exit-codes.md)"), listing
+    told = {kind: int(status) for status, kind in re.findall(r"(\d+) (\w+)", line) if kind != "done"}
+    assert told == documented_exit_statuses()
 
 
 def test_unknown_command_is_one_line(maculaos_bin):
@@ -74,7 +84,7 @@ def test_https_refused_without_trusted_ca(maculaos_bin, https_server, tmp_path):
     (www / "secret").write_bytes(b"must not arrive")
     out = tmp_path / "secret"
     r = run(maculaos_bin, "fetch", f"{base}/secret", "-o", out)
-    assert r.returncode == 1
+    assert r.returncode == documented_exit_statuses()["network"]
     assert f"{base}/secret" in r.stderr and "curl error 60" in r.stderr, r.stderr
     assert r.stderr.count("\n") == 1, r.stderr
     assert not out.exists() and not (tmp_path / "secret.part").exists()
@@ -84,6 +94,6 @@ def test_http_error_is_refused(maculaos_bin, https_server, tls_ca, tmp_path):
     base, _ = https_server
     out = tmp_path / "missing"
     r = run(maculaos_bin, "fetch", f"{base}/missing", "-o", out, "--ca", tls_ca / "ca.pem")
-    assert r.returncode == 1
+    assert r.returncode == documented_exit_statuses()["not_found"]
     assert "404" in r.stderr, r.stderr
     assert not out.exists() and not (tmp_path / "missing.part").exists()

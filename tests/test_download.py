@@ -1,19 +1,24 @@
 """The downloader (`maculaos fetch`) and release verification (`maculaos upgrade --check`)
 against a local server that drops connections, stalls, ignores ranges and serves wrong bytes."""
 import hashlib
+import json
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from exit_codes import documented_exit_statuses  # noqa: E402
 from flaky_http import FlakyHTTPServer  # noqa: E402
 from tls_fixture import server_context  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SIZE = 3 * 1024 * 1024 + 12345
+STATUS = documented_exit_statuses()
+NOT_FOUND, VERIFICATION, NETWORK = STATUS["not_found"], STATUS["verification"], STATUS["network"]
 
 
 def run(binary, *args, timeout=120):
@@ -98,7 +103,7 @@ def test_wrong_bytes_are_refused_and_not_kept(maculaos_bin, server, payload, tmp
     server.corrupt("/blob", 5000)
     out = tmp_path / "blob"
     r = fetch(maculaos_bin, server, out, "--sha256", sha(payload))
-    assert r.returncode == 1
+    assert r.returncode == VERIFICATION
     error = r.stderr.strip().splitlines()[-1]  # after the progress lines: one line saying why
     assert error.startswith(f"fetch: {server.url}/blob: SHA-256 ") and f"differs from the expected {sha(payload)}" in error
     assert not out.exists() and not (tmp_path / "blob.part").exists()
@@ -110,7 +115,7 @@ def test_5xx_is_retried_and_404_is_not(maculaos_bin, server, payload, tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "a").read_bytes() == payload
     r = run(maculaos_bin, "fetch", f"{server.url}/missing", "-o", tmp_path / "b", "--sha256", sha(b""))
-    assert r.returncode == 1 and "404" in r.stderr, r.stderr
+    assert r.returncode == NOT_FOUND and "404" in r.stderr, r.stderr
     assert len(server.requests_for("/missing")) == 1
 
 
@@ -118,7 +123,7 @@ def test_gives_up_after_bounded_retries_and_resumes_next_run(maculaos_bin, serve
     server.drop_after("/blob", 300_000, times=None)  # the server keeps cutting every attempt
     out = tmp_path / "blob"
     r = fetch(maculaos_bin, server, out, "--retries", 2, "--sha256", sha(payload))
-    assert r.returncode == 1
+    assert r.returncode == NETWORK
     assert "after 3 attempts" in r.stderr, r.stderr
     assert len(server.requests_for("/blob")) == 3
     assert not out.exists()
@@ -175,7 +180,7 @@ def test_a_file_changed_between_retries_is_refused(maculaos_bin, server, payload
             stderr += line
             if "retrying" in line:  # the first attempt was cut; the retry is a second away
                 publish(server, "blob", os.urandom(SIZE))
-        assert proc.wait(timeout=120) == 1, stderr
+        assert proc.wait(timeout=120) == NETWORK, stderr
     error = last_line(stderr)
     assert error.startswith(f"fetch: download {url}: changed on the server during the download: "), stderr
     assert f"are of version {etag}, the server now has {server.validators('/blob')[0]}" in error
@@ -189,12 +194,12 @@ def test_a_file_changed_between_runs_is_refused_then_fetched_anew(maculaos_bin, 
     etag, _ = server.validators("/blob")
     out, part = tmp_path / "blob", tmp_path / "blob.part"
     r = fetch(maculaos_bin, server, out, "--retries", 0, "--sha256", sha(payload))
-    assert r.returncode == 1 and part.stat().st_size > 0, r.stderr
+    assert r.returncode == NETWORK and part.stat().st_size > 0, r.stderr
     held = part.stat().st_size
     new = os.urandom(SIZE)
     publish(server, "blob", new)
     r = fetch(maculaos_bin, server, out, "--sha256", sha(new))
-    assert r.returncode == 1
+    assert r.returncode == NETWORK
     assert last_line(r.stderr).startswith(
         f"fetch: download {server.url}/blob: changed on the server during the download: the {held} bytes held "
         f"are of version {etag}, the server now has "), r.stderr
@@ -211,7 +216,7 @@ def test_a_range_from_another_byte_is_refused(maculaos_bin, server, payload, tmp
     server.drop_after("/blob", 1 << 20)
     server.shift_range("/blob", 1000, times=None)
     r = fetch(maculaos_bin, server, tmp_path / "blob", "--sha256", sha(payload))
-    assert r.returncode == 1
+    assert r.returncode == NETWORK
     first, resumed = server.requests_for("/blob")  # not retried
     at = resumed_from(resumed)
     assert last_line(r.stderr) == (
@@ -224,7 +229,7 @@ def test_a_version_the_server_does_not_name_is_not_resumed(maculaos_bin, server,
     server.omit_headers("/blob", ["ETag", "Last-Modified"], times=None)
     server.drop_after("/blob", 1 << 20)
     r = fetch(maculaos_bin, server, tmp_path / "blob", "--sha256", sha(payload))
-    assert r.returncode == 1
+    assert r.returncode == NETWORK
     error = last_line(r.stderr)
     assert error.startswith(f"fetch: download {server.url}/blob: "), r.stderr
     assert error.endswith(": the server named no version (ETag or Last-Modified) of what it sent"), r.stderr
@@ -301,7 +306,7 @@ def test_https_is_never_redirected_to_plain_http(maculaos_bin, server, payload, 
         out = tmp_path / "blob"
         https.redirect("/blob", f"{server.url}/blob")
         r = run(maculaos_bin, "fetch", f"{https.url}/blob", "-o", out, "--ca", tls_ca / "ca.pem")
-        assert r.returncode == 1
+        assert r.returncode == NETWORK
         assert r.stderr == (f"fetch: download {https.url}/blob: redirected to {server.url}/blob, but this "
                             "download follows redirects to https only (curl error 1)\n")
         assert server.requests == [] and not out.exists() and not (tmp_path / "blob.part").exists()
@@ -347,17 +352,17 @@ def test_release_check_verifies_the_signature_first(maculaos_bin, server, tmp_pa
 
     forged = make_release(tmp_path / "forged", other, tmp_path)
     r = run(maculaos_bin, "upgrade", "--check", "--from", forged / "manifest.json", "--keys", keys)
-    assert r.returncode == 1 and "is not signed by a trusted key" in r.stderr, r.stderr
+    assert r.returncode == VERIFICATION and "is not signed by a trusted key" in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
 
     manifest = release / "manifest.json"
     manifest.write_text(manifest.read_text().replace("9.9.9", "9.9.10"))  # tampered after signing
     r = run(maculaos_bin, "upgrade", "--check", "--from", release, "--keys", keys)
-    assert r.returncode == 1 and "is not signed by a trusted key" in r.stderr, r.stderr
+    assert r.returncode == VERIFICATION and "is not signed by a trusted key" in r.stderr, r.stderr
 
     (release / "manifest.json.sig").unlink()
     r = run(maculaos_bin, "upgrade", "--check", "--from", f"{server.url}/stable", "--keys", keys)
-    assert r.returncode == 1 and "release signature" in r.stderr and "404" in r.stderr, r.stderr
+    assert r.returncode == NOT_FOUND and "release signature" in r.stderr and "404" in r.stderr, r.stderr
 
 
 def test_release_over_https_is_verified_against_the_given_ca(maculaos_bin, https_server, tls_ca, tmp_path):
@@ -369,5 +374,25 @@ def test_release_over_https_is_verified_against_the_given_ca(maculaos_bin, https
     assert r.returncode == 0 and "available: 9.9.9" in r.stdout, r.stderr
     # The same server without its CA: refused before any byte of the manifest is believed.
     r = run(maculaos_bin, "upgrade", "--check", "--from", source, "--keys", keys)
-    assert r.returncode == 1 and "curl error 60" in r.stderr and "available" not in r.stdout, r.stderr
+    assert r.returncode == NETWORK and "curl error 60" in r.stderr and "available" not in r.stdout, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_an_unreachable_server_and_a_forged_release_exit_with_different_statuses(maculaos_bin, server, tmp_path):
+    """A script tells a network that is down from a release not to be trusted by the exit status
+    alone (docs/exit-codes.md), and with --json from what stdout says."""
+    with socket.socket() as s:  # a port that nothing listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = run(maculaos_bin, "fetch", f"http://127.0.0.1:{port}/blob", "-o", tmp_path / "blob",
+            "--sha256", sha(b""), "--retries", 0)
+    assert r.returncode == NETWORK and "curl error 7" in r.stderr, r.stderr
+
+    keys = tmp_path / "keys"
+    make_key(keys, "release")
+    make_release(server.root / "stable", make_key(tmp_path / "other", "stranger"), tmp_path)
+    r = run(maculaos_bin, "upgrade", "--check", "--from", f"{server.url}/stable", "--keys", keys, "--json")
+    assert r.returncode == VERIFICATION, r.stderr
+    assert json.loads(r.stdout) == {"error": {"kind": "verification", "message": last_line(r.stderr), "errno": 0}}
+    assert last_line(r.stderr).startswith("upgrade: ") and "is not signed by a trusted key" in r.stderr, r.stderr
+    assert NETWORK != VERIFICATION

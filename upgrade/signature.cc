@@ -52,7 +52,8 @@ Result<TrustedKeys> TrustedKeys::load(const std::string& dir) {
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
     if (it->path().extension() == ".pem") paths.push_back(it->path().string());
-  if (paths.empty()) return fail("no release keys (*.pem) in " + dir + ": cannot verify any release");
+  if (paths.empty())
+    return fail(ErrorKind::not_found, "no release keys (*.pem) in " + dir + ": cannot verify any release");
   std::sort(paths.begin(), paths.end());
   TrustedKeys keys;
   keys.dir_ = dir;
@@ -74,7 +75,8 @@ Result<std::string> TrustedKeys::verify(std::string_view data, std::string_view 
   mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), 0);
   for (const auto& k : keys_)
     if (k->key.verifies(digest, signature)) return k->name;
-  return fail("the signature matches none of the " + std::to_string(files_) + " key(s) in " + dir_ + unusable_);
+  return fail(ErrorKind::verification,
+              "the signature matches none of the " + std::to_string(files_) + " key(s) in " + dir_ + unusable_);
 }
 
 Result<std::string> verify_signature(std::string_view data, std::string_view signature,

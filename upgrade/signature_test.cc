@@ -93,10 +93,12 @@ TEST_CASE("a signature over other bytes, or by a key not in the directory, is re
   auto tampered = verify_signature(R"({"format": 1, "version": "9.9.9"})", release.sign(kManifest), keys.path);
   REQUIRE_FALSE(tampered);
   CHECK(tampered.error().message == none);
+  CHECK(tampered.error().kind == ErrorKind::verification);  // a forged release, not a missing key
 
   auto foreign = verify_signature(kManifest, stranger.sign(kManifest), keys.path);
   REQUIRE_FALSE(foreign);
   CHECK(foreign.error().message == none);
+  CHECK(foreign.error().kind == ErrorKind::verification);
 
   auto garbage = verify_signature(kManifest, "not DER at all", keys.path);
   REQUIRE_FALSE(garbage);
@@ -112,6 +114,7 @@ TEST_CASE("a key directory with no key verifies nothing") {
   auto empty = verify_signature(kManifest, signature, keys.path);
   REQUIRE_FALSE(empty);
   CHECK(empty.error().message == no_keys);
+  CHECK(empty.error().kind == ErrorKind::not_found);
 
   write(keys.path / "release.pub", release.public_pem());  // a key, but not named *.pem
   auto unnamed = verify_signature(kManifest, signature, keys.path);

@@ -23,7 +23,7 @@ constexpr std::string_view kUsage = R"(usage: maculaos upgrade --check|--apply|-
 
 A/B upgrades from signed releases (see README, "Releases, keys and upgrades").
   --check             print the running and the available version; exit 0 if a newer one
-                      is available, 3 if not, 1 on error
+                      is available, 3 if not, an error's status otherwise (docs/exit-codes.md)
   --apply             verify the release's signature, stream it into the standby slot,
                       read it back and check every SHA-256, then boot it next on trial
                       (3 tries; if it does not boot good, GRUB returns to this slot)

@@ -26,7 +26,8 @@ Result<ReleaseManifest> fetch_release(UpgradeSystem& system, const ReleaseSource
   auto parsed = parse_manifest(*manifest, src.manifest);
   if (!parsed) return fail(parsed.error());
   if (!src.channel.empty() && parsed->channel != src.channel)
-    return fail(src.manifest + " is for channel '" + parsed->channel + "', this node follows '" + src.channel + "'");
+    return fail(ErrorKind::refused,
+                src.manifest + " is for channel '" + parsed->channel + "', this node follows '" + src.channel + "'");
   system.say("release " + parsed->version + " (channel " + parsed->channel + "), signed by " + *key);
   return parsed;
 }
@@ -38,11 +39,11 @@ Result<CopiedFile> write_artifact(UpgradeSystem& system, const Artifact& a, cons
   auto file = system.write_artifact(a, location, slot_dir + "/" + a.name);
   if (!file) return fail(file.error());
   if (file->size != a.size)
-    return fail(location + ": " + std::to_string(file->size) + " bytes, the manifest says " + std::to_string(a.size) +
-                " (truncated)");
+    return fail(ErrorKind::verification, location + ": " + std::to_string(file->size) + " bytes, the manifest says " +
+                                             std::to_string(a.size) + " (truncated)");
   if (file->sha256 != a.sha256)
-    return fail(location + ": SHA-256 " + file->sha256 + " differs from the manifest's " + a.sha256 +
-                " (tampered or corrupt)");
+    return fail(ErrorKind::verification, location + ": SHA-256 " + file->sha256 + " differs from the manifest's " +
+                                             a.sha256 + " (tampered or corrupt)");
   return file;
 }
 
@@ -64,8 +65,8 @@ Result<void> fill_slot(UpgradeSystem& system, const std::string& device, Slot sl
     auto on_disk = system.sha256_from_disk(dir + "/" + f.name);
     if (!on_disk) return fail(on_disk.error());
     if (*on_disk != f.sha256)
-      return fail("slot " + name_of(slot) + ": " + f.name + " reads back as " + *on_disk + ", not the written " +
-                  f.sha256);
+      return fail(ErrorKind::verification,
+                  "slot " + name_of(slot) + ": " + f.name + " reads back as " + *on_disk + ", not the written " + f.sha256);
     system.say("upgrade: " + f.name + " verified on disk (sha256 " + f.sha256 + ")");
   }
   return system.write_slot_manifest(dir, release.version, files);
@@ -88,14 +89,15 @@ Result<void> apply_upgrade(UpgradeSystem& system, const ReleaseSource& source, c
   const auto booted = boot.booted();
   if (!booted) return fail("not booted from a slot (" + std::string(kCmdlineSlot) + "=): nothing to upgrade");
   if (boot.state().trial == *booted)
-    return fail("the running slot " + name_of(*booted) +
-                " is still on trial: wait until the boot assessment marks it good");
+    return fail(ErrorKind::busy, "the running slot " + name_of(*booted) +
+                                     " is still on trial: wait until the boot assessment marks it good");
   auto release = fetch_release(system, source);
   if (!release) return fail(release.error());
   const std::string running = boot.state().info(*booted).version;
   if (compare_versions(release->version, running) <= 0 && !options.allow_downgrade)
-    return fail("release " + release->version + " is not newer than the running " + running +
-                " (an old release replayed?): nothing written; --allow-downgrade installs it anyway");
+    return fail(ErrorKind::refused,
+                "release " + release->version + " is not newer than the running " + running +
+                    " (an old release replayed?): nothing written; --allow-downgrade installs it anyway");
 
   const Slot standby = other(*booted);
   system.detach_stale_mount();  // the lock is ours now

@@ -64,12 +64,13 @@ class FakeNode final : public UpgradeSystem {
   }
   Result<std::string> read_resource(const std::string& location, std::uint64_t max_bytes) override {
     auto it = served.find(location);
-    if (it == served.end()) return fail(location + ": HTTP 404");
+    if (it == served.end()) return fail(ErrorKind::not_found, location + ": HTTP 404");
     if (it->second.size() > max_bytes) return fail(location + ": too large");
     return it->second;
   }
   Result<std::string> verify_signature(std::string_view data, std::string_view signature) override {
-    if (signature != sign(data)) return fail("the signature matches none of the 1 key(s) in /etc/maculaos/keys");
+    if (signature != sign(data))
+      return fail(ErrorKind::verification, "the signature matches none of the 1 key(s) in /etc/maculaos/keys");
     return std::string("release.pem");
   }
   void detach_stale_mount() override { events.push_back(std::string("detach ") + kStandbyDir); }
@@ -290,6 +291,7 @@ TEST_CASE("a release refused before the standby slot is touched writes nothing")
     const char* what;
     std::function<void(FakeNode&)> arrange;
     std::string error;
+    ErrorKind kind = ErrorKind::failure;  // what a script tells the refusals apart by
   };
   const std::vector<Refusal> refusals = {
       {"the boot state is locked by another command",
@@ -303,27 +305,31 @@ TEST_CASE("a release refused before the standby slot is touched writes nothing")
          n.state.trial = Slot::a;
          n.state.a.health = SlotHealth::fresh;
        },
-       "the running slot a is still on trial: wait until the boot assessment marks it good"},
+       "the running slot a is still on trial: wait until the boot assessment marks it good", ErrorKind::busy},
       {"no manifest on the server", [](FakeNode& n) { n.served.erase(kManifest); },
-       "release manifest: " + kManifest + ": HTTP 404"},
+       "release manifest: " + kManifest + ": HTTP 404", ErrorKind::not_found},
       {"no signature on the server", [](FakeNode& n) { n.served.erase(kManifest + ".sig"); },
-       "release signature: " + kManifest + ".sig: HTTP 404"},
+       "release signature: " + kManifest + ".sig: HTTP 404", ErrorKind::not_found},
       {"a signature by a key the node does not trust",
        [](FakeNode& n) { n.served[kManifest + ".sig"] = "stranger.pem over it"; },
-       kManifest + " is not signed by a trusted key: the signature matches none of the 1 key(s) in /etc/maculaos/keys"},
+       kManifest + " is not signed by a trusted key: the signature matches none of the 1 key(s) in /etc/maculaos/keys",
+       ErrorKind::verification},
       {"a manifest changed after it was signed",
        [](FakeNode& n) { n.served[kManifest].replace(n.served[kManifest].find("0.2.0"), 5, "9.9.9"); },
-       kManifest + " is not signed by a trusted key: the signature matches none of the 1 key(s) in /etc/maculaos/keys"},
+       kManifest + " is not signed by a trusted key: the signature matches none of the 1 key(s) in /etc/maculaos/keys",
+       ErrorKind::verification},
       {"a signed manifest that does not parse", [](FakeNode& n) { publish(n, Release{.format = "2"}); },
        kManifest + ": \"format\" must be 1 (a newer release format needs a newer MaculaOS)"},
       {"a release for another channel", [](FakeNode& n) { publish(n, Release{.channel = "beta"}); },
-       kManifest + " is for channel 'beta', this node follows 'stable'"},
+       kManifest + " is for channel 'beta', this node follows 'stable'", ErrorKind::refused},
       {"the running release, replayed", [](FakeNode& n) { publish(n, Release{.version = "0.1.0"}); },
        "release 0.1.0 is not newer than the running 0.1.0 (an old release replayed?): nothing written; "
-       "--allow-downgrade installs it anyway"},
+       "--allow-downgrade installs it anyway",
+       ErrorKind::refused},
       {"an older release", [](FakeNode& n) { publish(n, Release{.version = "0.1.0-rc1"}); },
        "release 0.1.0-rc1 is not newer than the running 0.1.0 (an old release replayed?): nothing written; "
-       "--allow-downgrade installs it anyway"},
+       "--allow-downgrade installs it anyway",
+       ErrorKind::refused},
       {"a standby slot that is the primary (rolled back, not yet rebooted)",
        [](FakeNode& n) {
          n.booted = Slot::b;
@@ -339,6 +345,7 @@ TEST_CASE("a release refused before the standby slot is touched writes nothing")
       auto r = apply_upgrade(node, kSource, {});
       REQUIRE_FALSE(r);
       CHECK(r.error().message == refusal.error);
+      CHECK(r.error().kind == refusal.kind);
       CHECK(node.writes().empty());
       CHECK(node.state == before);
     }
@@ -364,22 +371,25 @@ TEST_CASE("a failure while the standby slot is filled leaves it cleared, empty a
     const char* what;
     std::function<void(FakeNode&)> arrange;
     std::string error;
+    ErrorKind kind = ErrorKind::failure;
   };
   const std::string kernel = std::string(kServer) + "vmlinuz";
   const std::vector<Failure> failures = {
       {"mkfs fails", [](FakeNode& n) { n.fail_at = "mkfs"; }, "mkfs /dev/vda4 MACULAOS_B: failed (fake)"},
       {"the mount fails", [](FakeNode& n) { n.fail_at = "mount"; }, "mount /dev/vda4 /standby: failed (fake)"},
       {"an artifact is missing on the server", [&](FakeNode& n) { n.served.erase(kernel); },
-       kernel + ": HTTP 404"},
+       kernel + ": HTTP 404", ErrorKind::not_found},
       {"an artifact is cut short", [&](FakeNode& n) { n.served[kernel] = "the kern"; },
-       kernel + ": 8 bytes, the manifest says 10 (truncated)"},
+       kernel + ": 8 bytes, the manifest says 10 (truncated)", ErrorKind::verification},
       {"an artifact changed in transit", [&](FakeNode& n) { n.served[kernel] = "the kernal"; },
        kernel + ": SHA-256 " + sha256_of("the kernal") + " differs from the manifest's " + sha256_of("the kernel") +
-           " (tampered or corrupt)"},
+           " (tampered or corrupt)",
+       ErrorKind::verification},
       {"writing an artifact fails", [](FakeNode& n) { n.fail_at = "write /standby/initrd.zst"; },
        "write /standby/initrd.zst: failed (fake)"},
       {"an artifact reads back other than written", [](FakeNode& n) { n.torn_file = "vmlinuz"; },
-       "slot b: vmlinuz reads back as " + sha256_of("uhe kernel") + ", not the written " + sha256_of("the kernel")},
+       "slot b: vmlinuz reads back as " + sha256_of("uhe kernel") + ", not the written " + sha256_of("the kernel"),
+       ErrorKind::verification},
       {"reading an artifact back fails", [](FakeNode& n) { n.fail_at = "read back /standby/initrd.zst"; },
        "read back /standby/initrd.zst: failed (fake)"},
       {"slot.json cannot be written", [](FakeNode& n) { n.fail_at = "slot.json"; },
@@ -392,6 +402,7 @@ TEST_CASE("a failure while the standby slot is filled leaves it cleared, empty a
       auto r = apply_upgrade(node, kSource, {});
       REQUIRE_FALSE(r);
       CHECK(r.error().message == "slot b left empty: " + failure.error);
+      CHECK(r.error().kind == failure.kind);
       CHECK(node.commits() == std::vector<std::string>{"clear b"});
       CHECK(node.state.b == SlotInfo{});
       CHECK_FALSE(node.state.trial);
