@@ -97,7 +97,7 @@ Result<BootState> clear_slot(const BootState& state, Slot slot);
 
 // A verdict on a slot, from a person (maculaos boot), the upgrader, the end-of-boot assessment
 // or init. Every change of the boot state is one of these, turned into the next state by
-// next_state() and written by BootContext::commit() (ab/boot_context.h).
+// next_state() and written by BootContext::commit() (ab/sys/boot_context.h).
 struct BootChange {
   enum class Kind {
     start_trial,   // boot it next, on trial for kTrialTries boots (detail: the version it holds)

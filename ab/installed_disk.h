@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "ab/boot_state.h"
-#include "common/block_devices.h"
+#include "common/block_device.h"
 #include "common/kernel_cmdline.h"
 #include "common/result.h"
 #include "names/names.h"

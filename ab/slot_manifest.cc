@@ -1,6 +1,6 @@
 #include "ab/slot_manifest.h"
 
-#include "ab/slot_files.h"
+#include "ab/slot_content.h"
 #include "common/json.h"
 #include "common/json_fields.h"
 

@@ -1,4 +1,4 @@
-// slot.json, the last file written into a slot (ab/slot_files.h): the release's version and
+// slot.json, the last file written into a slot (ab/sys/slot_files.h): the release's version and
 // each slot file's size and SHA-256. Init reads it on every installed boot to name the version
 // it boots and to catch a root image that is not the size its slot was written with (a torn or
 // truncated write). Pure: text in, a manifest or a one-line error out.
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ab/verified_copy.h"
+#include "ab/slot_content.h"
 #include "common/result.h"
 
 namespace macula {

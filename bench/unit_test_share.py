@@ -4,7 +4,7 @@
 Product .cc files: every tracked .cc that is not a *_test.cc and not under fuzz/, tests/,
 qemu-tests/ or bench/. One is covered when a unit test of the same name sits beside it
 (foo.cc and foo_test.cc in one directory). Code a test exercises only through another file
-(ab/verified_copy.cc through nothing but the QEMU scenarios, say) does not count: the figure
+(ab/sys/verified_copy.cc through nothing but the QEMU scenarios, say) does not count: the figure
 is a floor. Lines are physical lines (wc -l).
 
     bench/unit_test_share.py [--rev REV] [--files]

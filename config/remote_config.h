@@ -3,7 +3,7 @@
 // network stage (`maculaos config apply --stage network`, once the network is up) fetches them
 // into kRemoteCacheDir; the boot stage of every boot applies them from there, so a node that
 // boots without network keeps what it fetched last. What to fetch, where it is kept and what
-// a fetched body must hold are decided here, purely; the fetching is config/remote_fetch.h.
+// a fetched body must hold are decided here, purely; the fetching is config/sys/remote_fetch.h.
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 # disk. The host needs neither vfat nor ext4 (the guest's kernel makes the file systems). The
 # disk is what `macula-install /dev/vda` leaves: GPT A/B layout, GRUB for BIOS and UEFI, slot A
 # filled, boot state initial, no identity yet (each node makes its own at first boot), and it
-# grows into a larger disk on its first boot (init/state_growth.h).
+# grows into a larger disk on its first boot (init/sys/state_growth.h).
 #
 # usage: images/make-img.sh ISO KERNEL INITRAMFS OUT.img
 # ACCEL: QEMU's accelerator (tcg; kvm where it works). The guest's console goes to OUT-install.log (OUT without .img).

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/block_devices.h"
+#include "common/block_device.h"
 #include "init/cmdline.h"
 
 namespace macula {

@@ -3,10 +3,9 @@
 #include <cstdio>
 
 #include "ab/disk_layout.h"
-#include "ab/slot_files.h"
+#include "ab/slot_content.h"
 #include "config/config_schema.h"
 #include "config/config_tree.h"
-#include "encryption/luks_volume.h"
 #include "names/names.h"
 
 namespace macula {

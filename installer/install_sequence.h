@@ -1,6 +1,6 @@
 // macula-install's sequence apart from its effects: the checks that refuse a target before
 // anything is written, the plan and its confirmation, then the writes in their order. An
-// InstallSystem does them (the machine in the product, installer/install_system.h; a fake in
+// InstallSystem does them (the machine in the product, installer/sys/install_system.h; a fake in
 // the unit tests). The order makes an interrupted install never look installed: the state
 // partition carries a temporary label until every byte has been written and verified, and
 // GRUB boots the disk only once it carries the real one.
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "ab/boot_state.h"
-#include "ab/verified_copy.h"
+#include "ab/slot_content.h"
 #include "common/held.h"
 #include "common/result.h"
 #include "names/names.h"
@@ -49,7 +49,7 @@ struct SlotFile {
 // Where each file of kSlotFileNames comes from on the media.
 std::vector<SlotFile> slot_files(const std::string& media);
 
-// A new encrypted state (encryption/new_volume.h), open while this lives.
+// A new encrypted state (encryption/sys/new_volume.h), open while this lives.
 struct OpenedVolume {
   std::unique_ptr<Held> mapping;    // its path: /dev/mapper/MAPPING
   std::string recovery_passphrase;  // to be shown once

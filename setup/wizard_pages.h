@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/interface_addresses.h"
+#include "common/interface_address.h"
 
 namespace macula {
 

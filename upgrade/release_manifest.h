@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ab/slot_files.h"
+#include "ab/slot_content.h"
 #include "common/result.h"
 
 namespace macula {

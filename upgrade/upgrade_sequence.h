@@ -1,6 +1,6 @@
 // The upgrader's sequences (--apply, --rollback, --check) apart from their effects: these
 // decide what happens in which order; an UpgradeSystem does it (the node itself in the
-// product, upgrade/upgrade_system.h; a fake in the unit tests). The order keeps a node bootable
+// product, upgrade/sys/upgrade_system.h; a fake in the unit tests). The order keeps a node bootable
 // whatever stops it: the running slot is never written, the standby slot is marked empty
 // before its first byte changes, and it goes on trial only once read back and verified.
 #pragma once
@@ -14,7 +14,7 @@
 
 #include "ab/boot_state.h"
 #include "ab/boot_status.h"
-#include "ab/verified_copy.h"
+#include "ab/slot_content.h"
 #include "common/held.h"
 #include "common/result.h"
 #include "upgrade/release_manifest.h"
@@ -36,7 +36,7 @@ class BootSession {
   virtual const BootState& state() const = 0;
   virtual std::optional<Slot> booted() const = 0;  // macula.slot= of this boot
   virtual const std::string& slot_device(Slot slot) const = 0;
-  // The one way the state changes (ab/boot_context.h): refused changes write nothing.
+  // The one way the state changes (ab/sys/boot_context.h): refused changes write nothing.
   virtual Result<BootState> commit(const BootChange& change) = 0;
 };
 
@@ -62,7 +62,7 @@ class UpgradeSystem {
   // refused past its size, then synced; what landed: its name, size and SHA-256.
   virtual Result<CopiedFile> write_artifact(const Artifact& artifact, const std::string& location,
                                             const std::string& path) = 0;
-  // What the file holds on the disk, not in the page cache (ab/verified_copy.h).
+  // What the file holds on the disk, not in the page cache (ab/sys/verified_copy.h).
   virtual Result<std::string> sha256_from_disk(const std::string& path) = 0;
   virtual Result<void> write_slot_manifest(const std::string& slot_dir, const std::string& version,
                                            std::span<const CopiedFile> files) = 0;

@@ -1,0 +1,103 @@
+// maculaos upgrade: the command line of the upgrader. What --apply, --rollback and --check do,
+// in which order, is upgrade/upgrade_sequence.h; the node's effects, upgrade/sys/upgrade_system.h.
+#include "upgrade/sys/upgrade_command.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "ab/sys/boot_context.h"
+#include "common/args.h"
+#include "common/files.h"
+#include "config/config_sources.h"
+#include "config/node_config.h"
+#include "net/sys/resource.h"
+#include "upgrade/signature.h"
+#include "upgrade/upgrade_sequence.h"
+#include "upgrade/sys/upgrade_system.h"
+
+namespace macula {
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: maculaos upgrade --check|--apply|--rollback|--status [OPTIONS]
+
+A/B upgrades from signed releases (see README, "Releases, keys and upgrades").
+  --check             print the running and the available version; exit 0 if a newer one
+                      is available, 3 if not, an error's status otherwise (docs/exit-codes.md)
+  --apply             verify the release's signature, stream it into the standby slot,
+                      read it back and check every SHA-256, then boot it next on trial
+                      (3 tries; if it does not boot good, GRUB returns to this slot)
+  --allow-downgrade   with --apply: install a release that is not newer than the running one
+                      (by default refused: a replayed old release must not take a node back)
+  --rollback          make the other slot primary again (it must be good)
+  --status [--json]   both slots, the booted one, the trial, and any fallback
+Options:
+  --from URL|DIR|FILE the release: a manifest URL or file, or the URL or directory that
+                      holds manifest.json (default: maculaos.upgrade.url and .channel of
+                      the node config: <url>/<channel>/manifest.json)
+  --reboot            reboot when --apply or --rollback is done
+  --ca FILE           PEM CA bundle for https (default: the system's)
+  --keys DIR          public keys to verify releases with (default /etc/maculaos/keys)
+)";
+
+constexpr OptionSpec kOptions[] = {
+    {"check", 0, false}, {"apply", 0, false}, {"rollback", 0, false}, {"status", 0, false},
+    {"json", 0, false},  {"from", 0, true},   {"reboot", 0, false},   {"ca", 0, true},
+    {"keys", 0, true},   {"allow-downgrade", 0, false},
+};
+
+// Where the release is: --from, else maculaos.upgrade.url and .channel of the node config.
+Result<ReleaseSource> release_source(const ParsedArgs& p) {
+  if (p.has("from")) {
+    std::string from = p.values.at("from");
+    std::error_code ec;
+    const bool dir = is_url(from) ? !from.ends_with(".json") : std::filesystem::is_directory(from, ec);
+    while (dir && from.ends_with('/')) from.pop_back();
+    return ReleaseSource{.manifest = dir ? from + "/manifest.json" : from};
+  }
+  auto config = read_node_config();
+  if (!config) return fail("no --from, and the release source (maculaos.upgrade.url) cannot be read", config.error());
+  const UpgradeSettings settings = upgrade_settings(config->config);
+  if (settings.url.empty())
+    return fail("no release source: give --from, or set maculaos.upgrade.url in the node config (" +
+                std::string(kNodeConfigPath) + ", " + kConfigDropInDir + " or the kernel command line)");
+  return ReleaseSource{.manifest = settings.url + "/" + settings.channel + "/manifest.json", .channel = settings.channel};
+}
+
+Result<int> run_action(const ParsedArgs& p) {
+  NodeUpgradeSystem node(p.value_or("ca", ""), p.value_or("keys", kReleaseKeysDir));
+  if (p.has("rollback")) {
+    if (auto r = roll_back(node, p.has("reboot")); !r) return fail(r.error());
+    return 0;
+  }
+  auto src = release_source(p);
+  if (!src) return fail(src.error());
+  if (p.has("check")) return check_for_upgrade(node, *src);
+  if (auto r = apply_upgrade(node, *src, {.allow_downgrade = p.has("allow-downgrade"), .reboot = p.has("reboot")}); !r)
+    return fail(r.error());
+  return 0;
+}
+
+Result<int> run_upgrade(std::span<const std::string> args) {
+  auto p = parse_args("maculaos upgrade", kOptions, args);
+  if (!p) return fail(p.error());
+  int actions = 0;
+  for (const char* a : {"check", "apply", "rollback", "status"}) actions += p->has(a);
+  if (actions != 1 || !p->positional.empty())
+    return usage_error("expected one of --check, --apply, --rollback, --status (see maculaos upgrade --help)");
+  if (p->has("status")) {
+    auto view = read_boot_view();
+    if (!view) return fail(view.error());
+    std::fputs((p->has("json") ? status_json : status_text)(*view).c_str(), stdout);
+    return 0;
+  }
+  return run_action(*p);
+}
+
+}  // namespace
+
+Applet upgrade_applet() {
+  return {"upgrade", "A/B upgrade from a signed release, rollback, status", kUsage, run_upgrade};
+}
+
+}  // namespace macula
