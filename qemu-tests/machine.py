@@ -290,14 +290,14 @@ class Machine:
         empties /run/openrc/failed/ when a runlevel ends: a service that failed is then
         stopped.)"""
         self.wait_for_runlevel()
-        crashed = self.sudo("rc-status --crashed || true").split()
-        states = self.sudo("rc-status --format ini sysinit boot default")
+        crashed, _, states = self.sudo("rc-status --crashed; echo '[-]'; "
+                                       "rc-status --format ini sysinit boot default").partition("[-]\n")
         unsettled = {}
         for line in states.splitlines():
             name, sep, state = line.partition(" = ")
             if sep and not line.startswith("[") and (state.split() or ["?"])[0] not in SETTLED_STATES:
                 unsettled[name.strip()] = state.strip()
-        for name in crashed:
+        for name in crashed.split():
             unsettled[name] = "crashed"
         assert not unsettled, (f"OpenRC services failed or crashed: {unsettled}\n{states}\n"
                                f"(log: {self.log_path})")
