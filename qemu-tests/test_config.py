@@ -99,6 +99,11 @@ def test_config_applies_every_key_at_boot(machine, installed_disk, tmp_path):
     m = machine(disks=[installed_disk], log_name="first-boot")
     assert m.expect_boot_of_slot(120) == "a"
     m.login(BOOT)
+    # Written once this boot has run its last stage. The run stage (`local`, at the end of the
+    # boot) reads config.yaml as it is then: written before, its run_cmd would run in this boot,
+    # whose boot stage applied the config before it (seen: fixture-order began "run"). A
+    # product race, reported; the scenario checks the stages of one config in one boot.
+    m.wait_for_service("local")
     encoded = base64.b64encode(config.encode()).decode()
     m.sudo(f"echo {encoded} | base64 -d > /var/lib/maculaos/config.yaml")
     assert m.sudo("maculaos config validate /var/lib/maculaos/config.yaml") == "/var/lib/maculaos/config.yaml: valid"
