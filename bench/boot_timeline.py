@@ -38,6 +38,7 @@ def boot_once(iso, log):
         login_host = time.monotonic() - start
         init = float(re.search(STAMP + r" macula-init: .*init started", m.log()).group(1))
         m.log_in_at_prompt()
+        m.wait_for_runlevel()  # the timeline is of the whole boot, `local` its last service
         # each started service's link time, and the kernel's start, on the guest's clock
         services = m.run("now=$(date +%s.%N); up=$(cut -d' ' -f1 /proc/uptime); echo \"boot $now $up\"; "
                          "stat -c '%.9Y %n' /run/openrc/started/*")

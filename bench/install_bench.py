@@ -35,6 +35,7 @@ def main():
     with Machine(work / "console.log", kernel=kernel, initrd=initrd, cdrom=iso, disks=disks,
                  append="console=ttyS0,115200n8 macula.mode=live", memory=2048) as m:
         m.login(600)
+        m.wait_for_runlevel()  # what is timed does not share the guest's CPU with the boot
         image = "/run/macula/media/maculaos/rootfs.squashfs"
         size_mib = int(m.run(f"stat -c %s {image}")) / (1 << 20)
         install = seconds(m, "macula-install --yes /dev/vda")

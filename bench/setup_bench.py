@@ -24,7 +24,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests")
 from flaky_http import FlakyHTTPServer  # noqa: E402
 from install_bench import seconds  # noqa: E402
 from machine import Machine  # noqa: E402
-from test_setup import IMAGE_FLUX, IMAGE_K3S, publish_releases, trust_fixture_ca  # noqa: E402
+from helpers import trust_fixture_ca  # noqa: E402
+from test_setup import IMAGE_FLUX, IMAGE_K3S, publish_releases  # noqa: E402
 from tls_fixture import make_test_ca, server_context  # noqa: E402
 
 # The k3s config (/etc/rancher/k3s) is the boot's, from the node config: it stays.
@@ -62,7 +63,8 @@ def main():
         with Machine(work / "console.log", kernel=kernel, initrd=initrd, cdrom=iso, tls_port=server.port,
                      append="console=ttyS0,115200n8", memory=2048) as m:
             m.login(600)
-            trust_fixture_ca(m, ca)
+            m.wait_for_runlevel()  # what is timed does not share the guest's CPU with the boot
+            trust_fixture_ca(m, ca, "github.com")
             for _ in range(runs):
                 m.sudo(NEVER_SET_UP, timeout=120)
                 times["maculaos setup --unattended"].append(seconds(m, "maculaos setup --unattended"))

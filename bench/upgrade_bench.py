@@ -61,6 +61,9 @@ def main():
     with FlakyHTTPServer(work / "www") as server, \
             start("console", disks=[disk], release_port=server.port, memory=1024) as m:
         m.login(helpers.BOOT)
+        # what is timed does not share the guest's CPU with the boot, nor the boot state's lock
+        # with its assessment
+        m.wait_for_runlevel()
         m.wait_for_network()
         base = f"http://{RELEASE_HOST}/stable"
         for _ in range(runs):

@@ -52,7 +52,11 @@ def log_dir(request):
 def machine(log_dir, kernel, request):
     """Starts a Machine with the given keyword arguments; reports its log on failure.
 
-    log_name="x" names its log x.log instead of boot<N>.log."""
+    log_name="x" names its log x.log instead of boot<N>.log.
+
+    Once the test has passed, every machine still logged in (not powered off, killed or
+    rebooted since its login) must have no OpenRC service failed or crashed, once its default
+    runlevel is done (Machine.assert_no_failed_services)."""
     started = []
 
     def start(log_name=None, **kw):
@@ -64,12 +68,22 @@ def machine(log_dir, kernel, request):
         return m
 
     yield start
-    failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
-    for m in started:
-        m.kill()
-        if failed:
-            tail = m.log()[-3000:]
-            print(f"\n--- console log {m.log_path} (last 3000 characters) ---\n{tail}")
+    call = getattr(request.node, "rep_call", None)
+    failed = call is not None and call.failed
+    try:
+        if call is not None and call.passed:
+            for m in started:
+                if m.logged_in and m.child.isalive():
+                    m.assert_no_failed_services()
+    except Exception:
+        failed = True
+        raise
+    finally:
+        for m in started:
+            m.kill()
+            if failed:
+                tail = m.log()[-3000:]
+                print(f"\n--- console log {m.log_path} (last 3000 characters) ---\n{tail}")
 
 
 @pytest.fixture

@@ -68,10 +68,8 @@ def next_version():
 
 
 def upgrade_status(m):
-    """`maculaos upgrade --status --json` of a logged-in machine, parsed. Taken on one line:
-    OpenRC may still be printing on the console, between the lines of the output."""
-    out = m.run("maculaos upgrade --status --json | tr -d '\\n'; echo")
-    return json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    """`maculaos upgrade --status --json` of a logged-in machine, parsed."""
+    return json.loads(m.run("maculaos upgrade --status --json"))
 
 
 def random_file(path, size=1 << 20):

@@ -23,6 +23,20 @@ KERNEL_PANIC = "Kernel panic"
 LOGIN_USER = "macula"
 LOGIN_PASSWORD = "macula"
 SHELL_PROMPT = "MACULA-TEST# "
+# Where run() puts a command's output before it prints it, marked, on the console.
+OUTPUT_FILE = "/tmp/.macula-test-output"
+OUTPUT_MARK = "__OUT__"
+# Seconds a poweroff or reboot may take to end the run. One typed before the boot has finished
+# waits for it: openrc-init reads its commands (openrc-shutdown's) only once the default
+# runlevel is done.
+SHUTDOWN = 300
+# OpenRC's state (/run/openrc): the default runlevel has been entered (softlevel) and is no
+# longer being started or stopped (rc.starting, rc.stopping: directories while `openrc` runs).
+RUNLEVEL_DONE = ('[ "$(cat /run/openrc/softlevel 2>/dev/null)" = default ] && '
+                 '[ ! -e /run/openrc/rc.starting ] && [ ! -e /run/openrc/rc.stopping ]')
+# What a service in a runlevel may be once the runlevel is done: inactive is a service that
+# says it has nothing to run (k3s before setup, a mesh role not installed).
+SETTLED_STATES = ("started", "inactive")
 # The guest reaches a host server (release_port) here, and nothing else (restrict=on).
 RELEASE_HOST = "10.0.2.100"
 
@@ -83,6 +97,7 @@ class Machine:
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
+        self.logged_in = False  # at the shell of a login in this boot (the fixture's last check)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = tempfile.mkdtemp(prefix="macula-qemu-")
         accel = accelerator(probe_kernel or kernel)
@@ -166,6 +181,7 @@ class Machine:
         self.kill()
 
     def kill(self):
+        self.logged_in = False
         if self.child.isalive():
             self.child.terminate(force=True)
         if self._swtpm:
@@ -192,23 +208,21 @@ class Machine:
     def expect_boot_of_slot(self, timeout):
         """Waits for the next kernel to start; returns the slot GRUB chose for it, 'a' or 'b'."""
         self.expect(r"Command line: [^\n]*macula\.slot=([ab])", timeout)
+        self.logged_in = False  # a new boot: the shell of the last one is gone
         return self.child.match.group(1)
-
-    def wait_for_network(self, timeout=120):
-        """Waits in the logged-in shell until DHCP has configured an interface (any IPv4 route:
-        macula-network starts dhclient in the background, so login comes before the lease)."""
-        routes = "[ $(wc -l </proc/net/route) -gt 1 ]"
-        self.run(f"i=0; until {routes} || [ $i -ge {timeout} ]; do i=$((i+1)); sleep 1; done; "
-                 f"{routes} || {{ echo no IPv4 route after {timeout} s; ip addr; false; }}",
-                 timeout + 30)
 
     def wait_exit(self, timeout):
         self.child.expect(pexpect.EOF, timeout=timeout)
         self.child.wait()
+        self.logged_in = False
         return self.child.exitstatus
 
     def login(self, timeout=300, password=LOGIN_PASSWORD):
-        """Logs in on the serial getty and sets a prompt the tests can match."""
+        """Logs in at the serial getty's first prompt, as a person does, and sets a prompt the
+        tests can match. The gettys start in OpenRC's boot runlevel: the network, the services
+        of the default runlevel and, on an installed disk, the boot's assessment come after
+        the login. A scenario waits for what it uses (wait_for_service, wait_for_network,
+        wait_for_boot_assessed, wait_for_runlevel)."""
         self.expect(r"login: ", timeout)
         self.log_in_at_prompt(password)
 
@@ -220,16 +234,7 @@ class Machine:
         self.expect(r"\$ ", 60)
         self.use_shell()
         self.password = password
-        self.wait_for_services()
-
-    def wait_for_services(self, timeout=300):
-        """Waits in the logged-in shell until OpenRC has started `local`, the default runlevel's
-        last service (or failed it): the gettys start in the boot runlevel, so a login comes
-        before the network services, pairing and the boot's assessment have started."""
-        done = "[ -e /run/openrc/started/local ] || [ -e /run/openrc/failed/local ]"
-        self.run(f"i=0; until {done} || [ $i -ge {timeout} ]; do i=$((i+1)); sleep 1; done; "
-                 f"{done} || {{ echo OpenRC did not start local in {timeout} s; rc-status --all; false; }}",
-                 timeout + 30)
+        self.logged_in = True
 
     def login_refused(self, password, timeout=300):
         """Tries to log in with password; passes when the getty says no."""
@@ -238,6 +243,76 @@ class Machine:
         self.expect(r"[Pp]assword: ", 30)
         self.child.sendline(password)
         self.expect(r"Login incorrect", 60)
+
+    def wait_for_network(self, timeout=120):
+        """Waits in the logged-in shell until DHCP has configured an interface (any IPv4 route:
+        macula-network starts dhclient in the background, so login comes before the lease)."""
+        routes = "[ $(wc -l </proc/net/route) -gt 1 ]"
+        self.run(f"i=0; until {routes} || [ $i -ge {timeout} ]; do i=$((i+1)); sleep 1; done; "
+                 f"{routes} || {{ echo no IPv4 route after {timeout} s; ip addr; false; }}",
+                 timeout + 30)
+
+    def wait_for_service(self, name, state="started", timeout=420):
+        """Waits in the logged-in shell until OpenRC has started the service `name` (its link
+        in /run/openrc/started/) or, with state="inactive", until the service said it has
+        nothing to run. Fails at once, with `rc-status --all`, when it lands elsewhere: failed
+        (/run/openrc/failed/), the other of the two states, or not started by the end of the
+        default runlevel; and after timeout seconds."""
+        other = "inactive" if state == "started" else "started"
+        svc = "/run/openrc"
+        self._poll(f"[ -e {svc}/{state}/{name} ]",
+                   f"[ -e {svc}/failed/{name} ] || [ -e {svc}/{other}/{name} ] || "
+                   f"{{ {RUNLEVEL_DONE} && [ ! -e {svc}/starting/{name} ]; }}",
+                   timeout, f"the OpenRC service {name} is not {state}")
+
+    def wait_for_boot_assessed(self, timeout=420):
+        """Waits until an installed system's boot is assessed: the OpenRC service `local`, the
+        default runlevel's last, ends with `maculaos boot assess`, which runs the health checks
+        and marks the booted slot (a trial good; or bad, and reboots), writes the motd's
+        fallback notice and disarms the trial's watchdog. Until it has run the slot is not
+        marked; and it takes the boot state's lock, as every command that changes the boot
+        state does (upgrade --apply, boot set-next): one that holds it long (an --apply)
+        makes the other, waiting 10 s for it, fail as busy."""
+        self.wait_for_service("local", timeout=timeout)
+
+    def wait_for_runlevel(self, timeout=420):
+        """Waits until OpenRC has finished the default runlevel (whether or not each service
+        started). For what needs the whole boot: say why where it is called."""
+        # done twice, a second apart: `openrc` names the runlevel a moment before it marks it
+        # as being started
+        self._poll(f"{{ if {RUNLEVEL_DONE}; then d=$((d+1)); else d=0; fi; [ $d -ge 2 ]; }}", "false", timeout,
+                   "OpenRC has not finished the default runlevel", start="d=0")
+
+    def assert_no_failed_services(self):
+        """Once the default runlevel is done, checks that every service of the sysinit, boot
+        and default runlevels is started or inactive, and that no daemon of a started service
+        has died (`rc-status --crashed`); fails naming the services that are not. (OpenRC
+        empties /run/openrc/failed/ when a runlevel ends: a service that failed is then
+        stopped.)"""
+        self.wait_for_runlevel()
+        crashed, _, states = self.sudo("rc-status --crashed; echo '[-]'; "
+                                       "rc-status --format ini sysinit boot default").partition("[-]\n")
+        unsettled = {}
+        for line in states.splitlines():
+            name, sep, state = line.partition(" = ")
+            if sep and not line.startswith("[") and (state.split() or ["?"])[0] not in SETTLED_STATES:
+                unsettled[name.strip()] = state.strip()
+        for name in crashed.split():
+            unsettled[name] = "crashed"
+        assert not unsettled, (f"OpenRC services failed or crashed: {unsettled}\n{states}\n"
+                               f"(log: {self.log_path})")
+
+    def _poll(self, done, failed, timeout, what, start=":"):
+        """Polls in the logged-in shell, once a second, until the shell test `done` holds;
+        fails, with `rc-status --all`, when the shell test `failed` holds first (twice in a
+        row: see wait_for_runlevel) or after timeout seconds. `start` runs first."""
+        status, output = self.run_status(
+            f"{start}; i=0; f=0; s=wait; while [ $s = wait ]; do "
+            f"if {done}; then s=ok; elif [ $f -ge 2 ] || [ $i -ge {timeout} ]; then s=no; "
+            f"else if {failed}; then f=$((f+1)); else f=0; fi; i=$((i+1)); sleep 1; fi; done; "
+            f"[ $s = ok ] || {{ echo \"{what} (after $i s)\"; rc-status --all; false; }}", timeout + 30)
+        if status != 0:
+            raise AssertionError(f"{output} (log: {self.log_path})")
 
     def type_on_screen(self, text):
         """Types text on the machine's own keyboard (PS/2, so tty1, the screen's console),
@@ -265,21 +340,41 @@ class Machine:
         self.child.sendline("stty -echo; PS1='MACULA-''TEST# '; export PS1")
         self.expect(re.escape(SHELL_PROMPT), 30)
 
-    def run(self, command, timeout=60, check=True):
-        """Runs a shell command; returns its output. Fails on a non-zero exit if check."""
-        self.child.sendline(f"echo __BEG''IN__; {command}; echo \"__RC=$?__\"")
+    def run_status(self, command, timeout=60):
+        """Runs a shell command; returns its exit status and its output (stdout and stderr).
+
+        The output goes to a file first, then onto the console with each line marked: OpenRC
+        and the services print on this console too while the boot goes on after the login,
+        and what they print between the command's lines is left out. (A line goes out in one
+        write, which the terminal keeps whole.)
+        """
+        self.child.sendline(f"echo __BEG''IN__; {{ {command}\n}} >{OUTPUT_FILE} 2>&1; __macula_rc=$?; "
+                            f"sed 's/^/__O''UT__/' {OUTPUT_FILE}; echo; echo \"__RC=${{__macula_rc}}__\"")
         self.expect(r"__BEGIN__\r*\n", timeout)
         self.expect(r"__RC=(\d+)__", timeout)
-        output = self.child.before.replace("\r", "")
+        console = self.child.before.replace("\r", "")
         status = int(self.child.match.group(1))
         self.expect(re.escape(SHELL_PROMPT), 30)
+        marked = (line.partition(OUTPUT_MARK) for line in console.split("\n"))
+        output = "\n".join(text for _, mark, text in marked if mark)
+        return status, output.strip("\n")
+
+    def run(self, command, timeout=60, check=True):
+        """Runs a shell command; returns its output. Fails on a non-zero exit if check (a
+        command expected to fail: run_status)."""
+        status, output = self.run_status(command, timeout)
         if check and status != 0:
             raise AssertionError(f"{command!r} exited {status}: {output} (log: {self.log_path})")
-        return output.strip("\n")
+        return output
+
+    def sudo_status(self, command, timeout=60):
+        return self.run_status(self._as_root(command), timeout)
 
     def sudo(self, command, timeout=60, check=True):
-        return self.run(f"echo {sh_quote(self.password)} | sudo -S -p '' sh -c {sh_quote(command)}",
-                        timeout, check)
+        return self.run(self._as_root(command), timeout, check)
+
+    def _as_root(self, command):
+        return f"echo {sh_quote(self.password)} | sudo -S -p '' sh -c {sh_quote(command)}"
 
 
 def free_port():

@@ -10,7 +10,7 @@ import re
 import secrets
 
 from helpers import BOOT, UNATTENDED, blank_disk
-from machine import KERNEL_PANIC, SHELL_PROMPT
+from machine import KERNEL_PANIC, SHELL_PROMPT, SHUTDOWN
 
 PROMPT = r"Passphrase of MaculaOS's encrypted state \(/dev/vda5\): "
 NEW_PASSPHRASE = "fixture-state-passphrase"  # TEST FIXTURE: what the scenario sets
@@ -69,7 +69,7 @@ def test_encrypted_state_opens_with_the_tpm_else_asks_for_its_passphrase(machine
         m.child.sendline(answer)
     m.expect("The state's passphrase is changed.", 300)
     m.sudo("sync; poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
     assert not disk_holds(disk, marker.encode()), "the marker's plaintext is on the disk"
 
     # Without the TPM: three wrong passphrases, then the installed disk's emergency policy, a
@@ -94,7 +94,7 @@ def test_encrypted_state_opens_with_the_tpm_else_asks_for_its_passphrase(machine
     assert "state: the TPM did not open /dev/vda5" in story, story
     assert re.search(r"state: /dev/vda5 \(LUKS2\) opened with a passphrase", story)
     m.sudo("poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
 
     # Back on its TPM: the PCR-bound key opens it, with no input.
     m = machine(disks=[disk], tpm_state=tpm)

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import helpers
 from helpers import BOOT
-from machine import KERNEL_PANIC
+from machine import KERNEL_PANIC, SHUTDOWN
 
 OVF = "http://schemas.dmtf.org/ovf/envelope/1"
 RASD = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
@@ -46,7 +46,7 @@ def test_img_on_a_larger_disk_grows_the_state_and_boots_under_ovmf_and_seabios(m
     assert int(m.run("df -B1 --output=size /home | tail -1")) > image_bytes  # the state behind /home
     m.run("echo kept > ~/grown-state")
     m.sudo("sync; poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
 
     # the next boot, by SeaBIOS (GRUB's core in the BIOS boot partition of the changed table):
     # nothing left to grow, and what the first boot wrote is there
@@ -76,6 +76,7 @@ def test_qcow2_boots_with_a_cidata_seed_and_takes_its_host_name(machine, tmp_pat
     m.login(BOOT)
     assert m.run("hostname") == "fixture-qcow2-node"
     # a first boot like any installed one: this node's own identity, made now
+    m.wait_for_service("macula-identity")
     assert m.sudo("test -s /etc/ssh/ssh_host_ed25519_key && test -s /etc/machine-id && echo made") == "made"
     assert "macula.slot=a" in m.run("cat /proc/cmdline")
 

@@ -2,6 +2,7 @@
 import json
 
 from helpers import BOOT, SERIAL, UNATTENDED, blank_disk, file_hash, install_unattended
+from machine import SHUTDOWN
 
 
 def check_slot_a(m):
@@ -21,6 +22,8 @@ def test_unattended_install_boots_from_slot_a_and_keeps_state(machine, iso, kern
     m.expect(r"MaculaOS \(slot A\)", 120)
     m.login(BOOT)
     check_slot_a(m)
+    # the boot state and changes to it: after this boot's assessment, which holds its lock
+    m.wait_for_boot_assessed()
     status = m.sudo("maculaos boot status")
     assert "booted: slot a" in status and "slot a: good, version" in status, status
     assert "(primary)" in status and "slot b: empty" in status, status
@@ -29,13 +32,13 @@ def test_unattended_install_boots_from_slot_a_and_keeps_state(machine, iso, kern
     assert m.sudo("test -d /var/lib/dpkg && test -d /var/log && test -d /var/lib/dhcp && "
                   "test -f /var/lib/maculaos/config.yaml && echo whole") == "whole"
     assert m.sudo("stat -c %a /root") == "700"
-    refused = m.sudo("maculaos boot set-next b", check=False)
-    assert "slot b is empty" in refused, refused
+    code, refused = m.sudo_status("maculaos boot set-next b")
+    assert code != 0 and "slot b is empty" in refused, (code, refused)
     assert m.sudo("maculaos boot status") == status  # a refused change writes nothing
     m.sudo("echo kept-etc > /etc/macula-test && echo kept-var > /var/macula-test")
     m.run("echo kept-home > ~/macula-test")
     m.sudo("sync; reboot", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
 
     m = machine(disks=[disk], uefi=True)  # the same disk under OVMF
     m.expect(r"MaculaOS \(slot A\)", 180)
@@ -56,20 +59,20 @@ def test_refusals_write_nothing(machine, iso, kernel, initrd, tmp_path):
                 append=f"{SERIAL} macula.mode=live")
     m.login(BOOT)
     media = m.run("findmnt -n -o SOURCE /run/macula/media")
-    out = m.sudo(f"macula-install --yes {media}", check=False)
-    assert "is the disk MaculaOS is running from" in out, out
-    out = m.sudo("macula-install --yes /dev/vda", check=False)
-    assert "is too small: MaculaOS needs at least" in out, out
+    code, out = m.sudo_status(f"macula-install --yes {media}")
+    assert code != 0 and "is the disk MaculaOS is running from" in out, (code, out)
+    code, out = m.sudo_status("macula-install --yes /dev/vda")
+    assert code != 0 and "is too small: MaculaOS needs at least" in out, (code, out)
     # read-only: a read-write ext4 mount keeps writing its own device (lazy inode-table init)
     m.sudo("mkfs.ext4 -q /dev/vdc && mkdir -p /mnt/busy && mount -o ro /dev/vdc /mnt/busy")
     busy_before = m.sudo("sha256sum /dev/vdc")
-    out = m.sudo("macula-install --yes /dev/vdc", check=False)
-    assert "is in use" in out and "/mnt/busy" in out, out
+    code, out = m.sudo_status("macula-install --yes /dev/vdc")
+    assert code != 0 and "is in use" in out and "/mnt/busy" in out, (code, out)
     assert m.sudo("sha256sum /dev/vdc") == busy_before
     out = m.sudo("macula-install --dry-run /dev/vdb")
     assert "maculaos-state" in out and "nothing was written" in out, out
     m.sudo("sync; poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
     assert {p: file_hash(p) for p in (small, spare)} == before
 
 
@@ -85,7 +88,7 @@ def test_interrupted_install_is_not_installed_and_reinstalls(machine, iso, kerne
     report = json.loads(m.run("cat /run/macula/boot.json"))
     assert report["mode"] == "live" and report["mode_source"] == "detected", report
     m.sudo("poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
 
     install_unattended(machine, iso, kernel, initrd, disk)
     m = machine(disks=[disk])

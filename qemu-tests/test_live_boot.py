@@ -15,7 +15,6 @@ def check_live_system(m, expected_media_prefix):
     assert m.run("findmnt -n -o FSTYPE /run/macula/rootfs") == "squashfs"
     assert m.run("tr '\\0' ' ' </proc/1/cmdline").startswith("/sbin/init")
     assert m.run("readlink -f /sbin/init").endswith("openrc-init")
-    assert m.run("rc-status --runlevel") == "default"
     report = json.loads(m.run("cat /run/macula/boot.json"))
     assert report["media"]["device"].startswith(expected_media_prefix), report
     assert report["media"]["type"] == "iso9660", report
@@ -25,6 +24,8 @@ def check_live_system(m, expected_media_prefix):
     assert report["modules"]["loaded"] > 0, report
     story = m.sudo("dmesg | grep 'macula-init:'")
     assert "switching root" in story and "boot media /dev/" in story, story
+    # (that OpenRC then finishes its default runlevel, every service started: the machine
+    # fixture's check after the test)
     return report
 
 

@@ -7,6 +7,7 @@ import json
 import re
 
 import helpers
+from machine import SHUTDOWN
 
 STICK_SIZE = 1 << 30
 PERSISTENT_ENTRY = "MaculaOS Live (persistent)"
@@ -67,7 +68,7 @@ def test_persistence_survives_a_cut_and_keeps_changes_across_reboots(machine, is
     m.sudo("echo kept-etc > /etc/macula-marker; echo kept-var > /var/lib/macula-marker")
     m.run("echo kept-home > ~/macula-marker")
     m.sudo("sync; poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
     assert image_on_stick_is_whole(stick, iso)
 
     # Again: the changes are there, on the persistence made last time. A second stick (an image

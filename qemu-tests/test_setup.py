@@ -21,6 +21,7 @@ from flaky_http import FlakyHTTPServer  # noqa: E402
 from tls_fixture import make_test_ca, server_context  # noqa: E402
 
 import helpers  # noqa: E402
+from machine import SHUTDOWN  # noqa: E402
 
 IMAGE_K3S = "v1.31.4+k3s1"  # the image's pinned versions (rootfs/overlay/usr/share/maculaos/config.yaml)
 IMAGE_FLUX = "2.4.0"
@@ -158,7 +159,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
                     append="console=ttyS0,115200n8")
         m.login(helpers.BOOT)
         helpers.trust_fixture_ca(m, ca, "github.com")
-        assert "status: inactive" in m.sudo("rc-service k3s status", check=False), "k3s before setup"
+        m.wait_for_service("k3s", "inactive")  # k3s before setup: says so, and the boot goes on
         assert "k3s: not installed (sudo maculaos setup)" in m.log().rsplit("login:", 1)[1]  # sysinfo at login
         before_login = m.log().split("login:", 1)[0]  # /etc/issue, made from the logo at build time
         assert "  o---o---o    | |\\/| |/ _` |" in before_login and " on macula-3456 (ttyS0)" in before_login
@@ -184,6 +185,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         m.sudo("mkdir -p /var/lib/maculaos/config.d && "
                f"printf 'maculaos:\\n  setup: {{airgap_images: true, gitops: {{{fleet}}}}}\\n' "
                "> /var/lib/maculaos/config.d/40-setup.yaml")
+        m.wait_for_network()  # the wizard's Network step shows the lease
         run_wizard(m, "/mnt/bundle", tmp_path)
         # The Console step applied Flux's kinds, then the repository that Flux follows
         assert m.sudo(f"ls {FIXTURE_APPLIED}").split() == ["flux-components.yaml", "flux-sync.yaml"]
@@ -192,6 +194,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         assert f'path: "{FLEET["path"]}"' in sync and "kind: Kustomization" in sync, sync
         m.run("! test -e /run/macula/setup-needed")
         # mDNS: avahi announces the node, which finds itself among the peers
+        m.wait_for_service("avahi-daemon")
         hostname = m.run("hostname")
         peers = json.loads(m.run("for i in $(seq 30); do maculaos peers --json | grep -q name && break; sleep 1; done; "
                                  "maculaos peers --json", timeout=120))
@@ -216,8 +219,8 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         m.sudo(f"printf 'maculaos:\\n  setup: {{k3s_version: {NEXT_K3S}}}\\n' > /var/lib/maculaos/config.d/50-next.yaml")
         good = sha256((server.root / k3s_path.lstrip("/")).read_bytes())
         server.corrupt(k3s_path, 3 << 20, times=None)
-        out = m.sudo("maculaos setup --unattended 2>&1; echo exit=$?", timeout=900)
-        assert f"differs from the expected {good}" in out and out.endswith("exit=6"), out  # verification
+        code, out = m.sudo_status("maculaos setup --unattended", timeout=900)
+        assert code == 6 and f"differs from the expected {good}" in out, (code, out)  # 6: verification
         assert m.sudo(f"ls /var/lib/maculaos/setup/k3s-{NEXT_K3S}") == "sha256sum-amd64.txt"  # no file, no .part
         assert m.run("kubectl get --raw=/readyz") == "ok"  # the installed k3s still runs
 
@@ -256,6 +259,7 @@ def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, install
         assert m.expect_boot_of_slot(120) == "a"
         m.login(helpers.BOOT)
         helpers.trust_fixture_ca(m, ca, "github.com")
+        m.wait_for_network()
         server.stall_after(k3s_path, 1 << 20, 900)
         m.sudo("maculaos setup --unattended >/var/log/setup-1.log 2>&1 &")
         part = f"/var/lib/maculaos/setup/k3s-{IMAGE_K3S}/k3s.part"
@@ -268,16 +272,18 @@ def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, install
         m = machine(disks=[installed_disk], tls_port=server.port, log_name="after-the-cut")
         assert m.expect_boot_of_slot(120) == "a"
         m.login(helpers.BOOT)
-        assert "status: inactive" in m.sudo("rc-service k3s status", check=False)
+        m.wait_for_service("k3s", "inactive")  # not installed: the cut came first
+        m.wait_for_network()
         out = m.sudo("maculaos setup --unattended 2>&1", timeout=900)
         assert f"resuming {part} at byte {1 << 20}" in out and "k3s answers" in out, out
         assert server.requests_for(k3s_path)[-1] == f"bytes={1 << 20}-"
 
         m.sudo("sync; poweroff", check=False)
-        m.wait_exit(120)
+        m.wait_exit(SHUTDOWN)
         m = machine(disks=[installed_disk], tls_port=server.port, log_name="configured")
         assert m.expect_boot_of_slot(120) == "a"
         m.login(helpers.BOOT)
+        m.wait_for_service("k3s")
         m.run("for i in $(seq 120); do kubectl get --raw=/readyz 2>/dev/null && break; sleep 1; done", timeout=180)
         assert m.run("kubectl get --raw=/readyz") == "ok"
         assert "status: started" in m.sudo("rc-service k3s status")

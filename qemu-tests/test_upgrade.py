@@ -8,7 +8,7 @@ import subprocess
 import time
 
 import helpers
-from machine import KERNEL_PANIC, RELEASE_HOST
+from machine import KERNEL_PANIC, RELEASE_HOST, SHUTDOWN
 from torture import Torture
 
 BOOT = helpers.BOOT
@@ -29,25 +29,38 @@ def not_a_file_system(tmp_path, size=1 << 20):
 
 
 def boot_installed(machine, disk, server=None):
+    """Boots the installed disk, logs in, and waits for what an upgrade uses: the network and
+    the end of the boot's assessment. (An --apply holds the boot state's lock for minutes:
+    started before the assessment, it makes the assessment, at the end of the boot, wait 10 s
+    for the lock, then fail as busy, and this boot is never assessed.)"""
     m = machine(disks=[disk], reboot=True, release_port=server.port if server else None)
     assert m.expect_boot_of_slot(120) == "a"
     m.login(BOOT)
     if server:
         m.wait_for_network()
+    m.wait_for_boot_assessed()
     return m
 
 
-def wait_for_assessment(m, slot, health, timeout=180):
-    """Polls until the boot assessment (the last OpenRC service) has marked the slot."""
-    m.run(f"for i in $(seq {timeout // 2}); do maculaos upgrade --status --json | tr -d ' \\n' | "
-          f"grep -q '\"{slot}\":{{\"health\":\"{health}\"' && break; sleep 2; done", timeout + 30)
-    s = helpers.upgrade_status(m)
-    assert s[slot]["health"] == health, s
-    return s
+def assessed_status(m):
+    """The upgrade status once this boot's assessment has marked the booted slot."""
+    m.wait_for_boot_assessed()
+    return helpers.upgrade_status(m)
 
 
-def apply(m, *args, check=True):
-    return m.sudo("maculaos upgrade --apply " + " ".join(args) + " 2>&1", APPLY, check=check)
+def apply(m, *args):
+    return m.sudo("maculaos upgrade --apply " + " ".join(args) + " 2>&1", APPLY)
+
+
+# The statuses of docs/exit-codes.md a refused --apply exits with.
+VERIFICATION, BUSY, REFUSED = 6, 8, 10
+
+
+def refused_apply(m, source, statuses):
+    """An --apply that must be refused: its output, once its exit status (one of statuses) said so."""
+    code, out = m.sudo_status(f"maculaos upgrade --apply {source} 2>&1", APPLY)
+    assert code in statuses, (code, out)
+    return out
 
 
 def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
@@ -59,21 +72,22 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
            "mkdir -p /var/lib/maculaos/config.d && "
            f"printf 'maculaos:\\n  upgrade:\\n    url: {RELEASE_URL}\\n' > /var/lib/maculaos/config.d/50-fleet.yaml")
     assert m.sudo("maculaos config get maculaos.upgrade.url") == RELEASE_URL
-    out = m.sudo("maculaos upgrade --check")  # exit 0: a newer version is available
-    assert f"available: {version}" in out, out
+    code, out = m.sudo_status("maculaos upgrade --check")
+    assert code == 0 and f"available: {version}" in out, (code, out)  # 0: a newer version
     out = apply(m, "--reboot")
     assert "signed by maculaos-dev.pub.pem" in out and "verified on disk" in out, out
 
     assert m.expect_boot_of_slot(BOOT) == "b"
     m.login(BOOT)
     assert f"slot b: version {version}" in m.log()  # init read its slot.json
-    s = wait_for_assessment(m, "b", "good")
-    assert s["booted"] == "b" and s["primary"] == "b" and s["b"]["version"] == version, s
-    assert s["a"]["health"] == "good" and not s["fallback"], s
     assert m.run("findmnt -n -o FSTYPE /run/macula/rootfs") == "squashfs"
     assert m.run("lsblk -n -o PARTLABEL $(findmnt -n -o SOURCE /run/macula/slot)") == "maculaos-b"
-    out = m.sudo("maculaos upgrade --check", check=False)
-    assert "up to date" in out, out
+    s = assessed_status(m)
+    assert s["booted"] == "b" and s["primary"] == "b" and s["b"]["version"] == version, s
+    assert s["b"]["health"] == "good" and s["a"]["health"] == "good" and not s["fallback"], s
+    m.wait_for_network()
+    code, out = m.sudo_status("maculaos upgrade --check")
+    assert code == 3 and "up to date" in out, (code, out)  # 3: no newer version
 
     out = m.sudo("maculaos upgrade --rollback --reboot", check=False)
     assert "slot a" in out and "primary again" in out, out
@@ -85,13 +99,13 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
 
 
 def fallback_status(m):
-    """The node is back on slot A: the status and the motd say slot B failed."""
-    s = helpers.upgrade_status(m)
+    """The node is back on slot A: the status and the motd say slot B failed. (Slot B is
+    marked bad by init when its root cannot be mounted, by the assessment of this boot when
+    its tries ran out; the motd's notice is the assessment's.)"""
+    s = assessed_status(m)
     assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "bad", s
     assert s["fallback"] and s["fallback_reason"].startswith(f"slot b (version {helpers.next_version()})"), s
-    # The assessment may end after the login: wait for its notice, then see what a login shows.
-    m.run("for i in $(seq 60); do [ -s /run/macula/motd ] && break; sleep 2; done", 150)
-    assert "MaculaOS fell back to slot a" in m.sudo("run-parts /etc/update-motd.d")
+    assert "MaculaOS fell back to slot a" in m.sudo("run-parts /etc/update-motd.d")  # what a login shows
     return s
 
 
@@ -151,7 +165,7 @@ def test_a_try_grub_cannot_spend_is_not_booted(machine, installed_disk, release_
     m = boot_installed(machine, installed_disk, release_server)
     apply(m, "--from", f"{RELEASE_URL}/stable/manifest.json")
     m.sudo("sync; poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
     m = machine(disks=[installed_disk], read_only=True, log_name="read-only")
     assert m.expect_boot_of_slot(120) == "a"
     assert "error: failure writing sector" in m.log()  # GRUB's save_env
@@ -239,14 +253,14 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     stranger = tmp_path / "stranger.key.pem"
     subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", stranger], check=True)
     helpers.make_release(release, helpers.next_version(), key=stranger, rootfs=rootfs)
-    out = apply(m, source, check=False)
+    out = refused_apply(m, source, {VERIFICATION})
     assert "is not signed by a trusted key" in out, out
     assert m.run("maculaos upgrade --status") == before
     publish(release_server, rootfs=rootfs)  # signed again, by the right key
 
     # A byte changed in transit (or on the server): the SHA-256 of what lands on disk differs.
     release_server.corrupt("/stable/vmlinuz.zst", 2000)
-    out = apply(m, source, check=False)
+    out = refused_apply(m, source, {VERIFICATION, 1})  # 1: a stream zstd cannot read at all
     assert "(tampered or corrupt)" in out or "not valid zstd data" in out, out
     assert m.run("maculaos upgrade --status") == before
     release_server.clear()
@@ -255,7 +269,7 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     artifact = release / "initrd.zst.zst"
     whole = artifact.read_bytes()
     artifact.write_bytes(whole[: len(whole) // 2])
-    out = apply(m, source, check=False)
+    out = refused_apply(m, source, {VERIFICATION})
     assert "truncated" in out, out
     assert m.run("maculaos upgrade --status") == before
     artifact.write_bytes(whole)
@@ -263,14 +277,14 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
     # Another command changing the boot state (here flock(1) holding its lock): refused, not raced.
     m.sudo("flock /run/macula-boot-state.lock sleep 120 </dev/null >/dev/null 2>&1 & "
            "until ! flock -n /run/macula-boot-state.lock true; do sleep 0.2; done")
-    out = apply(m, source, check=False)
+    out = refused_apply(m, source, {BUSY})
     assert "the boot state is busy" in out, out
     assert m.run("maculaos upgrade --status") == before
-    m.sudo("pkill -x sleep")
+    m.sudo("pkill -x -f 'sleep 120'")  # the lock's holder, and no other sleep of the node's
 
     # A genuine, signed, older (here: the running) release replayed by the server.
     helpers.make_release(release, helpers.installed_version(), rootfs=rootfs)
-    out = apply(m, source, check=False)
+    out = refused_apply(m, source, {REFUSED})
     assert "is not newer than the running" in out, out
     assert m.run("maculaos upgrade --status") == before
     publish(release_server, rootfs=rootfs)
@@ -281,7 +295,7 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
 
     # An --apply killed while it fills the standby slot leaves it mounted: the next one goes on.
     m.sudo(f"nohup maculaos upgrade --apply {source} >/dev/null 2>&1 & "
-           "until findmnt /run/macula/upgrade >/dev/null; do sleep 0.2; done; pkill -9 -x maculaos", 300)
+           "until findmnt /run/macula/upgrade >/dev/null; do sleep 0.2; done; kill -9 $!", 300)
     assert m.run("findmnt -n -o TARGET /run/macula/upgrade") == "/run/macula/upgrade"
 
     # The server goes away mid-transfer and comes back: the download resumes and completes.
@@ -319,14 +333,15 @@ def boot_one_of(machine, disks, index, server):
                 log_name=f"boot-disk{index}")
     assert m.expect_boot_of_slot(120) == "a"
     m.login(BOOT)
-    m.wait_for_network()
     assert m.run("lsblk -n -o PKNAME $(findmnt -n -o SOURCE /run/macula/slot)") == "vd" + "abcd"[index]
+    m.wait_for_network()
+    m.wait_for_boot_assessed()  # what an upgrade needs: see boot_installed
     return m
 
 
 def power_off(m):
     m.sudo("sync; poweroff", check=False)
-    m.wait_exit(120)
+    m.wait_exit(SHUTDOWN)
     assert KERNEL_PANIC not in m.log()
 
 
@@ -347,8 +362,8 @@ def test_two_disks_each_boot_changes_only_the_disk_it_booted_from(machine, insta
     assert m.expect_boot_of_slot(BOOT) == "b"
     m.login(BOOT)
     assert f"slot b: version {version}" in m.log()  # init read its slot.json
-    s = wait_for_assessment(m, "b", "good")
-    assert s["primary"] == "b" and s["b"]["version"] == version, s
+    s = assessed_status(m)
+    assert s["b"]["health"] == "good" and s["primary"] == "b" and s["b"]["version"] == version, s
     power_off(m)
     assert helpers.file_hash(first) == first_before, "booting the second disk changed the first"
 

@@ -3,9 +3,10 @@ upgrades, while its boot state is being rewritten, and while it boots. The disk 
 through torn_disk.TornDisk, a disk with a volatile write cache, so a cut tears the write in
 flight (some of its sectors land, the others do not) and loses any write the guest did not
 flush (each lands or not, whatever the order they were written in), as a real disk losing
-power does. After every cut the node must come up on its
-own: a login on the console from a slot that is good or on trial; after a cut install, that or
-a disk the firmware passes over (not installed), which then installs again and boots.
+power does. After every cut the node must come up on its own: a login on the console from a
+slot that is good or on trial, whose boot then ends with every OpenRC service started and the
+slot assessed good; after a cut install, that or a disk the firmware passes over (not
+installed), which then installs again and boots.
 
     qemu-tests/torture.py ROUNDS [--seed N] [--logs DIR]      (make torture N=ROUNDS)
 
@@ -95,10 +96,16 @@ class Torture:
                 return self.boot_to_login(f"{name}-reinstalled")
             slot = m.child.match.group(1)
             m.login(helpers.BOOT)
-            m.wait_for_network()
             s = helpers.upgrade_status(m)
             health = "trial" if s["trial"] == slot else s[slot]["health"]
             assert s["booted"] == slot and health in ("good", "trial"), s
+            # Where the next round starts: the boot has ended, every service up, and its
+            # assessment has marked the slot (an --apply or a boot-state write before that would
+            # meet the assessment over the boot state's lock); the release server is reachable.
+            m.assert_no_failed_services()
+            s = helpers.upgrade_status(m)
+            assert s["booted"] == slot and s[slot]["health"] == "good" and s["trial"] != slot, s
+            m.wait_for_network()
             return m
         except Exception as e:  # noqa: BLE001 - any way of not coming up counts
             self.failure(m, e)
