@@ -12,7 +12,8 @@ Result<void> ZstdDecoder::feed(std::span<const std::byte> compressed) {
   while (in.pos < in.size) {
     ZSTD_outBuffer out{out_.data(), out_.size(), 0};
     const size_t rc = ZSTD_decompressStream(stream_.get(), &out, &in);
-    if (ZSTD_isError(rc)) return fail(what_ + ": not valid zstd data: " + ZSTD_getErrorName(rc));
+    if (ZSTD_isError(rc))
+      return fail(ErrorKind::verification, what_ + ": not valid zstd data: " + ZSTD_getErrorName(rc));
     // rc == 0: a frame ended exactly here; anything else means more input is needed.
     in_frame_ = rc != 0;
     if (out.pos > 0)
@@ -28,11 +29,13 @@ Result<void> ZstdDecoder::finish() {
     ZSTD_inBuffer in{nullptr, 0, 0};
     ZSTD_outBuffer out{out_.data(), out_.size(), 0};
     const size_t rc = ZSTD_decompressStream(stream_.get(), &out, &in);
-    if (ZSTD_isError(rc)) return fail(what_ + ": not valid zstd data: " + ZSTD_getErrorName(rc));
+    if (ZSTD_isError(rc))
+      return fail(ErrorKind::verification, what_ + ": not valid zstd data: " + ZSTD_getErrorName(rc));
     if (out.pos > 0)
       if (auto r = sink_(std::span(out_.data(), out.pos)); !r) return r;
     in_frame_ = rc != 0;
-    if (in_frame_ && out.pos == 0) return fail(what_ + ": the zstd stream ends inside a frame (truncated)");
+    if (in_frame_ && out.pos == 0)
+      return fail(ErrorKind::verification, what_ + ": the zstd stream ends inside a frame (truncated)");
   }
   return {};
 }

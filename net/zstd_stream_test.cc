@@ -58,9 +58,11 @@ TEST_CASE("zstd decoder refuses a truncated stream and garbage") {
   auto truncated = decode(z.substr(0, z.size() / 2), 4096);
   REQUIRE_FALSE(truncated);
   CHECK(truncated.error().message.find("test.zst: the zstd stream ends inside a frame") == 0);
+  CHECK(truncated.error().kind == ErrorKind::verification);  // not the bytes the stream claims
   auto garbage = decode("this is not zstd at all", 4096);
   REQUIRE_FALSE(garbage);
   CHECK(garbage.error().message.find("test.zst: not valid zstd data") == 0);
+  CHECK(garbage.error().kind == ErrorKind::verification);
 }
 
 TEST_CASE("zstd decoder stops when the sink fails") {

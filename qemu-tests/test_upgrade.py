@@ -260,7 +260,7 @@ def test_refused_releases_leave_the_running_slot_and_state_untouched(machine, in
 
     # A byte changed in transit (or on the server): the SHA-256 of what lands on disk differs.
     release_server.corrupt("/stable/vmlinuz.zst", 2000)
-    out = refused_apply(m, source, {VERIFICATION, 1})  # 1: a stream zstd cannot read at all
+    out = refused_apply(m, source, {VERIFICATION})
     assert "(tampered or corrupt)" in out or "not valid zstd data" in out, out
     assert m.run("maculaos upgrade --status") == before
     release_server.clear()
