@@ -36,4 +36,4 @@ def test_a_file_that_does_not_parse_or_is_missing_is_one_line(maculaos_bin, tmp_
     assert r.returncode == 1 and r.stderr.startswith(f"config: {cfg}:2:1: "), r.stderr
     assert r.stderr.count("\n") == 1
     missing = validate(maculaos_bin, tmp_path / "absent.yaml")
-    assert missing.returncode == 1 and "absent.yaml" in missing.stderr and missing.stderr.count("\n") == 1
+    assert missing.returncode == 4 and "absent.yaml" in missing.stderr and missing.stderr.count("\n") == 1
