@@ -10,9 +10,12 @@ namespace macula {
 
 namespace {
 
-// No real config has this many values; aliases of aliases can expand a few hundred bytes past
-// it (the "billion laughs"), and the tree is built by expanding them.
+// No real config has this many values or this much text. The tree is built by expanding
+// aliases, so a small document can stand for a huge one: aliases of aliases (the "billion
+// laughs") pass any node count a few hundred bytes in, and one long value aliased a thousand
+// times stays under it. Both are bounded: PID 1 parses seeds too.
 constexpr std::size_t kMaxNodes = 100000;
+constexpr std::size_t kMaxTextBytes = 8u << 20;  // keys and values, counted at each place
 
 std::string mark_text(std::string_view source, const yaml_mark_t& mark) {
   return std::string(source) + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
@@ -31,6 +34,8 @@ class TreeBuilder {
     if (++count_ > kMaxNodes || depth > 64)
       return fail(mark_text(source_, node->start_mark) + ": the document expands past " +
                   std::to_string(kMaxNodes) + " values or 64 levels: expected a config");
+    if (node->type == YAML_SCALAR_NODE && !take_text(node->data.scalar.length))
+      return too_much_text(node);
     ConfigNode out;
     out.mark = {std::string(source_), static_cast<int>(node->start_mark.line) + 1,
                 static_cast<int>(node->start_mark.column) + 1};
@@ -53,6 +58,7 @@ class TreeBuilder {
           yaml_node_t* key = yaml_document_get_node(doc_, p->key);
           if (key->type != YAML_SCALAR_NODE)
             return fail(mark_text(source_, key->start_mark) + ": a key that is not a plain word: expected a name");
+          if (!take_text(key->data.scalar.length)) return too_much_text(key);
           auto value = build(p->value, depth + 1);
           if (!value) return value;
           const std::string name(scalar_of(key));
@@ -69,9 +75,20 @@ class TreeBuilder {
   }
 
  private:
+  bool take_text(std::size_t bytes) {
+    text_bytes_ += bytes;
+    return text_bytes_ <= kMaxTextBytes;
+  }
+
+  Result<ConfigNode> too_much_text(const yaml_node_t* node) const {
+    return fail(mark_text(source_, node->start_mark) + ": the document expands past " +
+                std::to_string(kMaxTextBytes >> 20) + " MiB of text: expected a config");
+  }
+
   yaml_document_t* doc_;
   std::string_view source_;
   std::size_t count_ = 0;
+  std::size_t text_bytes_ = 0;
 };
 
 ConfigNode mapping_at(const ConfigMark& mark) {

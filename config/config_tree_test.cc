@@ -28,6 +28,21 @@ TEST_CASE("a document that expands past any config's size is refused, not built"
   CHECK_THAT(tree.error().message, Catch::Contains("expands past"));
 }
 
+TEST_CASE("one long value aliased many times is refused by the bytes it expands to, under any node count") {
+  // 512 KiB anchored once and aliased 40 times: 41 values, 20 MiB of text once built
+  std::string doc = "long: &l " + std::string(512 * 1024, 'x') + "\nmany: [";
+  for (int i = 0; i < 40; ++i) doc += "*l, ";
+  doc += "*l]\n";
+  auto tree = parse_config(doc, "wide.yaml");
+  REQUIRE_FALSE(tree);
+  CHECK_THAT(tree.error().message, Catch::StartsWith("wide.yaml:") && Catch::Contains("MiB of text"));
+  // the same value aliased a few times is a config like any other
+  std::string few = "long: &l " + std::string(512 * 1024, 'x') + "\nmany: [*l, *l]\n";
+  auto ok = parse_config(few, "few.yaml");
+  REQUIRE(ok);
+  CHECK(config_at(*ok, "many")->items.at(1).text.size() == 512 * 1024);
+}
+
 TEST_CASE("later sources merge per key into mappings: lists and scalars are replaced whole") {
   ConfigNode t = parsed("hostname: a\nssh_authorized_keys: [k1, k2]\nmaculaos:\n  labels: {x: '1'}\n  firewall: {enabled: true}\n", "one");
   merge_config(t, parsed("ssh_authorized_keys: [k3]\nmaculaos:\n  labels: {y: '2'}\n  firewall: off\n", "two"));
