@@ -21,7 +21,9 @@ MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<c
     if (!bad) merge_config(merged.tree, tree);
   };
   for (const ConfigText& t : texts) {
-    if (t.format == ConfigText::Format::nocloud_user_data && !t.text.starts_with(kCloudConfigMarker)) {
+    const bool user_data = t.format == ConfigText::Format::nocloud_user_data ||
+                           t.format == ConfigText::Format::nocloud_applied_user_data;
+    if (user_data && !t.text.starts_with(kCloudConfigMarker)) {
       merged.issues.push_back({ConfigIssue::Severity::warning, {t.source, 1, 1}, "",
                                "not a cloud-config (the first line is not #cloud-config): ignored"});
       continue;
@@ -36,6 +38,7 @@ MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<c
       case ConfigText::Format::config: add(*tree); break;
       case ConfigText::Format::nocloud_meta_data: add(from_nocloud_meta_data(*tree)); break;
       case ConfigText::Format::nocloud_user_data: add(from_cloud_config(*tree)); break;
+      case ConfigText::Format::nocloud_applied_user_data: add(from_applied_cloud_config(*tree)); break;
     }
   }
   if (auto url = config_url(cmdline); !url)
@@ -58,6 +61,11 @@ Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> 
   }
   std::vector<std::pair<std::string, ConfigText::Format>> sources;
   for (std::string& path : paths) sources.emplace_back(std::move(path), ConfigText::Format::config);
+  if (roots.state) {
+    const std::string instance = *roots.state + kNoCloudInstanceDir;
+    sources.emplace_back(instance + "/meta-data", ConfigText::Format::nocloud_meta_data);
+    sources.emplace_back(instance + "/user-data", ConfigText::Format::nocloud_applied_user_data);
+  }
   const std::string seed = kNoCloudSeedDir;
   sources.emplace_back(seed + "/meta-data", ConfigText::Format::nocloud_meta_data);
   sources.emplace_back(seed + "/user-data", ConfigText::Format::nocloud_user_data);

@@ -17,7 +17,8 @@ namespace macula {
 
 
 struct ConfigText {
-  enum class Format { config, nocloud_meta_data, nocloud_user_data };  // config/nocloud.h
+  // config/nocloud.h; applied: the user-data of the instance applied at an earlier boot
+  enum class Format { config, nocloud_meta_data, nocloud_user_data, nocloud_applied_user_data };
   std::string source;  // the path it was read from
   std::string text;
   Format format = Format::config;
@@ -44,7 +45,8 @@ inline const ConfigRoots kBootedSystem{"", ""};
 
 // The files of a node, in merge order, those that exist: the image's defaults, the live
 // media's config (names/names.h), config.yaml, config.d/*.yaml (*.yaml, in name order), the
-// NoCloud seed init copied (meta-data, then user-data), the copy of the config at the command
+// NoCloud instance the node applied at an earlier boot, the seed init copied at this one (a new
+// instance, or a live boot's; meta-data, then user-data), the copy of the config at the command
 // line's macula.config_url= (config/remote_config.h). Each read is capped (PID 1 reads them
 // too). A file that exists but cannot be read is an error.
 Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline,

@@ -44,4 +44,10 @@ ConfigNode from_cloud_config(const ConfigNode& user) {
   return out;
 }
 
+ConfigNode from_applied_cloud_config(const ConfigNode& user) {
+  ConfigNode out = from_cloud_config(user);
+  std::erase_if(out.pairs, [](const auto& pair) { return pair.first == "run_cmd"; });
+  return out;
+}
+
 }  // namespace macula

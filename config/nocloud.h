@@ -20,4 +20,8 @@ ConfigNode from_nocloud_meta_data(const ConfigNode& meta);
 // schema checks it like any config (cloud-init keys we do not have are warnings).
 ConfigNode from_cloud_config(const ConfigNode& user);
 
+// user-data of the instance the node applied at an earlier boot (config/nocloud_trust.h): as
+// above without run_cmd, which cloud-init runs once per instance; boot_cmd runs at every boot.
+ConfigNode from_applied_cloud_config(const ConfigNode& user);
+
 }  // namespace macula

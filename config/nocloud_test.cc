@@ -50,5 +50,19 @@ TEST_CASE("the seed merges after the node's files: user-data over meta-data, a s
   CHECK_FALSE(has_errors(ignored.issues));
 }
 
+TEST_CASE("an instance applied at an earlier boot keeps its config and boot_cmd, and its run_cmd ran once") {
+  using Format = ConfigText::Format;
+  const std::string user = "#cloud-config\nhostname: vm-9\nruncmd: [date]\nbootcmd: [uptime]\n";
+  const std::vector<ConfigText> texts = {{"/var/lib/maculaos/nocloud/user-data", user, Format::nocloud_applied_user_data}};
+  const MergedConfig merged = merge_config_sources(texts, {});
+  CHECK(config_text(merged.tree, "hostname") == "vm-9");
+  CHECK(config_at(merged.tree, "boot_cmd")->items.at(0).text == "uptime");
+  CHECK_FALSE(config_at(merged.tree, "run_cmd"));
+  CHECK(merged.issues.empty());
+  // the same instance first seen at this boot runs it
+  const std::vector<ConfigText> first = {{"/run/macula/nocloud/user-data", user, Format::nocloud_user_data}};
+  CHECK(config_at(merge_config_sources(first, {}).tree, "run_cmd"));
+}
+
 }  // namespace
 }  // namespace macula

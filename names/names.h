@@ -158,6 +158,11 @@ inline constexpr const char* kNodeIdentityDir = "/var/lib/maculaos/identity";
 inline constexpr const char* kCredentialsDir = "/var/lib/maculaos/credentials";
 inline constexpr const char* kK3sTokenPath = "/var/lib/maculaos/k3s-token";
 inline constexpr const char* kSetupDir = "/var/lib/maculaos/setup";
+// The NoCloud instance this node applied (config/nocloud_trust.h): the seed's meta-data and
+// user-data, then instance-id, written by init at the instance's first boot; read as a source
+// at every boot after (0600 in 0700).
+inline constexpr const char* kNoCloudInstanceDir = "/var/lib/maculaos/nocloud";
+inline constexpr std::string_view kNoCloudInstanceIdFile = "instance-id";
 // Setup (or pairing) has run: the boot no longer asks for it.
 inline constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
 

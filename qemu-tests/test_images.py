@@ -1,6 +1,7 @@
 """The images beside the ISO (images/, `make images`): the installed-disk image written onto a
-larger disk grows into it and boots under OVMF and SeaBIOS; the QCOW2 boots with a NoCloud
-seed and takes its host name; the OVA holds a descriptor, a manifest and a VMDK of the image;
+larger disk grows into it and boots under OVMF and SeaBIOS; the QCOW2 takes a NoCloud seed's
+instance once (its host name, run_cmd once, boot_cmd every boot) and, configured, ignores a
+stick with a new instance; the OVA holds a descriptor, a manifest and a VMDK of the image;
 the root file system tarball unpacks into a root a chroot runs. (Every installed scenario
 boots copies of the image under SeaBIOS too: installed_disk.)"""
 import os
@@ -57,28 +58,65 @@ def test_img_on_a_larger_disk_grows_the_state_and_boots_under_ovmf_and_seabios(m
     assert state_sizes(m)[1] == state_end
 
 
-FIXTURE_USER_DATA = "#cloud-config\nhostname: fixture-qcow2-node\n"
+FIXTURE_USER_DATA = """#cloud-config
+hostname: fixture-qcow2-node
+runcmd: ["echo ran >> /var/lib/fixture-runcmd"]
+bootcmd: ["echo booted >> /var/lib/fixture-bootcmd"]
+"""
 
 
-def test_qcow2_boots_with_a_cidata_seed_and_takes_its_host_name(machine, tmp_path):
+def cidata_seed(tmp_path, name, meta_data, user_data):
+    """A NoCloud seed as VM platforms attach one: an iso9660 file system labelled cidata."""
+    seed_dir = tmp_path / name
+    seed_dir.mkdir()
+    (seed_dir / "meta-data").write_text(meta_data)
+    (seed_dir / "user-data").write_text(user_data)
+    seed = tmp_path / f"{name}.iso"
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "cidata", "-J", "-r", "-o", str(seed), str(seed_dir)],
+                   check=True)
+    return seed
+
+
+def test_qcow2_applies_a_cidata_instance_once_and_a_configured_node_ignores_a_new_one(machine, tmp_path):
     # a copy-on-write layer over the artifact, which stays as built
     disk = tmp_path / "disk.qcow2"
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", os.environ["MACULA_QCOW2"],
                     str(disk)], check=True)
-    seed_dir = tmp_path / "seed"
-    seed_dir.mkdir()
-    (seed_dir / "meta-data").write_text("instance-id: fixture-qcow2\n")
-    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA)
-    seed = tmp_path / "seed.iso"
-    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "cidata", "-J", "-r", "-o", str(seed), str(seed_dir)],
-                   check=True)
+    seed = cidata_seed(tmp_path, "seed", "instance-id: fixture-qcow2\n", FIXTURE_USER_DATA)
     m = machine(disks=[disk, seed], log_name="qcow2")
     m.login(BOOT)
+    assert "instance fixture-qcow2 is new" in m.log()
     assert m.run("hostname") == "fixture-qcow2-node"
     # a first boot like any installed one: this node's own identity, made now
     m.wait_for_service("macula-identity")
     assert m.sudo("test -s /etc/ssh/ssh_host_ed25519_key && test -s /etc/machine-id && echo made") == "made"
     assert "macula.slot=a" in m.run("cat /proc/cmdline")
+    m.wait_for_runlevel()  # the run stage ran the instance's run_cmd
+    m.sudo("sync; poweroff", check=False)
+    m.wait_exit(SHUTDOWN)
+
+    # the seed still attached: its instance was applied, so its run_cmd does not run again, its
+    # config and boot_cmd stay
+    m = machine(disks=[disk, seed], log_name="qcow2-same-instance")
+    m.login(BOOT)
+    assert "NoCloud seed on /dev/" in m.log() and "ignored: the node is configured" in m.log()
+    assert m.run("hostname") == "fixture-qcow2-node"
+    m.wait_for_runlevel()
+    assert m.run("cat /var/lib/fixture-runcmd") == "ran"
+    assert m.run("cat /var/lib/fixture-bootcmd") == "booted\nbooted"
+    m.sudo("sync; poweroff", check=False)
+    m.wait_exit(SHUTDOWN)
+
+    # a stick with a new instance, on a node now configured and not listing nocloud: root on the
+    # node for whoever plugs it in, unless ignored
+    other = cidata_seed(tmp_path, "other", "instance-id: fixture-other\nlocal-hostname: taken-over\n",
+                        "#cloud-config\nruncmd: [\"touch /var/lib/fixture-other-ran\"]\n")
+    m = machine(disks=[disk, other], log_name="qcow2-new-instance")
+    m.login(BOOT)
+    assert "ignored: the node is configured and maculaos.data_sources does not list nocloud" in m.log()
+    assert m.run("hostname") == "fixture-qcow2-node"
+    m.wait_for_runlevel()
+    assert m.run_status("test -e /var/lib/fixture-other-ran")[0] != 0
 
 
 def test_ova_holds_its_descriptor_a_manifest_and_a_vmdk_of_the_img(tmp_path):

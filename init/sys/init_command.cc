@@ -205,7 +205,7 @@ class BootAttempt {
       root_->give_up(r.error().text());  // no init in the image: more tries will not find one
       return r;
     }
-    copy_nocloud_seed(devices_, log_);
+    take_nocloud_seed(devices_, root_->config_roots(), log_);
     hand_off(report_, log_);
     run_init_cmd_stage(kNewRoot, log_);  // the root's maculaos is the binary hand_off put in /run
     log_.info("switching root to " + std::string(kNewRoot) + ", then exec " + config_.init);

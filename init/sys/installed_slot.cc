@@ -135,7 +135,7 @@ Result<void> InstalledSlotRoot::mount_persistent(const std::string& new_root) {
 // config as the booted system will read it, from the root image and the state mounted here.
 std::chrono::seconds InstalledSlotRoot::watchdog_timeout() {
   if (config_.watchdog) return *config_.watchdog;
-  auto config = read_node_config({.image = kRootImageMount, .state = kStateMount});
+  auto config = read_node_config(config_roots());
   if (!config) {
     log_.warn("the node config: " + config.error().text() + "; the trial watchdog uses " +
               std::to_string(kTrialWatchdog.count()) + " s");

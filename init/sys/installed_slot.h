@@ -20,6 +20,7 @@ class InstalledSlotRoot final : public RootSource {
   // and the node reboots into the other slot at once (this returns only if that is refused).
   Result<void> mount_root_image(std::span<const BlockDevice> devices) override;
   Result<void> mount_persistent(const std::string& new_root) override;
+  ConfigRoots config_roots() const override { return {.image = kRootImageMount, .state = kStateMount}; }
   // Marks the booted slot bad and reboots into the other at once; returns only if the boot
   // state refuses (the other slot is not good either), and the boot goes on to its emergency.
   void give_up(const std::string& why) override;

@@ -61,7 +61,7 @@ Result<void> LiveMediaRoot::mount_root_image(std::span<const BlockDevice> device
 // maculaos.live.* words (init copies a NoCloud seed later, once the root is whole).
 std::optional<PersistenceChoice> LiveMediaRoot::persistence_choice() {
   LiveSettings settings;
-  auto config = read_node_config({.image = kRootImageMount, .state = std::nullopt});
+  auto config = read_node_config(config_roots());
   if (config) {
     for (const ConfigIssue& issue : config->issues) log_.warn(issue.str());
     settings = live_settings(config->config);

@@ -23,6 +23,8 @@ class LiveMediaRoot final : public RootSource {
   Result<void> mount_root_image(std::span<const BlockDevice> devices) override;
   // Persistence never fails the boot: without it, a warning, and changes are kept in RAM.
   Result<void> mount_persistent(const std::string& new_root) override;
+  // A live boot has no state: its persistence, if any, is read as the booted system's /var.
+  ConfigRoots config_roots() const override { return {.image = kRootImageMount, .state = std::nullopt}; }
 
  private:
   std::optional<PersistenceChoice> persistence_choice();

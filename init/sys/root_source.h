@@ -9,6 +9,7 @@
 
 #include "common/sys/block_devices.h"
 #include "common/result.h"
+#include "config/config_sources.h"
 #include "init/sys/boot_log.h"
 #include "init/boot_report.h"
 #include "init/cmdline.h"
@@ -28,6 +29,8 @@ class RootSource {
   virtual Result<void> mount_root_image(std::span<const BlockDevice> devices) = 0;
   // What persists across boots, mounted into the new root (over its overlay).
   virtual Result<void> mount_persistent(const std::string& new_root) = 0;
+  // Where the node config is read before switch_root, once mount_persistent ran.
+  virtual ConfigRoots config_roots() const = 0;
   // The root it gave cannot boot, and more tries will not change that (no init in it).
   virtual void give_up(const std::string&) {}
 
