@@ -20,8 +20,9 @@ Sets up the node on its first boot, from the versions and source in the node con
 (maculaos.setup: k3s_version, flux_version, source, airgap_images, gitops; the image pins
 the versions): checks the download source, makes the node's identity (maculaos identity),
 installs k3s (its binary, with kubectl, crictl and ctr linked to it) and the Flux CLI into
-/opt/macula/bin, k3s's airgap images when asked, starts the k3s service and waits until its
-API answers (a server) or it runs (an agent); with gitops.url (and branch, path), applies
+/opt/macula/bin, k3s's airgap images when asked (once the boot has finished starting its
+services), starts the k3s service and waits until its API answers (a server) or it runs (an
+agent) under the service; with gitops.url (and branch, path), applies
 Flux's controllers and a GitRepository and Kustomization of that repository to the cluster;
 then shows the node's address with a QR code and sets /var/lib/maculaos/.configured. Every
 file is checked against its release's SHA-256 sums before it is installed or run; downloads

@@ -17,6 +17,7 @@
 #include "common/boot_report_facts.h"
 #include "common/fd.h"
 #include "common/files.h"
+#include "common/openrc_state.h"
 #include "common/process.h"
 #include "names/names.h"
 #include "config/config_sources.h"
@@ -45,6 +46,8 @@ constexpr const char* kFluxSyncKinds[] = {"crd/gitrepositories.source.toolkit.fl
                                           "crd/kustomizations.kustomize.toolkit.fluxcd.io"};
 // A k3s server's first start (certificates, the datastore, the API) under emulation.
 constexpr std::chrono::seconds kApiWait{600};
+// A boot of the default runlevel under emulation, k3s's own first start included.
+constexpr std::chrono::seconds kBootWait{900};
 
 std::string bin_path(std::string_view name) { return std::string(kProductBinDir) + "/" + std::string(name); }
 
@@ -154,6 +157,23 @@ Result<bool> install_k3s(const SetupRun& run) {
   return replaced;
 }
 
+
+// Until OpenRC has finished the boot (common/openrc_state.h): a login comes before it, and the
+// k3s service started now, with the runlevel still to reach it, would be started twice.
+Result<void> wait_for_boot() {
+  const auto deadline = std::chrono::steady_clock::now() + kBootWait;
+  for (bool said = false;; said = true) {
+    const RunlevelFacts facts = read_runlevel_facts();
+    if (boot_finished(facts)) return {};
+    if (std::chrono::steady_clock::now() >= deadline)
+      return fail(ErrorKind::busy, "the boot has not finished starting its services within " +
+                                       std::to_string(kBootWait.count()) + " s (OpenRC's runlevel: '" +
+                                       facts.softlevel + "'): run setup again once it has (rc-status)");
+    if (!said) std::printf("setup: waiting for the boot to finish starting its services (rc-status)\n");
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
 
 // Starts k3s (again, when a new binary replaced a running one).
 Result<void> start_k3s(bool replaced) {
@@ -270,10 +290,16 @@ Result<void> prepare_setup() {
 }
 
 Result<void> run_k3s_step(const SetupRun& run) {
+  if (auto r = wait_for_boot(); !r) return r;  // its network too, which the download needs
   auto replaced = install_k3s(run);
   if (!replaced) return fail(replaced.error());
   if (auto r = start_k3s(*replaced); !r) return r;
-  return wait_for_k3s(run);
+  if (auto r = wait_for_k3s(run); !r) return r;
+  // k3s answering is not enough: it must run under its service, which restarts it
+  if (service_run(service_started("k3s"), executable_running(kK3sBinary)) != ServiceRun::started)
+    return fail("k3s answers but its service is not started (it runs outside its supervisor): "
+                "sudo rc-service k3s restart, then see " + std::string(kK3sLogPath));
+  return {};
 }
 
 Result<void> check_source(const SetupRun& run) {

@@ -10,6 +10,7 @@
 
 #include "common/boot_report_facts.h"
 #include "common/files.h"
+#include "common/openrc_state.h"
 #include "common/sys/interface_addresses.h"
 #include "common/process.h"
 #include "names/names.h"
@@ -40,14 +41,17 @@ void read_mesh(SystemFacts& facts) {
     }
 }
 
-// "running (k3s version ...)": its version line and what OpenRC says of its service.
+// "running (k3s version ...)": its version line and whether its service runs it.
 std::string k3s_state() {
-  const std::string k3s = std::string(kProductBinDir) + "/k3s";
-  if (::access(k3s.c_str(), X_OK) != 0) return "not installed (sudo maculaos setup)";
-  auto version = run_command({k3s, "--version"}, "", std::chrono::seconds(10));
-  std::string line = version ? version->substr(0, version->find('\n')) : "version unknown";
-  auto status = run_command({"/sbin/rc-service", "k3s", "status"}, "", std::chrono::seconds(10));
-  return (status ? "running" : "not running") + std::string(" (") + line + ")";
+  if (::access(kK3sBinary, X_OK) != 0) return "not installed (sudo maculaos setup)";
+  auto version = run_command({kK3sBinary, "--version"}, "", std::chrono::seconds(10));
+  const std::string line = " (" + (version ? version->substr(0, version->find('\n')) : "version unknown") + ")";
+  switch (service_run(service_started("k3s"), executable_running(kK3sBinary))) {
+    case ServiceRun::started: return "running" + line;
+    case ServiceRun::outside_service: return "running outside its service: nothing restarts it (sudo rc-service k3s restart)" + line;
+    case ServiceRun::stopped: break;
+  }
+  return "not running" + line;
 }
 
 Result<int> run_sysinfo(std::span<const std::string> args) {
