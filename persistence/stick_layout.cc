@@ -37,11 +37,26 @@ Result<std::uint64_t> image_end(std::string_view head, std::string_view device) 
   return end;
 }
 
+std::uint64_t mbr_partitions_end(std::string_view head) {
+  constexpr std::size_t kEntries = 446, kEntrySize = 16;
+  if (head.size() < kSector || head.substr(510, 2) != "\x55\xaa") return 0;
+  std::uint64_t end = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const std::string_view entry = head.substr(kEntries + i * kEntrySize, kEntrySize);
+    const std::uint64_t first = little_endian(entry, 8, 4), count = little_endian(entry, 12, 4);
+    if (entry[4] != 0 && count != 0) end = std::max(end, (first + count) * kSector);
+  }
+  return end;
+}
+
 std::uint64_t persistence_offset(std::uint64_t image_end) { return (image_end + kMiB - 1) / kMiB * kMiB; }
 
-Result<PersistRegion> plan_region(std::string_view device, std::uint64_t image_end, std::uint64_t device_size,
-                                  std::string_view size) {
+Result<PersistRegion> plan_region(std::string_view device, const StickSpace& space, std::string_view size) {
+  const std::uint64_t image_end = space.image_end, device_size = space.device_size;
   const std::uint64_t offset = persistence_offset(image_end);
+  if (space.partitions_end > offset)
+    return fail(std::string(device) + ": its MBR lists a partition after the MaculaOS image (to " +
+                format_size(space.partitions_end) + "): the space there is not free; nothing written");
   const std::uint64_t free = device_size > offset ? (device_size - offset) / kMiB * kMiB : 0;
   const std::string where = std::string(device) + ": " + format_size(free) + " free after the MaculaOS image (" +
                             format_size(image_end) + ")";

@@ -26,6 +26,11 @@ inline constexpr std::size_t kImageHeadSize = 0x8800;
 // they hold no MaculaOS image (no primary volume descriptor with the volume id MACULAOS).
 Result<std::uint64_t> image_end(std::string_view head, std::string_view device);
 
+// Where the furthest partition the stick's MBR lists ends (0: no MBR). The image's own
+// protective entry ends with the image; a partition a person added after it (fdisk on the
+// stick) ends further, and the space it takes is not free.
+std::uint64_t mbr_partitions_end(std::string_view head);
+
 // Where persistence starts on a stick whose image ends at `end`: the next MiB boundary.
 std::uint64_t persistence_offset(std::uint64_t image_end);
 
@@ -34,10 +39,16 @@ struct PersistRegion {
   std::uint64_t size = 0;
 };
 
-// The region a new persistence takes on `device` (device_size bytes): `size` is empty (all of
-// the free space), a size (512M, 4G, 1T) or a share of the free space (50%). Fails with one
-// line naming the sizes when it does not fit or would be smaller than kMinPersistSize.
-Result<PersistRegion> plan_region(std::string_view device, std::uint64_t image_end, std::uint64_t device_size,
-                                  std::string_view size);
+struct StickSpace {
+  std::uint64_t image_end = 0;
+  std::uint64_t partitions_end = 0;  // mbr_partitions_end
+  std::uint64_t device_size = 0;
+};
+
+// The region a new persistence takes on `device`: `size` is empty (all of the free space), a
+// size (512M, 4G, 1T) or a share of the free space (50%). Fails with one line naming the sizes
+// when it does not fit or would be smaller than kMinPersistSize, or naming the partition when
+// the MBR lists one in the space after the image.
+Result<PersistRegion> plan_region(std::string_view device, const StickSpace& space, std::string_view size);
 
 }  // namespace macula

@@ -45,6 +45,30 @@ TEST_CASE("a stick that is not ours is named and refused") {
   CHECK_FALSE(image_end(image_head("MACULAOS", 1000, 0).substr(0, 0x8000), "/dev/sdb"));
 }
 
+// Partition table entry `index` of the MBR in head: type, first sector, sector count.
+void put_mbr_entry(std::string& head, std::size_t index, unsigned char type, std::uint64_t first, std::uint64_t count) {
+  const std::size_t at = 446 + index * 16;
+  head[at + 4] = static_cast<char>(type);
+  put_le(head, at + 8, first, 4);
+  put_le(head, at + 12, count, 4);
+  head.replace(510, 2, "\x55\xaa");
+}
+
+TEST_CASE("a partition a person added after the image in the MBR is not free space") {
+  std::string head = image_head("MACULAOS", 58583, 234331);
+  put_mbr_entry(head, 0, 0xee, 1, 234331);  // grub-mkrescue's protective entry: the image
+  CHECK(mbr_partitions_end(head) == 234332 * 512);
+  const std::uint64_t end = image_end(head, "/dev/sda").value();
+  CHECK(plan_region("/dev/sda", {end, mbr_partitions_end(head), kGiB}, ""));
+  put_mbr_entry(head, 1, 0x0c, 300 * 2048, 100 * 2048);  // FAT32 from 300 MiB to 400 MiB
+  CHECK(mbr_partitions_end(head) == 400 * kMiB);
+  auto taken = plan_region("/dev/sda", {end, mbr_partitions_end(head), kGiB}, "");
+  REQUIRE_FALSE(taken);
+  CHECK(taken.error().text() == "/dev/sda: its MBR lists a partition after the MaculaOS image (to 400 MiB): "
+                                "the space there is not free; nothing written");
+  CHECK(mbr_partitions_end(std::string(kImageHeadSize, '\0')) == 0);  // no MBR signature
+}
+
 TEST_CASE("persistence starts at the MiB boundary after the image") {
   CHECK(persistence_offset(119977984) == 115 * kMiB);
   CHECK(persistence_offset(115 * kMiB) == 115 * kMiB);
@@ -53,26 +77,26 @@ TEST_CASE("persistence starts at the MiB boundary after the image") {
 
 TEST_CASE("the region takes all the free space, a size or a share of it") {
   const std::uint64_t end = 119977984, stick = 1 * kGiB;  // offset 115 MiB, 909 MiB free
-  auto all = plan_region("/dev/sda", end, stick, "");
+  auto all = plan_region("/dev/sda", {end, 0, stick}, "");
   REQUIRE(all);
   CHECK(all->offset == 115 * kMiB);
   CHECK(all->size == 909 * kMiB);
-  CHECK(plan_region("/dev/sda", end, stick, "256M")->size == 256 * kMiB);
-  CHECK(plan_region("/dev/sda", end, stick, "100%")->size == 909 * kMiB);
-  CHECK(plan_region("/dev/sda", end, stick, "50%")->size == 454 * kMiB);
+  CHECK(plan_region("/dev/sda", {end, 0, stick}, "256M")->size == 256 * kMiB);
+  CHECK(plan_region("/dev/sda", {end, 0, stick}, "100%")->size == 909 * kMiB);
+  CHECK(plan_region("/dev/sda", {end, 0, stick}, "50%")->size == 454 * kMiB);
 }
 
 TEST_CASE("a region that does not fit is refused with the sizes") {
   const std::uint64_t end = 119977984;
-  auto big = plan_region("/dev/sda", end, 1 * kGiB, "4G");
+  auto big = plan_region("/dev/sda", {end, 0, 1 * kGiB}, "4G");
   REQUIRE_FALSE(big);
   CHECK(big.error().text() == "/dev/sda: 909 MiB free after the MaculaOS image (114.42 MiB), 4.0 GiB asked for; nothing written");
-  auto full = plan_region("/dev/sda", end, 150 * kMiB, "");
+  auto full = plan_region("/dev/sda", {end, 0, 150 * kMiB}, "");
   REQUIRE_FALSE(full);
   CHECK_THAT(full.error().text(), Contains("35 MiB free") && Contains("at least 64 MiB"));
-  CHECK_FALSE(plan_region("/dev/sda", end, end, ""));  // the ISO file itself: no room at all
-  CHECK_THAT(plan_region("/dev/sda", end, kGiB, "0%").error().text(), Contains("from 1% to 100%"));
-  CHECK_THAT(plan_region("/dev/sda", end, kGiB, "lots").error().text(), Contains("persistence size"));
+  CHECK_FALSE(plan_region("/dev/sda", {end, 0, end}, ""));  // the ISO file itself: no room at all
+  CHECK_THAT(plan_region("/dev/sda", {end, 0, kGiB}, "0%").error().text(), Contains("from 1% to 100%"));
+  CHECK_THAT(plan_region("/dev/sda", {end, 0, kGiB}, "lots").error().text(), Contains("persistence size"));
 }
 
 }  // namespace

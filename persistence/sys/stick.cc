@@ -36,6 +36,7 @@ Result<Stick> inspect_stick(const std::string& device) {
   auto end = image_end(head, device);
   if (!end) return fail(end.error());
   stick.image_end = *end;
+  stick.partitions_end = mbr_partitions_end(head);
   return stick;
 }
 
@@ -51,7 +52,7 @@ Result<PersistRegion> plan_new_persistence(const Stick& stick, const FilesystemA
     return fail(stick.device + ": the space after the image holds a file system of type " + there.type +
                 (there.label.empty() ? "" : ", labelled " + there.label) + at + "; nothing written");
   if (stick.read_only) return fail(stick.device + " is read-only; nothing written");
-  return plan_region(stick.device, stick.image_end, stick.size, size);
+  return plan_region(stick.device, {stick.image_end, stick.partitions_end, stick.size}, size);
 }
 
 namespace {

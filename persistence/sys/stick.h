@@ -17,6 +17,7 @@ struct Stick {
   std::string device;  // /dev/sda, or an image file
   std::uint64_t size = 0;
   std::uint64_t image_end = 0;
+  std::uint64_t partitions_end = 0;  // mbr_partitions_end
   bool read_only = false;
 
   std::uint64_t persistence_offset() const { return macula::persistence_offset(image_end); }
