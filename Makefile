@@ -6,6 +6,7 @@
 #   make test       every test: unit (also under ASan + UBSan), system tests, QEMU scenarios
 #   make torture N=50  power-cut torture of upgrades on an installed disk in QEMU (SEED= replays)
 #   make fuzz RUNS=N   each libFuzzer harness of fuzz/ for N executions (make test runs a short round)
+#   make unit-tsan     the unit tests that run threads against each other, under ThreadSanitizer
 #   make toolchain  the static-library sysroot only
 #   make clean      remove the build tree (the sysroot cache stays)
 #
@@ -64,7 +65,7 @@ CHANNEL ?= stable
 NAMES_EXPORT := $(BUILD)/release/names_export
 RELEASE_VERSION ?= $(VERSION)
 
-.PHONY: all build toolchain test unit-sanitized run clean torture fuzz fuzz-build fuzz-short
+.PHONY: all build toolchain test unit-sanitized unit-tsan run clean torture fuzz fuzz-build fuzz-short
 .PHONY: kernel initramfs rootfs rootfs-full iso iso-full release images img qcow2 ova tar
 
 all: build
@@ -91,6 +92,13 @@ unit-sanitized:
 	@cmake -S . -B $(BUILD)/sanitize -DMACULA_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD)/sanitize -j$(JOBS)
 	cd $(BUILD)/sanitize && ctest --output-on-failure -j$(JOBS)
+
+# The unit tests that run threads against each other (the pairing session's), under ThreadSanitizer.
+unit-tsan:
+	@toolchain/deps.sh build test
+	@cmake -S . -B $(BUILD)/tsan -DMACULA_TSAN=ON >/dev/null
+	@cmake --build $(BUILD)/tsan -j$(JOBS)
+	cd $(BUILD)/tsan && ctest --output-on-failure -j$(JOBS)
 
 # libFuzzer harnesses (fuzz/): clang 16 with libc++, ASan and UBSan.
 fuzz-build:

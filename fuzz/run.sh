@@ -13,7 +13,7 @@ USAGE
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
-harnesses=(cmdline boot_state node_config release module_index slot_manifest)
+harnesses=(cmdline boot_state node_config release module_index slot_manifest pairing_request portal_answer)
 
 main() {
   [[ "${1:-}" == -h || "${1:-}" == --help ]] && { usage; exit 0; }

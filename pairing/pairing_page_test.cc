@@ -17,6 +17,13 @@ TEST_CASE("the page shows the node's facts escaped, and carries its token for th
   CHECK(html_escape("a&'\"") == "a&amp;&#39;&quot;");
 }
 
+TEST_CASE("the page asks to check that the Portal shows the node's identity, and shows a refusal apart from the status") {
+  const std::string page = pairing_page({"macula-3456", {}, "SHA256:abc+/=", "https://portal.example.org", "0123abcd"});
+  CHECK(page.find("check that it shows the identity on the node's screen, <span id=\"portal-fingerprint\">SHA256:abc+/=</span>") !=
+        std::string::npos);
+  CHECK(page.find("<div id=\"answer\" role=\"alert\"></div>") != std::string::npos);
+}
+
 TEST_CASE("the welcome screen sets the text beside the code, fits 80 columns and doubles agetty's escapes") {
   std::string qr;  // a 29-column code: its quiet zone, then blanks
   for (int i = 0; i < 15; ++i) qr += "\u2588\u2588" + std::string(27, ' ') + "\n";

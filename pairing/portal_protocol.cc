@@ -86,8 +86,8 @@ Result<std::optional<GitopsSource>> gitops(json_object* answer) {
 
 }  // namespace
 
-std::string challenge_request_body(std::string_view pairing_code) {
-  return JsonObject().add("pairing_code", pairing_code).str() + "\n";
+std::string challenge_request_body(std::string_view pairing_code, std::string_view public_key) {
+  return JsonObject().add("pairing_code", pairing_code).add("public_key", public_key).str() + "\n";
 }
 
 Result<std::string> parse_challenge(std::string_view body) {

@@ -1,7 +1,7 @@
 // Our side of the Portal's pairing API (README, "Pairing API"), pure: the requests' bodies, what
 // the node signs, and the checks an answer passes before anything of it is stored.
 //
-//   POST {portal}/api/console/pair/challenge  {"pairing_code"}      -> 200 {"challenge"}
+//   POST {portal}/api/console/pair/challenge  {"pairing_code", "public_key"} -> 200 {"challenge"}
 //   POST {portal}/api/console/pair            {"pairing_code", "hostname", "public_key",
 //                                              "challenge", "signature"}
 //     -> 200 {"challenge", "public_key", "refresh_token", "user", "organisation",
@@ -45,7 +45,10 @@ struct PairAnswer {
   std::optional<GitopsSource> gitops;
 };
 
-std::string challenge_request_body(std::string_view pairing_code);
+// The challenge is asked for by the node key: the Portal binds the code and the challenge to it
+// and shows its user the key's fingerprint, to compare with the one on the node's screen (a
+// copy of the page elsewhere that harvested the code asks with another key).
+std::string challenge_request_body(std::string_view pairing_code, std::string_view public_key);
 // The challenge of a 200 answer: base64 of 32 to 128 bytes.
 Result<std::string> parse_challenge(std::string_view body);
 

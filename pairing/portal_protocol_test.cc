@@ -54,6 +54,13 @@ TEST_CASE("the pair request carries what the node signed, and the signature cove
   CHECK(pair_signed_text(other) != text);
 }
 
+TEST_CASE("the challenge is asked for by the node key, which the Portal binds the code to") {
+  auto body = parse_json_object(challenge_request_body("WXYZ7788", kSent.public_key), "request");
+  REQUIRE(body);
+  CHECK(std::string(field_string(body->get(), "pairing_code")) == "WXYZ7788");
+  CHECK(std::string(field_string(body->get(), "public_key")) == kSent.public_key);
+}
+
 TEST_CASE("a challenge is base64 of at least 32 bytes") {
   CHECK(parse_challenge(R"({"challenge": ")" + kSent.challenge + "\"}").value() == kSent.challenge);
   CHECK_FALSE(parse_challenge(R"({"challenge": "c2hvcnQ="})"));

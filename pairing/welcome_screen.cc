@@ -29,7 +29,7 @@ std::vector<std::string> text_column(const WelcomeFacts& facts, size_t width) {
     const std::string& address = facts.addresses[i];
     text.push_back("or http://" + (address.find(':') != std::string::npos ? "[" + address + "]" : address));
   }
-  for (const char* line : {"on a phone or laptop on this network.", "", "Check that the page shows this identity:"})
+  for (const char* line : {"on a phone or laptop on this network.", "", "Check the page and the Portal show this identity:"})
     text.emplace_back(line);
   text.push_back(facts.fingerprint);
   text.emplace_back("and type this console code there:");

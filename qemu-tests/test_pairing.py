@@ -4,11 +4,14 @@ and console code, and the exchange with the Portal: a TEST FIXTURE Portal
 (tests/fixture_portal.py) on this host, reached at portal.macula.io through the guest's HTTPS
 stand-in, with its own CA and signing key. The product code is the one that talks to the real
 Portal."""
+import http.client
 import json
 import pathlib
 import re
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -69,6 +72,14 @@ def wait_status(browser, phase, text, timeout=60):
     return browser.evaluate(f"{status}.textContent")
 
 
+def wait_refusal(browser, text, timeout=60):
+    """Waits until the page shows its last request's refusal (apart from the status) with text in
+    it; returns the text."""
+    answer = "document.getElementById('answer')"
+    browser.wait_for(f"{answer}.className === 'refused' && {answer}.textContent.includes({json.dumps(text)})", timeout)
+    return browser.evaluate(f"{answer}.textContent")
+
+
 def nothing_stored(m):
     return m.sudo(f"test ! -e {CREDENTIALS} && test ! -e /var/lib/maculaos/.configured && echo none") == "none"
 
@@ -120,7 +131,9 @@ def test_the_pairing_page_pairs_the_node_with_the_portal(machine, iso, kernel, i
                 assert answer == {"phase": "refused", "message": "That is not the console code on the node's screen."}
             held = submit(browser, code, PAIRING_CODE)
             assert held["phase"] == "refused" and held["message"].startswith("Too many wrong console codes: try again in")
-            wait_status(browser, "refused", "Too many wrong console codes")
+            wait_refusal(browser, "Too many wrong console codes")
+            # a refusal is that request's answer alone: the status stays the exchange's
+            wait_status(browser, "waiting", "Waiting for the codes.")
             log = m.sudo(f"cat {LOG}")
             assert log.count("pairing: a wrong console code from 10.0.2.2") == 5, log
             assert code not in log and boot_code not in log
@@ -154,6 +167,10 @@ def test_the_pairing_page_pairs_the_node_with_the_portal(machine, iso, kernel, i
             page = browser.evaluate("document.documentElement.outerHTML")
 
         pair_request = next(body for path, body in portal.requests if path == "/api/console/pair")
+        # the challenge was asked for with the node's key, whose fingerprint the Portal showed
+        challenge_request = next(body for path, body in portal.requests if path == "/api/console/pair/challenge")
+        assert challenge_request["public_key"] == pair_request["public_key"]
+        assert fingerprint in page and 'id="portal-fingerprint"' in page
         modes = m.sudo(f"stat -c '%a %n' {CREDENTIALS} {CREDENTIALS}/*")
         assert modes.split("\n") == [f"700 {CREDENTIALS}", f"600 {CREDENTIALS}/ca.pem", f"600 {CREDENTIALS}/portal.json",
                                      f"600 {CREDENTIALS}/refresh_token"], modes
@@ -171,3 +188,163 @@ def test_the_pairing_page_pairs_the_node_with_the_portal(machine, iso, kernel, i
         m.sudo(f"test ! -e {ISSUE}")
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{page_port}/", timeout=10)
+
+
+FIRSTBOOT_PIDFILE = "/run/macula-firstboot.pid"
+MIB = 1 << 20
+
+
+def page_status(port, host="127.0.0.1"):
+    """GET /api/status by the hostfwd: the status and the answer's JSON."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.request("GET", "/api/status", headers={"Host": host})
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    return answer.status, (json.loads(body) if answer.status == 200 else body.decode(errors="replace"))
+
+
+def page_token(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.request("GET", "/")
+    page = connection.getresponse().read().decode()
+    connection.close()
+    return re.search(r'const TOKEN = "([0-9a-f]+)"', page).group(1)
+
+
+def send_raw(port, head, body_bytes=0, chunk=b"A" * 65536, timeout=60):
+    """Sends head, then body_bytes of chunk's bytes, as fast as the server takes them; stops
+    when the server closes or resets the connection. Returns what it answered (maybe nothing)
+    and how many bytes of the body went out."""
+    sent = 0
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        try:
+            s.sendall(head)
+            while sent < body_bytes:
+                s.sendall(chunk[:min(len(chunk), body_bytes - sent)])
+                sent += min(len(chunk), body_bytes - sent)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass
+        try:
+            s.shutdown(socket.SHUT_WR)
+            while data := s.recv(65536):
+                answer += data
+        except OSError:
+            pass
+    return answer, sent
+
+
+def server_memory_kib(m):
+    """VmRSS and VmHWM (its peak) of the serving process: the guard's child."""
+    status = m.sudo(f"cat /proc/$(pgrep -P $(cat {FIRSTBOOT_PIDFILE}))/status")
+    return tuple(int(re.search(rf"^{name}:\s+(\d+) kB", status, re.M).group(1)) for name in ("VmRSS", "VmHWM"))
+
+
+def test_the_pairing_page_withstands_the_lan_and_the_console_code_still_pairs(machine, iso, kernel, initrd, tmp_path):
+    """One live boot, the page driven from this host (the node sees 10.0.2.2) and from the node
+    itself (127.0.0.1: another address). After bodies of 48 MiB (with a length, chunked, and
+    without a length), request and header lines of megabytes, a request of another Host, and
+    junk bytes, the page still answers and the service's memory stays small. 1,000 wrong console
+    codes from 10.0.2.2: five are checked and logged, the rest held (429). Then the console code
+    pairs from 127.0.0.1 while 10.0.2.2 is held; while that exchange waits on a Portal that is
+    down, malformed requests are refused without touching its status, and it then pairs."""
+    ca = make_test_ca(tmp_path, ["portal.macula.io"])
+    page_port = free_port()
+    with FixturePortal(server_context(ca), FLEET) as portal:
+        m = machine(kernel=kernel, initrd=initrd, cdrom=iso, tls_port=portal.port, host_ports=((page_port, 80),),
+                    append="console=ttyS0,115200n8")
+        m.expect(r"type this console code there:", helpers.BOOT)
+        m.login(helpers.BOOT)
+        helpers.trust_fixture_ca(m, ca, "portal.macula.io")
+        m.sudo("mkdir -p /var/lib/maculaos/config.d && printf 'maculaos:\\n  portal:\\n    signing_key: %s\\n' "
+               f"'{portal.signing_key}' > /var/lib/maculaos/config.d/10-portal.yaml && rc-service macula-firstboot restart")
+        code = console_code(m.sudo(f"cat {ISSUE}"))
+        token = page_token(page_port)
+        rss_before, _ = server_memory_kib(m)
+
+        # 48 MiB bodies: with a Content-Length (413 before the body is read), chunked and without
+        # a length (411); the rest of each is never held
+        for head in (b"POST /api/pair HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (48 * MIB),
+                     b"POST /api/pair HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     b"3000000\r\n",
+                     b"POST /api/pair HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"):
+            answer, _ = send_raw(page_port, head, 48 * MIB)
+            assert answer == b"" or answer.startswith((b"HTTP/1.1 413", b"HTTP/1.1 411")), answer[:200]
+            assert page_status(page_port)[0] == 200
+        # a request line and a header line of 48 MiB (no line end), and junk
+        for head, length in ((b"GET /", 48 * MIB), (b"GET / HTTP/1.1\r\nX-Long: ", 48 * MIB),
+                             (bytes(range(256)) * 64, 0), (b"\r\n" * 10000, 0)):
+            answer, _ = send_raw(page_port, head, length)
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer[:200]
+            assert page_status(page_port)[0] == 200
+        # DNS rebinding: a page of another site, resolved to the node, sends that site's name
+        status, why = page_status(page_port, host="evil.example.org")
+        assert status == 421 and "is not this node" in why, why
+        # none of the 48 MiB was held: the peak stays within 24 MiB of where it started (one
+        # connection holds at most 256 KiB)
+        rss, peak = server_memory_kib(m)
+        assert peak < rss_before + 24 * 1024 and rss < rss_before + 16 * 1024, (rss_before, rss, peak)
+
+        # 1,000 wrong codes from 10.0.2.2 (keep-alive connections of up to 5 requests each)
+        wrong = "ZZZ-999" if code != "ZZZ-999" else "ZZZ-998"
+        body = json.dumps({"console_code": wrong, "portal_code": PAIRING_CODE})
+        statuses = []
+        connection = None
+        for _ in range(1000):
+            for attempt in range(2):
+                try:
+                    connection = connection or http.client.HTTPConnection("127.0.0.1", page_port, timeout=20)
+                    connection.request("POST", "/api/pair", body, {"Content-Type": "application/json",
+                                                                   "X-Pairing-Token": token})
+                    answer = connection.getresponse()
+                    answer.read()
+                    statuses.append(answer.status)
+                    if answer.getheader("Connection", "").lower() == "close":
+                        connection.close()
+                        connection = None
+                    break
+                except (http.client.HTTPException, OSError):
+                    connection = None  # the server ended the keep-alive: a new connection
+                    assert attempt == 0
+        assert statuses[:5] == [403] * 5 and set(statuses[5:]) == {429}, statuses[:10]
+        assert m.sudo(f"cat {LOG}").count("pairing: a wrong console code from 10.0.2.2") == 5
+        assert console_code(m.sudo(f"cat {ISSUE}")) == code  # 5 wrong codes: not yet redrawn
+
+        # the console code pairs from another address (the node itself) while 10.0.2.2 is held;
+        # the Portal is down first, so the exchange waits and retries
+        portal.mode = "unavailable"
+        pair = json.dumps({"console_code": code.lower().replace("-", " "), "portal_code": PAIRING_CODE})
+        answer = m.sudo(f"curl -s -o /dev/null -w '%{{http_code}}' -H 'Content-Type: application/json' "
+                        f"-H 'X-Pairing-Token: {token}' --data '{pair}' http://127.0.0.1/api/pair")
+        assert answer == "202", answer
+        deadline = time.monotonic() + 60
+        while page_status(page_port)[1]["phase"] != "retrying":
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        # malformed requests while the exchange runs: each refused on its own
+        for token_sent, content_type, data in ((token[::-1], "application/json", pair), (token, "application/json", "{"),
+                                               (token, "text/plain", pair), (token, "application/json", "[]")):
+            connection = http.client.HTTPConnection("127.0.0.1", page_port, timeout=20)
+            connection.request("POST", "/api/pair", data, {"Content-Type": content_type, "X-Pairing-Token": token_sent})
+            answer = connection.getresponse()
+            reply = answer.read()
+            connection.close()
+            assert answer.status in (400, 403, 409, 415, 429), (answer.status, reply)
+            assert page_status(page_port)[1]["phase"] == "retrying"
+        send_raw(page_port, b"POST /api/pair HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % (48 * MIB),
+                 48 * MIB)
+        assert page_status(page_port)[1]["phase"] == "retrying"
+        rss, peak = server_memory_kib(m)
+        assert peak < rss_before + 24 * 1024, (rss_before, rss, peak)
+
+        portal.mode = "ok"
+        deadline = time.monotonic() + 180
+        while (status := page_status(page_port)[1])["phase"] != "paired":
+            assert status["phase"] in ("retrying", "pairing") and time.monotonic() < deadline, status
+            time.sleep(1)
+        assert "Fixture Farm" in status["message"]
+        challenge_request = next(body for path, body in portal.requests if path == "/api/console/pair/challenge")
+        assert challenge_request["public_key"] == m.sudo("cat /var/lib/maculaos/identity/node.pub")
+        m.sudo("test -e /var/lib/maculaos/.configured")

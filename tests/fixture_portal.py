@@ -1,6 +1,7 @@
 """TEST FIXTURE: a stand-in for the Portal's pairing API (README, "Pairing API"), over HTTPS with
 the tests' own CA and signing with its own Ed25519 key. It checks what a real Portal would check
-of the node (the pairing code, the node's signature of the challenge) and answers as the
+of the node (the pairing code, the node's signature of the challenge, the challenge bound to the
+node key that asked for it, whose fingerprint it shows its user) and answers as the
 contract says, or as told to misbehave: `mode` is "ok", "unavailable" (503 to everything),
 "garbage" (a 200 that is not JSON) or "bad-signature" (a right answer signed by another key)."""
 import base64
@@ -32,7 +33,8 @@ class FixturePortal:
         self.gitops = gitops
         self.mode = "ok"
         self.requests = []  # (path, the JSON body), in order
-        self._challenges = set()
+        self._challenges = {}  # challenge: the node key (OpenSSH line) that asked for it
+        self.shown_keys = []  # the node keys whose fingerprint the Portal showed its user
         self._lock = threading.Lock()
         portal = self
 
@@ -73,13 +75,18 @@ class FixturePortal:
         if body.get("pairing_code") != PAIRING_CODE:
             return 404, {"error": "no such pairing code (or it expired)"}, None
         if path == "/api/console/pair/challenge":
+            if not str(body.get("public_key", "")).startswith("ssh-ed25519 "):
+                return 400, {"error": "the challenge is asked for by a node key: public_key is missing"}, None
             challenge = base64.b64encode(secrets.token_bytes(32)).decode()
-            self._challenges.add(challenge)
+            self._challenges[challenge] = body["public_key"]
+            self.shown_keys.append(body["public_key"])
             return 200, {"challenge": challenge}, None
         if path != "/api/console/pair":
             return 404, {"error": f"no API at {path}"}, None
         if body["challenge"] not in self._challenges:
             return 403, {"error": "unknown challenge"}, None
+        if self._challenges[body["challenge"]] != body["public_key"]:
+            return 403, {"error": "the challenge was asked for by another node key"}, None
         signed = "\n".join(["macula-pair-v1", body["challenge"], body["pairing_code"], body["hostname"],
                             body["public_key"], ""]).encode()
         try:

@@ -40,7 +40,10 @@ Result<PairingPortOpening> PairingPortOpening::open() {
 }
 
 PairingPortOpening::~PairingPortOpening() {
-  if (!armed_) return;
+  if (armed_) close_leftovers();
+}
+
+void PairingPortOpening::close_leftovers() {
   ::unlink(kPairingCue);
   // absent when the firewall is off or was reloaded without the cue: nothing left to close
   (void)nft_on_set("delete element", port_element());

@@ -14,6 +14,10 @@ class PairingPortOpening {
   PairingPortOpening& operator=(PairingPortOpening&&) = delete;
   ~PairingPortOpening();
 
+  // What an opening leaves behind, removed whoever made it (after an exit that could not close
+  // it): the port out of the set, the cue gone. Nothing there is no error.
+  static void close_leftovers();
+
  private:
   PairingPortOpening() = default;
   bool armed_ = false;
