@@ -294,12 +294,29 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
 std::vector<Error> run_stage_commands(std::span<const std::string> commands, std::string_view key) {
   std::vector<Error> errors;
   for (std::size_t i = 0; i < commands.size(); ++i) {
+    // By its place, never its text: a command may hold a secret, and what fails goes to the
+    // status the motd shows (kConfigStatusPath, 0644).
     const std::string name = std::string(key) + "[" + std::to_string(i) + "]";
-    std::printf("config: %s: %s\n", name.c_str(), commands[i].c_str());
+    std::printf("config: running %s\n", name.c_str());
     std::fflush(stdout);
-    auto output = run_command({"sh", "-c", commands[i]}, "", kCommandTimeout);
-    collect(errors, name, output);
-    if (output) std::fputs(output->c_str(), stdout);
+    RunOptions options;
+    options.timeout = kCommandTimeout;
+    options.leave_running = true;  // a daemon the command starts in the background runs on
+    auto run = run_process({"sh", "-c", commands[i]}, options);
+    if (!run) {
+      errors.push_back(fail(name, run.error()).error());
+      continue;
+    }
+    std::fputs(run->out.c_str(), stdout);
+    std::fflush(stdout);
+    std::fputs(run->err.c_str(), stderr);
+    if (run->timed_out)
+      errors.push_back(fail(name + " did not finish within " + std::to_string(kCommandTimeout.count()) +
+                            " min: killed, with its process group").error());
+    else if (run->signal != 0)
+      errors.push_back(fail(name + " failed: killed by signal " + std::to_string(run->signal)).error());
+    else if (run->exit_code != 0)
+      errors.push_back(fail(name + " failed: exit " + std::to_string(run->exit_code)).error());
   }
   return errors;
 }
