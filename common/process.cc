@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,6 +30,24 @@ std::string last_line(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   const size_t nl = text.rfind('\n');
   return nl == std::string::npos ? text : text.substr(nl + 1);
+}
+
+// Writes the command's input. A command that exits without reading it (one that is not there:
+// exec failed) closes the pipe, and the SIGPIPE of that write would kill the caller: it is held
+// blocked for the write and taken back after.
+void write_input(int fd, std::string_view input, const std::string& what) {
+  if (input.empty()) return;
+  sigset_t pipe_signal, before;
+  ::sigemptyset(&pipe_signal);
+  ::sigaddset(&pipe_signal, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_signal, &before);
+  (void)write_all(fd, std::as_bytes(std::span(input)), what);
+  if (!::sigismember(&before, SIGPIPE)) {
+    const timespec now{};
+    while (::sigtimedwait(&pipe_signal, nullptr, &now) == SIGPIPE) {
+    }
+  }
+  ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }
 
 int milliseconds_until(std::chrono::steady_clock::time_point when) {
@@ -76,7 +95,7 @@ Result<CommandRun> run_process(const std::vector<std::string>& argv, const RunOp
     errno = pidfd_errno;
     return fail_errno("pidfd_open for " + argv[0]);
   }
-  (void)write_all(in->write.get(), std::as_bytes(std::span(options.input)), argv[0] + " stdin");
+  write_input(in->write.get(), options.input, argv[0] + " stdin");
   in->write.reset();
 
   CommandRun run;

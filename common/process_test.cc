@@ -75,6 +75,19 @@ TEST_CASE("how a command ended: its exit code, or the signal that ended it") {
   CHECK((killed->signal == 9 && !killed->ok()));
 }
 
+TEST_CASE("input for a command that exits without reading it is no SIGPIPE for the caller") {
+  const std::string input(1 << 20, 'x');  // more than the pipe holds: the write meets the closed end
+  for (int i = 0; i < 3; ++i) {
+    auto run = run_process({"sh", "-c", "exit 4"}, [&] {
+      RunOptions options;
+      options.input = input;
+      return options;
+    }());
+    REQUIRE(run);
+    CHECK(run->exit_code == 4);
+  }
+}
+
 TEST_CASE("a command within its time returns as usual") {
   CHECK(run_command({"true"}, "", 5s).has_value());
 }
