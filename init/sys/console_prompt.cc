@@ -52,7 +52,10 @@ std::vector<Console> open_consoles(std::span<const std::string> consoles) {
     Console console("/dev/" + c.substr(0, c.find(',')));
     if (console.ok()) out.push_back(std::move(console));
   }
-  if (out.empty()) out.emplace_back("/dev/console");
+  if (out.empty()) {
+    Console console("/dev/console");
+    if (console.ok()) out.push_back(std::move(console));
+  }
   return out;
 }
 
@@ -76,7 +79,6 @@ class TerminalLines : public ConsoleLines {
 
   std::size_t open_and_ask() override {
     open_ = open_consoles(names_);
-    std::erase_if(open_, [](const Console& c) { return !c.ok(); });
     fds_.clear();
     for (Console& c : open_) {
       c.prepare(secret_);
