@@ -45,7 +45,7 @@ TEST_CASE("a command past its time is killed with its whole process group, and t
   std::filesystem::remove(pid_file);
 }
 
-TEST_CASE("a command that leaves a daemon holding its output ends when it exits; leave_running keeps the daemon") {
+TEST_CASE("a command that leaves a daemon holding its output ends when it exits, and leave_running keeps the daemon") {
   const auto start = std::chrono::steady_clock::now();
   RunOptions options;
   options.timeout = 60s;

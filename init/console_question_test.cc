@@ -37,7 +37,7 @@ struct FakeConsoles : ConsoleLines {
   void pause() override { ++pauses; }
 };
 
-TEST_CASE("a console that hangs up is read once and closed; the answer comes from another") {
+TEST_CASE("a console that hangs up is read once and closed, and the answer comes from another") {
   FakeConsoles consoles;
   // tty1: a line after a while (EINTR first); ttyS0: hung up at once
   consoles.round_scripts = {{{fail("interrupted", EINTR), fail("interrupted", EINTR), std::string("s3cret\n")}, {}}};
@@ -59,7 +59,7 @@ TEST_CASE("when every console has hung up, they are opened again after a pause, 
   CHECK(consoles.rounds == 2);
 }
 
-TEST_CASE("a console that fails to read is closed too; no console at all is an error") {
+TEST_CASE("a console that fails to read is closed too, and no console at all is an error") {
   FakeConsoles consoles;
   consoles.round_scripts = {{{fail("read", EIO)}, {std::string("x\n")}}};
   CHECK(wait_for_answer(consoles).value() == "x");
