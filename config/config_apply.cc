@@ -20,6 +20,7 @@
 #include "config/mdns.h"
 #include "config/network.h"
 #include "config/ntp.h"
+#include "config/owned_files.h"
 
 namespace macula {
 
@@ -98,23 +99,6 @@ std::vector<std::string> stage_commands(const ConfigNode& config, ConfigStage st
 
 namespace {
 
-// Makes dir (mode) if needed, and gives it that owner and mode either way.
-Result<void> own_dir(const std::string& dir, mode_t mode, uid_t uid, gid_t gid) {
-  if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) return fail_errno("mkdir " + dir);
-  if (::chown(dir.c_str(), uid, gid) != 0) return fail_errno("chown " + dir);
-  if (::chmod(dir.c_str(), mode) != 0) return fail_errno("chmod " + dir);
-  return {};
-}
-
-// Writes path atomically with mode, owned by uid:gid (the mode is set again after chown, which
-// clears set-id bits).
-Result<void> write_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid) {
-  if (auto r = write_file_atomic(path, content, mode); !r) return r;
-  if (::chown(path.c_str(), uid, gid) != 0) return fail_errno("chown " + path);
-  if (::chmod(path.c_str(), mode) != 0) return fail_errno("chmod " + path);
-  return {};
-}
-
 Result<passwd> user_named(const std::string& name) {
   errno = 0;
   const passwd* user = ::getpwnam(name.c_str());
@@ -153,9 +137,6 @@ Result<void> write_config_file(const FileToWrite& file) {
   if (!content) return fail(file.path, content.error());
   auto ids = owner_ids(file.owner);
   if (!ids) return fail(file.path, ids.error());
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(file.path).parent_path(), ec);
-  if (ec) return fail("mkdir " + std::filesystem::path(file.path).parent_path().string() + ": " + ec.message());
   const mode_t mode = static_cast<mode_t>(std::stoul(file.permissions, nullptr, 8));  // the schema checked it
   return write_owned(file.path, *content, mode, ids->first, ids->second);
 }
@@ -163,11 +144,13 @@ Result<void> write_config_file(const FileToWrite& file) {
 Result<void> write_authorized_keys(const std::vector<std::string>& keys) {
   auto owner = user_named(kNodeUser);
   if (!owner) return fail(owner.error());
+  // the user's home: ~/.ssh and its file are the user's to replace, by a link too
   const std::string ssh = std::string(owner->pw_dir) + "/.ssh";
-  if (auto r = own_dir(ssh, 0700, owner->pw_uid, owner->pw_gid); !r) return r;
+  auto dir = own_directory(ssh, 0700, owner->pw_uid, owner->pw_gid);
+  if (!dir) return fail(dir.error());
   std::string text;
   for (const std::string& key : keys) text += key + "\n";
-  return write_owned(ssh + "/authorized_keys", text, 0600, owner->pw_uid, owner->pw_gid);
+  return write_owned_at(dir->get(), ssh, "authorized_keys", text, 0600, owner->pw_uid, owner->pw_gid);
 }
 
 Result<void> set_sysctl(const std::string& name, const std::string& value) {
@@ -294,12 +277,29 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
 std::vector<Error> run_stage_commands(std::span<const std::string> commands, std::string_view key) {
   std::vector<Error> errors;
   for (std::size_t i = 0; i < commands.size(); ++i) {
+    // By its place, never its text: a command may hold a secret, and what fails goes to the
+    // status the motd shows (kConfigStatusPath, 0644).
     const std::string name = std::string(key) + "[" + std::to_string(i) + "]";
-    std::printf("config: %s: %s\n", name.c_str(), commands[i].c_str());
+    std::printf("config: running %s\n", name.c_str());
     std::fflush(stdout);
-    auto output = run_command({"sh", "-c", commands[i]}, "", kCommandTimeout);
-    collect(errors, name, output);
-    if (output) std::fputs(output->c_str(), stdout);
+    RunOptions options;
+    options.timeout = kCommandTimeout;
+    options.leave_running = true;  // a daemon the command starts in the background runs on
+    auto run = run_process({"sh", "-c", commands[i]}, options);
+    if (!run) {
+      errors.push_back(fail(name, run.error()).error());
+      continue;
+    }
+    std::fputs(run->out.c_str(), stdout);
+    std::fflush(stdout);
+    std::fputs(run->err.c_str(), stderr);
+    if (run->timed_out)
+      errors.push_back(fail(name + " did not finish within " + std::to_string(kCommandTimeout.count()) +
+                            " min: killed, with its process group").error());
+    else if (run->signal != 0)
+      errors.push_back(fail(name + " failed: killed by signal " + std::to_string(run->signal)).error());
+    else if (run->exit_code != 0)
+      errors.push_back(fail(name + " failed: exit " + std::to_string(run->exit_code)).error());
   }
   return errors;
 }

@@ -69,7 +69,9 @@ const char* stage_commands_key(ConfigStage stage);
 std::vector<Error> apply_boot_plan(const BootPlan& plan);
 
 // Runs each command by sh -c, in order, its output on ours; one that fails or outlasts
-// kCommandTimeout is an error, and the next still runs.
+// kCommandTimeout is an error naming it by key and place (boot_cmd[2]) and saying how it ended,
+// never its text; the next still runs. A command is done when its process exits: a daemon it
+// started in the background runs on.
 inline constexpr std::chrono::minutes kCommandTimeout{5};
 std::vector<Error> run_stage_commands(std::span<const std::string> commands, std::string_view key);
 

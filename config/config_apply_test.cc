@@ -1,8 +1,12 @@
 #include "config/config_apply.h"
 
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 
+#include "common/files.h"
 #include "config/config_test_tree.h"
+#include "tests/scratch_dir.h"
 
 namespace macula {
 namespace {
@@ -67,7 +71,25 @@ TEST_CASE("stage commands run in order: one that fails is named, and the next st
   const std::vector<std::string> commands = {"exit 3", "true"};
   const std::vector<Error> errors = run_stage_commands(commands, "run_cmd");
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].text().starts_with("run_cmd[0]: "));
+  CHECK(errors[0].text().starts_with("run_cmd[0]"));
+}
+
+TEST_CASE("a stage command that fails is named by its place and exit status, never by its text") {
+  const std::vector<std::string> commands = {"true", "true", "echo password=hunter2 >&2; exit 1 # token=s3cret"};
+  const std::vector<Error> errors = run_stage_commands(commands, "boot_cmd");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].text() == "boot_cmd[2] failed: exit 1");
+}
+
+TEST_CASE("a stage command that leaves a daemon in the background is done when it exits") {
+  const ScratchDir dir("stage-daemon");
+  const std::string pid_file = (dir.path / "daemon.pid").string();
+  const std::vector<std::string> commands = {"sleep 600 & echo $! > " + pid_file + "; echo hi"};
+  CHECK(run_stage_commands(commands, "run_cmd").empty());
+  const std::string pid = read_file(pid_file).value_or("");
+  REQUIRE_FALSE(pid.empty());
+  CHECK(::kill(std::stoi(pid), 0) == 0);  // it runs on
+  ::kill(std::stoi(pid), SIGKILL);
 }
 
 TEST_CASE("a source with an error makes the last applied config stand in, whole") {

@@ -4,13 +4,14 @@
 #include <string_view>
 
 #include "config/config_schema.h"
+#include "config/k3s_config.h"
 #include "config/mesh.h"
 
 namespace macula {
 
 namespace {
 
-constexpr std::string_view kOpenTcp[] = {"22", "443", "6443", "10250"};
+constexpr std::string_view kOpenTcp[] = {"22", "443"};
 constexpr std::string_view kOpenUdp[] = {"5353"};
 
 // nft's set syntax: "{ 22, 80 }"; ranges as FIRST-LAST.
@@ -27,6 +28,7 @@ std::string firewall_ruleset(const ConfigNode& config, bool pairing_open) {
   std::string out = std::string("table ") + kFirewallTable + "\ndelete table " + kFirewallTable + "\n";
   if (!config_flag(config, "maculaos.firewall.enabled", true)) return out;
   std::set<std::string> tcp(std::begin(kOpenTcp), std::end(kOpenTcp)), udp(std::begin(kOpenUdp), std::end(kOpenUdp));
+  for (const PortRule& rule : k3s_ports(k3s_config(config))) (rule.protocol == "udp" ? udp : tcp).insert(rule.ports);
   for (const PortRule& rule : mesh_ports(config)) (rule.protocol == "udp" ? udp : tcp).insert(rule.ports);
   if (const ConfigNode* allow = config_at(config, "maculaos.firewall.allow"); allow && allow->is_sequence())
     for (const ConfigNode& item : allow->items) {

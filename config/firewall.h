@@ -18,7 +18,8 @@ inline constexpr int kPairingPort = 80;
 
 // With maculaos.firewall.enabled (the default): inbound dropped except established/related,
 // loopback (which is how the node reaches its own git daemon on 9418), ICMP, SSH, the
-// Console (443), the k3s API (6443), the kubelet (10250), mDNS (5353/udp), the ports of the
+// Console (443), what k3s needs between nodes (k3s_config.h's k3s_ports: the API, the
+// kubelet, flannel, etcd), mDNS (5353/udp), the ports of the
 // mesh roles that are on, firewall.allow, and the pairing set (with kPairingPort in it when
 // pairing_open: a ruleset loaded while the pairing service runs keeps its port open).
 // Disabled: the table is removed.

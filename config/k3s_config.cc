@@ -97,7 +97,26 @@ K3sConfig k3s_config(const ConfigNode& config) {
   for (auto [key, value] : {std::pair<std::string, std::string>{kRoleLabel, result.mode}, {kArchLabel, kKubeArch}})
     if (!labelled(key)) add(out, "node-label", key + "=" + value);
   result.yaml = config_yaml(out, false);  // never empty: the plan's labels are always there
+  result.keys = std::move(out);
   return result;
+}
+
+std::vector<PortRule> k3s_ports(const K3sConfig& k3s) {
+  // a flag given without a value is "true"; one given twice is a list, and k3s takes the last
+  auto value = [&](std::string_view key) -> std::optional<std::string> {
+    for (const auto& [name, node] : k3s.keys.pairs)
+      if (name == key) return node.is_sequence() ? (node.items.empty() ? "" : node.items.back().text) : node.text;
+    return std::nullopt;
+  };
+  std::vector<PortRule> ports = {{"10250", "tcp"}};
+  const std::string backend = value("flannel-backend").value_or("vxlan");
+  if (backend == "vxlan") ports.push_back({"8472", "udp"});
+  if (backend == "wireguard-native") ports.push_back({"51820-51821", "udp"});
+  if (k3s.mode != "server") return ports;
+  ports.push_back({"6443", "tcp"});
+  const std::optional<std::string> cluster_init = value("cluster-init");
+  if ((cluster_init && *cluster_init != "false") || value("server")) ports.push_back({"2379-2380", "tcp"});
+  return ports;
 }
 
 }  // namespace macula

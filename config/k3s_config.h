@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "config/config_tree.h"
+#include "config/mesh.h"
 #include "names/names.h"
 
 namespace macula {
 
 // 0600 (k3s_args may name secrets), in a directory others can read: k3s writes the kubeconfig
-// (k3s.yaml) beside it, for users when --write-kubeconfig-mode says so.
+// (k3s.yaml) beside it, 0600 and root's (it is the cluster's admin: kubectl through sudo).
 inline constexpr const char* kK3sConfigPath = "/etc/rancher/k3s/config.yaml";
 
 // The node labels every MaculaOS node carries (the plan's defaults): its k3s role (server or
@@ -24,6 +25,7 @@ struct K3sConfig {
   std::string yaml;  // config.yaml's text
   std::string token;  // maculaos.token, for kK3sTokenPath; empty: none
   std::string mode;  // "server" or "agent"
+  ConfigNode keys;   // config.yaml's keys, as the yaml has them
   std::vector<std::string> warnings;  // k3s_args words that are neither a --flag nor its value
 };
 
@@ -35,5 +37,12 @@ struct K3sConfig {
 // too, a list). The mode, as k3OS chose it: the word `server` or `agent` in the args, else
 // agent when server_url is set, else server.
 K3sConfig k3s_config(const ConfigNode& config);
+
+// What k3s needs open between the cluster's nodes, from the node's role and flags: the kubelet
+// (10250/tcp) and flannel's backend (vxlan, the default: 8472/udp; wireguard-native:
+// 51820-51821/udp; host-gw and none: nothing) on every node; on a server the API (6443/tcp),
+// and etcd's client and peer ports (2379-2380/tcp) when it runs an embedded etcd
+// (cluster-init, or joining another server).
+std::vector<PortRule> k3s_ports(const K3sConfig& k3s);
 
 }  // namespace macula

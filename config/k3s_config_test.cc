@@ -47,5 +47,25 @@ TEST_CASE("a k3s arg that is not a flag is left out with a warning") {
   CHECK(k3s.yaml.starts_with("write-kubeconfig-mode: \"0644\"\nnode-label:\n"));
 }
 
+std::vector<std::string> ports_of(const char* yaml) {
+  std::vector<std::string> out;
+  for (const PortRule& rule : k3s_ports(k3s_config(parsed(yaml)))) out.push_back(rule.ports + "/" + rule.protocol);
+  return out;
+}
+
+TEST_CASE("k3s's ports: the kubelet and flannel's backend everywhere, the API and etcd on servers") {
+  CHECK(ports_of("hostname: a\n") == std::vector<std::string>{"10250/tcp", "8472/udp", "6443/tcp"});
+  CHECK(ports_of("maculaos: {server_url: 'https://10.0.0.1:6443'}\n") == std::vector<std::string>{"10250/tcp", "8472/udp"});
+  CHECK(ports_of("maculaos: {k3s_args: [--cluster-init]}\n") ==
+        std::vector<std::string>{"10250/tcp", "8472/udp", "6443/tcp", "2379-2380/tcp"});
+  CHECK(ports_of("maculaos: {k3s_args: ['--cluster-init=false']}\n") ==
+        std::vector<std::string>{"10250/tcp", "8472/udp", "6443/tcp"});
+  CHECK(ports_of("maculaos: {server_url: 'https://10.0.0.1:6443', k3s_args: [server]}\n") ==
+        std::vector<std::string>{"10250/tcp", "8472/udp", "6443/tcp", "2379-2380/tcp"});
+  CHECK(ports_of("maculaos: {server_url: 'https://a:6443', k3s_args: [agent, --flannel-backend, wireguard-native]}\n") ==
+        std::vector<std::string>{"10250/tcp", "51820-51821/udp"});
+  CHECK(ports_of("k3s: {args: [--flannel-backend=host-gw]}\n") == std::vector<std::string>{"10250/tcp", "6443/tcp"});
+}
+
 }  // namespace
 }  // namespace macula

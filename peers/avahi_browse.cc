@@ -49,6 +49,23 @@ std::string txt_value(std::string_view records, std::string_view key) {
   return std::string(records.substr(start, records.find('"', start) - start));
 }
 
+// What came from the LAN, fit for a terminal: a control character or a byte past ASCII (an
+// escape sequence, C1 controls) as \xHH, a backslash as \\; any host can announce anything.
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == '\\')
+      out += "\\\\";
+    else if (byte >= 0x20 && byte < 0x7f)
+      out += c;
+    else
+      out += std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0xf];
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Peer> parse_avahi_browse(std::string_view text) {
@@ -82,9 +99,10 @@ std::string peers_table(const std::vector<Peer>& peers) {
   std::snprintf(line, sizeof line, "%-28s %-16s %-12s %-8s %s\n", "NAME", "ADDRESS", "VERSION", "ROLE", "REALM");
   out += line;
   for (const Peer& p : peers) {
-    std::snprintf(line, sizeof line, "%-28s %-16s %-12s %-8s %s\n", p.host.c_str(),
-                  p.addresses.empty() ? "-" : p.addresses.front().c_str(), p.version.c_str(), p.role.c_str(),
-                  p.realm.c_str());
+    const std::string fields[] = {printable(p.host), printable(p.addresses.empty() ? "-" : p.addresses.front()),
+                                  printable(p.version), printable(p.role), printable(p.realm)};
+    std::snprintf(line, sizeof line, "%-28s %-16s %-12s %-8s %s\n", fields[0].c_str(), fields[1].c_str(),
+                  fields[2].c_str(), fields[3].c_str(), fields[4].c_str());
     out += line;
   }
   return out;

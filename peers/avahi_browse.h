@@ -21,7 +21,8 @@ struct Peer {
 // The peers, sorted by host; lines that are not resolved services of ours are skipped.
 std::vector<Peer> parse_avahi_browse(std::string_view text);
 
-// `maculaos peers`' table, and its --json array.
+// `maculaos peers`' table (what the LAN announced, its control characters and bytes past ASCII
+// shown as \xHH: no escape sequence reaches the terminal), and its --json array.
 std::string peers_table(const std::vector<Peer>& peers);
 std::string peers_json(const std::vector<Peer>& peers);
 

@@ -43,5 +43,22 @@ TEST_CASE("the peers table and JSON") {
   CHECK(parse_avahi_browse("").empty());
 }
 
+TEST_CASE("what a host announces reaches the terminal escaped: no escape sequence, no control character") {
+  // \027 is ESC in avahi's escaping: a title change and a screen clear in the name, a bell and
+  // a C1 CSI in the TXT records
+  const auto peers = parse_avahi_browse(
+      "=;eth0;IPv4;x;_macula._tcp;local;evil\\027]0\\059pwned\\007\\027[2J.local;10.0.3.66;6443;"
+      "\"realm=a\x07" "b\" \"role=\xc2\x9b" "31m\" \"version=1\"\n");
+  REQUIRE(peers.size() == 1);
+  CHECK(peers[0].host == "evil\x1b]0;pwned\x07\x1b[2J.local");  // kept as announced
+  const std::string table = peers_table(peers);
+  CHECK(table.find_first_of("\x1b\x07\x9b\xc2") == std::string::npos);
+  CHECK(table.find("evil\\x1b]0;pwned\\x07\\x1b[2J.local") != std::string::npos);
+  CHECK(table.find("a\\x07b") != std::string::npos);
+  CHECK(table.find("\\xc2\\x9b31m") != std::string::npos);
+  // the JSON escapes its own way: no raw control character either
+  CHECK(peers_json(peers).find_first_of("\x1b\x07") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace macula

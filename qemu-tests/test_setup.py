@@ -205,14 +205,16 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
             FIXTURE_IMAGES.format(version=IMAGE_K3S).strip()
         assert server.requests == [], "the offline setup went to the network"
         m.sudo("test -e /var/lib/maculaos/.configured")
-        assert m.run("kubectl get --raw=/readyz") == "ok"  # a login's PATH has /opt/macula/bin
+        # the kubeconfig is the cluster's admin: root's, 0600 (k3s's default); kubectl through sudo,
+        # whose secure_path has /opt/macula/bin
+        assert m.sudo("kubectl get --raw=/readyz") == "ok"
         assert m.run("flux --version") == f"flux version {IMAGE_FLUX} (test fixture)"
         assert m.run("readlink /opt/macula/bin/crictl") == "k3s"
         assert "     k3s: running (k3s version v0.0.0+fixture (k3s_fixture))" in m.run("maculaos sysinfo")
         assert m.sudo("stat -c '%a' /var/lib/maculaos/setup") == "700"
         # the service ran k3s with the flags of the image's config
         log = m.sudo("cat /var/log/k3s.log")
-        assert 'write-kubeconfig-mode: "644"' in log and '- "traefik"' in log, log
+        assert "write-kubeconfig-mode" not in log and '- "traefik"' in log, log
         assert '- "macula.io/role=server"' in log and '- "macula.io/arch=amd64"' in log, log
 
         # From the network: a newer k3s, tampered on the server
@@ -222,7 +224,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         code, out = m.sudo_status("maculaos setup --unattended", timeout=900)
         assert code == 6 and f"differs from the expected {good}" in out, (code, out)  # 6: verification
         assert m.sudo(f"ls /var/lib/maculaos/setup/k3s-{NEXT_K3S}") == "sha256sum-amd64.txt"  # no file, no .part
-        assert m.run("kubectl get --raw=/readyz") == "ok"  # the installed k3s still runs
+        assert m.sudo("kubectl get --raw=/readyz") == "ok"  # the installed k3s still runs
 
         # Repaired, and cut at 1 MiB: resumed from there
         server.clear(k3s_path)
@@ -230,7 +232,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         out = m.sudo("maculaos setup --unattended 2>&1", timeout=900)
         assert f"k3s {NEXT_K3S}: verified (SHA-256 {good})" in out and "restarting the k3s service" in out, out
         assert server.requests_for(k3s_path)[-2:] == [None, "bytes=1048576-"]
-        assert m.run("kubectl get --raw=/readyz") == "ok"
+        assert m.sudo("kubectl get --raw=/readyz") == "ok"
 
         # Idempotent: nothing fetched again
         before = len(server.requests)
@@ -289,7 +291,7 @@ def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, install
         assert m.expect_boot_of_slot(120) == "a"
         m.login(helpers.BOOT)
         m.wait_for_service("k3s")
-        m.run("for i in $(seq 120); do kubectl get --raw=/readyz 2>/dev/null && break; sleep 1; done", timeout=180)
-        assert m.run("kubectl get --raw=/readyz") == "ok"
+        m.sudo("for i in $(seq 120); do kubectl get --raw=/readyz 2>/dev/null && break; sleep 1; done", timeout=180)
+        assert m.sudo("kubectl get --raw=/readyz") == "ok"
         assert "status: started" in m.sudo("rc-service k3s status")
         m.sudo("test -e /var/lib/maculaos/.configured")

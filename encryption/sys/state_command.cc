@@ -10,6 +10,8 @@
 #include "common/prompter.h"
 #include "encryption/sys/luks_volume.h"
 #include "encryption/recovery_passphrase.h"
+#include "encryption/tpm_rebinding.h"
+#include "encryption/tpm_token.h"
 #include "encryption/sys/tpm_enrollment.h"
 
 namespace macula {
@@ -17,7 +19,7 @@ namespace macula {
 namespace {
 
 constexpr std::string_view kUsage = R"(usage: maculaos state passphrase [--new-recovery]
-       maculaos state tpm-enroll [--tpm2-pcrs LIST]
+       maculaos state tpm-enroll [--tpm2-pcrs LIST | --tpm2-pcrs=]
 
 Replaces the passphrase that opens this node's encrypted state (macula-install --encrypt):
 asks for the current one (the recovery passphrase shown at install, or one set since), then
@@ -27,7 +29,9 @@ shown once. The old passphrase opens nothing afterwards.
 tpm-enroll seals a new key to this machine's TPM 2.0 (asking for a passphrase of the state),
 bound to the PCRs of LIST (e.g. 7, the Secure Boot state, as this boot measured it), and
 removes the TPM keyslot there was: run on the installed system, the binding matches the boots
-it will have (the installer seals in the ISO's boot, unbound).
+it will have (the installer seals in the ISO's boot, unbound). When the key there is bound to
+PCRs, --tpm2-pcrs must be given: the same LIST keeps the binding, an empty one (--tpm2-pcrs=)
+seals the new key unbound; without it the command refuses (exit 10) and changes nothing.
 )";
 
 constexpr OptionSpec kOptions[] = {{"new-recovery", 0, false}, {"tpm2-pcrs", 0, true}};
@@ -53,9 +57,21 @@ Result<LuksVolume> encrypted_state() {
   return LuksVolume::load(disk->state);
 }
 
-Result<int> enroll_this_tpm(const std::vector<int>& pcrs) {
+// The PCRs the state's TPM key is bound to now (none: no key, or one whose token is damaged,
+// which a new one may well replace).
+std::vector<int> bound_pcrs(LuksVolume& volume) {
+  const std::optional<std::string> json = volume.token(kTpmTokenType);
+  if (!json) return {};
+  auto sealed = parse_tpm_token(*json);
+  return sealed ? sealed->pcrs : std::vector<int>{};
+}
+
+// asked: --tpm2-pcrs's list; nullopt when it was not given.
+Result<int> enroll_this_tpm(const std::optional<std::vector<int>>& asked) {
   auto volume = encrypted_state();
   if (!volume) return fail(volume.error());
+  if (auto r = check_tpm_rebinding(bound_pcrs(*volume), asked); !r) return fail(r.error());
+  const std::vector<int> pcrs = asked.value_or(std::vector<int>{});
   auto tpm = open_tpm();
   if (!tpm) return fail(tpm.error());
   Secret passphrase;
@@ -108,6 +124,7 @@ Result<int> run_state(std::span<const std::string> args) {
   const std::string command = p->positional.size() == 1 ? p->positional[0] : "";
   if (command == "passphrase") return change_passphrase(p->has("new-recovery"));
   if (command != "tpm-enroll") return usage_error("expected the command passphrase or tpm-enroll (see maculaos state --help)");
+  if (!p->has("tpm2-pcrs")) return enroll_this_tpm(std::nullopt);
   auto pcrs = parse_pcr_list(p->value_or("tpm2-pcrs", ""));
   if (!pcrs) return usage_error("--tpm2-pcrs: " + pcrs.error().message);
   return enroll_this_tpm(*pcrs);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/fd.h"
+#include "init/console_question.h"
 
 namespace macula {
 
@@ -20,9 +21,7 @@ class Console {
     saved_ok_ = fd_ && ::tcgetattr(fd_.get(), &saved_) == 0;
   }
   Console(Console&& o) noexcept = default;
-  ~Console() {
-    if (saved_ok_ && fd_) ::tcsetattr(fd_.get(), TCSANOW, &saved_);
-  }
+  ~Console() { close(); }
   bool ok() const { return static_cast<bool>(fd_); }
   int fd() const { return fd_.get(); }
 
@@ -36,6 +35,10 @@ class Console {
     ::tcsetattr(fd_.get(), TCSANOW, &t);
   }
   void say(const std::string& text) const { (void)write_all(fd_.get(), std::as_bytes(std::span(text)), "console"); }
+  void close() {
+    if (saved_ok_ && fd_) ::tcsetattr(fd_.get(), TCSANOW, &saved_);
+    fd_.reset();
+  }
 
  private:
   UniqueFd fd_;
@@ -49,7 +52,10 @@ std::vector<Console> open_consoles(std::span<const std::string> consoles) {
     Console console("/dev/" + c.substr(0, c.find(',')));
     if (console.ok()) out.push_back(std::move(console));
   }
-  if (out.empty()) out.emplace_back("/dev/console");
+  if (out.empty()) {
+    Console console("/dev/console");
+    if (console.ok()) out.push_back(std::move(console));
+  }
   return out;
 }
 
@@ -60,33 +66,65 @@ void tell_consoles(std::span<const std::string> consoles, const std::string& lin
     if (c.ok()) c.say(line + "\n");
 }
 
-Result<std::string> ask_consoles(std::span<const std::string> consoles, const std::string& question, bool secret) {
-  std::vector<Console> open = open_consoles(consoles);
-  std::vector<pollfd> fds;
-  for (Console& c : open) {
-    if (!c.ok()) continue;
-    c.prepare(secret);
-    c.say(question);
-    fds.push_back({c.fd(), POLLIN, 0});
-  }
-  if (fds.empty()) return fail("no console to ask on");
-  for (;;) {
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno("wait for an answer on the console");
+namespace {
+
+// Long enough not to busy PID 1, short enough that whoever plugs the cable back in is asked soon.
+constexpr int kReopenPauseSeconds = 5;
+
+// The consoles of the command line, asked the question, polled.
+class TerminalLines : public ConsoleLines {
+ public:
+  TerminalLines(std::span<const std::string> consoles, const std::string& question, bool secret)
+      : names_(consoles), question_(question), secret_(secret) {}
+
+  std::size_t open_and_ask() override {
+    open_ = open_consoles(names_);
+    fds_.clear();
+    for (Console& c : open_) {
+      c.prepare(secret_);
+      c.say(question_);
+      fds_.push_back({c.fd(), POLLIN, 0});
     }
-    for (const pollfd& p : fds) {
-      if (!(p.revents & POLLIN)) continue;
-      char buf[512];
-      const ssize_t n = ::read(p.fd, buf, sizeof buf);
-      if (n <= 0) continue;
-      std::string line(buf, static_cast<std::size_t>(n));
-      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-      for (const Console& c : open)
+    return open_.size();
+  }
+  Result<std::vector<std::size_t>> wait() override {
+    for (;;) {
+      if (::poll(fds_.data(), fds_.size(), -1) >= 0) break;
+      if (errno != EINTR) return fail_errno("wait for an answer on the console");
+    }
+    std::vector<std::size_t> ready;
+    for (std::size_t i = 0; i < fds_.size(); ++i)
+      if (fds_[i].fd >= 0 && (fds_[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) ready.push_back(i);
+    return ready;
+  }
+  Result<std::string> read(std::size_t i) override {
+    char buf[512];
+    const ssize_t n = ::read(fds_[i].fd, buf, sizeof buf);
+    if (n < 0) return fail_errno("read the console");
+    if (n > 0)
+      for (const Console& c : open_)
         if (c.ok()) c.say("\n");  // the newline typed was not echoed
-      return line;
-    }
+    return std::string(buf, static_cast<std::size_t>(n));
   }
+  void close(std::size_t i) override {
+    fds_[i].fd = -1;  // poll skips it
+    open_[i].close();
+  }
+  void pause() override { ::sleep(kReopenPauseSeconds); }
+
+ private:
+  std::span<const std::string> names_;
+  const std::string& question_;
+  bool secret_;
+  std::vector<Console> open_;
+  std::vector<pollfd> fds_;
+};
+
+}  // namespace
+
+Result<std::string> ask_consoles(std::span<const std::string> consoles, const std::string& question, bool secret) {
+  TerminalLines lines(consoles, question, secret);
+  return wait_for_answer(lines);
 }
 
 }  // namespace macula

@@ -11,7 +11,8 @@
 namespace macula {
 
 // consoles: console= values (tty1, ttyS0,115200n8); none means /dev/console. secret: the
-// answer is not echoed. Waits as long as it takes.
+// answer is not echoed. Waits as long as it takes: a console that hangs up is closed, and when
+// all have, they are opened again every few seconds (init/console_question.h).
 Result<std::string> ask_consoles(std::span<const std::string> consoles, const std::string& question, bool secret);
 
 // Says a line on every console.
