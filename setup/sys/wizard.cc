@@ -192,7 +192,7 @@ Page page_of(const Wizard& w) {
         page.lines.push_back("Identity: " + fingerprint.substr(0, colon));
         page.lines.push_back(fingerprint.substr(colon));
         page.lines.emplace_back();
-        say("k3s runs; kubectl and flux are on the PATH. maculaos sysinfo shows the node, maculaos peers the others.");
+        say("k3s runs: sudo kubectl get nodes; flux is on the PATH. maculaos sysinfo shows the node, maculaos peers the others.");
       }
       page.action = "finish";
       break;
