@@ -83,7 +83,7 @@ build: toolchain
 	  -DMACULA_ROOTFS=$(abspath $(ROOTFS_LITE)) -DMACULA_SIGNING_KEY=$(abspath $(SIGNING_KEY)) >/dev/null
 	@cmake --build $(BUILD)/release -j$(JOBS)
 
-test: build unit-sanitized fuzz-short iso img qcow2 ova tar
+test: build unit-sanitized unit-tsan fuzz-short iso img qcow2 ova tar
 	@toolchain/deps.sh test qemu
 	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS)
 
