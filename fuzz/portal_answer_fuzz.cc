@@ -11,35 +11,12 @@
 #include <string_view>
 
 #include "pairing/portal_protocol.h"
-
-namespace {
+#include "pairing/portal_test_key.h"
 
 using namespace macula;
 
-// The test's Portal key, from a fixed seed: the same on every run.
-struct FuzzPortalKey {
-  Ed25519PublicKey public_key{};
-  unsigned char secret[crypto_sign_SECRETKEYBYTES]{};
-  FuzzPortalKey() {
-    if (sodium_init() < 0) std::abort();
-    unsigned char seed[crypto_sign_SEEDBYTES] = {7};
-    crypto_sign_seed_keypair(public_key.data(), secret, seed);
-  }
-  std::string sign(std::string_view body) const {
-    unsigned char signature[crypto_sign_BYTES];
-    crypto_sign_detached(signature, nullptr, reinterpret_cast<const unsigned char*>(body.data()), body.size(), secret);
-    char text[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
-    return sodium_bin2base64(text, sizeof text, signature, sizeof signature, sodium_base64_VARIANT_ORIGINAL);
-  }
-};
-
-const PairRequest kSent{"WXYZ7788", "macula-3456", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBKk node",
-                        "Y2hhbGxlbmdlIG9mIDMyIGJ5dGVzIGZyb20gdGhlIFBvcnRhbA=="};
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const FuzzPortalKey key;
+  static const PortalTestKey key{7};
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   (void)parse_challenge(body);
   (void)portal_refusal(403, body);

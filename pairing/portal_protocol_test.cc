@@ -5,29 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include "common/json_fields.h"
+#include "pairing/portal_test_key.h"
 
 namespace macula {
 
 namespace {
-
-// The test's stand-in for the Portal's signing key.
-struct FixturePortalKey {
-  Ed25519PublicKey public_key{};
-  unsigned char secret[crypto_sign_SECRETKEYBYTES]{};
-  FixturePortalKey() {
-    REQUIRE(sodium_init() >= 0);
-    crypto_sign_keypair(public_key.data(), secret);
-  }
-  std::string sign(std::string_view body) const {
-    unsigned char signature[crypto_sign_BYTES];
-    crypto_sign_detached(signature, nullptr, reinterpret_cast<const unsigned char*>(body.data()), body.size(), secret);
-    char text[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
-    return sodium_bin2base64(text, sizeof text, signature, sizeof signature, sodium_base64_VARIANT_ORIGINAL);
-  }
-};
-
-const PairRequest kSent{"WXYZ7788", "macula-3456", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBKk node",
-                        "Y2hhbGxlbmdlIG9mIDMyIGJ5dGVzIGZyb20gdGhlIFBvcnRhbA=="};
 
 std::string answer_body(std::string_view extra = "") {
   return std::string(R"({"challenge": "Y2hhbGxlbmdlIG9mIDMyIGJ5dGVzIGZyb20gdGhlIFBvcnRhbA==",
@@ -69,7 +51,7 @@ TEST_CASE("a challenge is base64 of at least 32 bytes") {
 }
 
 TEST_CASE("an answer signed by the Portal for this request is read whole") {
-  FixturePortalKey portal;
+  PortalTestKey portal{1};
   const std::string body = answer_body(R"(, "gitops": {"url": "https://git.example.org/fleet.git", "path": "./edge"})");
   auto answer = parse_pair_answer(body, portal.sign(body), portal.public_key, kSent);
   REQUIRE(answer);
@@ -85,7 +67,7 @@ TEST_CASE("an answer signed by the Portal for this request is read whole") {
 }
 
 TEST_CASE("an answer is refused unless the Portal signed exactly it, for this request, in shape") {
-  FixturePortalKey portal, other;
+  PortalTestKey portal{1}, other{2};
   const std::string body = answer_body();
   auto refused = [&](const std::string& text, const std::string& signature) {
     auto answer = parse_pair_answer(text, signature, portal.public_key, kSent);
@@ -111,7 +93,7 @@ TEST_CASE("an answer is refused unless the Portal signed exactly it, for this re
 }
 
 TEST_CASE("the signing key is the base64 of 32 bytes") {
-  FixturePortalKey portal;
+  PortalTestKey portal{1};
   char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
   sodium_bin2base64(text, sizeof text, portal.public_key.data(), 32, sodium_base64_VARIANT_ORIGINAL);
   CHECK(parse_signing_key(text).value() == portal.public_key);

@@ -80,6 +80,16 @@ def wait_refusal(browser, text, timeout=60):
     return browser.evaluate(f"{answer}.textContent")
 
 
+def boot_unpaired(machine, iso, kernel, initrd, portal, page_port):
+    """The live ISO, the fixture Portal reached as portal.macula.io and the page's port 80 at
+    page_port on this host: logged in once pairing shows its console code."""
+    m = machine(kernel=kernel, initrd=initrd, cdrom=iso, tls_port=portal.port, host_ports=((page_port, 80),),
+                append="console=ttyS0,115200n8")
+    m.expect(r"type this console code there:", helpers.BOOT)
+    m.login(helpers.BOOT)
+    return m
+
+
 def nothing_stored(m):
     return m.sudo(f"test ! -e {CREDENTIALS} && test ! -e /var/lib/maculaos/.configured && echo none") == "none"
 
@@ -95,10 +105,7 @@ def test_the_pairing_page_pairs_the_node_with_the_portal(machine, iso, kernel, i
     ca = make_test_ca(tmp_path, ["portal.macula.io"])
     page_port = free_port()
     with FixturePortal(server_context(ca), FLEET) as portal:
-        m = machine(kernel=kernel, initrd=initrd, cdrom=iso, tls_port=portal.port, host_ports=((page_port, 80),),
-                    append="console=ttyS0,115200n8")
-        m.expect(r"type this console code there:", helpers.BOOT)
-        m.login(helpers.BOOT)
+        m = boot_unpaired(machine, iso, kernel, initrd, portal, page_port)
         hostname = m.run("hostname")
         # the welcome screen above the serial console's login prompt, as the machine's own screen has it
         log = m.log()
@@ -252,10 +259,7 @@ def test_the_pairing_page_withstands_the_lan_and_the_console_code_still_pairs(ma
     ca = make_test_ca(tmp_path, ["portal.macula.io"])
     page_port = free_port()
     with FixturePortal(server_context(ca), FLEET) as portal:
-        m = machine(kernel=kernel, initrd=initrd, cdrom=iso, tls_port=portal.port, host_ports=((page_port, 80),),
-                    append="console=ttyS0,115200n8")
-        m.expect(r"type this console code there:", helpers.BOOT)
-        m.login(helpers.BOOT)
+        m = boot_unpaired(machine, iso, kernel, initrd, portal, page_port)
         helpers.trust_fixture_ca(m, ca, "portal.macula.io")
         m.sudo("mkdir -p /var/lib/maculaos/config.d && printf 'maculaos:\\n  portal:\\n    signing_key: %s\\n' "
                f"'{portal.signing_key}' > /var/lib/maculaos/config.d/10-portal.yaml && rc-service macula-firstboot restart")
