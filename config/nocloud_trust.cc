@@ -11,6 +11,12 @@ bool names_nocloud(std::string_view source) { return source == "nocloud" || sour
 
 }  // namespace
 
+bool sets_anything(std::string_view config_text) {
+  if (config_text.find_first_not_of(" \t\r\n") == std::string_view::npos) return false;
+  auto tree = parse_config(config_text, "config");
+  return !tree || !tree->is_mapping() || !tree->pairs.empty();
+}
+
 std::optional<std::string> seeds_refused(const SeedFacts& facts) {
   if (facts.data_sources) {
     if (std::ranges::any_of(*facts.data_sources, names_nocloud)) return std::nullopt;

@@ -22,6 +22,11 @@ struct SeedFacts {
   std::optional<std::vector<std::string>> data_sources;  // maculaos.data_sources, when set
 };
 
+// Whether a config file sets anything. The installer writes config.yaml even when it was given
+// nothing, and that empty document does not make a node configured; a file that does not
+// parse was written by a person, and does.
+bool sets_anything(std::string_view config_text);
+
 // Why no seed is read at this boot, or nullopt when one is.
 std::optional<std::string> seeds_refused(const SeedFacts& facts);
 

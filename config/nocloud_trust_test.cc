@@ -32,6 +32,16 @@ TEST_CASE("data_sources set to none turns seeds off everywhere, live media too")
   CHECK(seeds_refused(facts(true, false, std::vector<std::string>{})));
 }
 
+TEST_CASE("an installer's config.yaml of nothing does not make a node configured; one key, or a broken file, does") {
+  CHECK_FALSE(sets_anything(""));
+  CHECK_FALSE(sets_anything("\n"));
+  CHECK_FALSE(sets_anything("{}\n"));
+  CHECK_FALSE(sets_anything("# nothing yet\n"));
+  CHECK(sets_anything("hostname: edge-1\n"));
+  CHECK(sets_anything("maculaos: {password: x}\n"));
+  CHECK(sets_anything("hostname: [\n"));  // a person wrote it
+}
+
 TEST_CASE("only iso9660 and vfat file systems are mounted as seeds") {
   CHECK_FALSE(seed_type_refused("iso9660"));
   CHECK_FALSE(seed_type_refused("vfat"));

@@ -30,13 +30,21 @@ bool is_seed(const BlockDevice& device) { return device.label == kNoCloudLabel |
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
+// A config file there that sets something (config/nocloud_trust.h); one that cannot be read
+// is taken as a person's.
+bool config_file_sets(const std::string& path) {
+  auto text = read_file(path, kMaxSeedFileBytes);
+  if (!text) return text.error().code != ENOENT;
+  return sets_anything(*text);
+}
+
 // What config/nocloud_trust.h calls configured: a person's config, setup's mark, or an instance
 // applied before.
 bool configured(const std::string& state) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(state + kConfigDropInDir, ec))
-    if (entry.path().extension() == ".yaml") return true;
-  return exists(state + kNodeConfigPath) || exists(state + kConfiguredFlag) ||
+    if (entry.path().extension() == ".yaml" && config_file_sets(entry.path())) return true;
+  return config_file_sets(state + kNodeConfigPath) || exists(state + kConfiguredFlag) ||
          exists(state + kNoCloudInstanceDir + "/" + std::string(kNoCloudInstanceIdFile));
 }
 
