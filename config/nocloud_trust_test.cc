@@ -32,7 +32,7 @@ TEST_CASE("data_sources set to none turns seeds off everywhere, live media too")
   CHECK(seeds_refused(facts(true, false, std::vector<std::string>{})));
 }
 
-TEST_CASE("an installer's config.yaml of nothing does not make a node configured; one key, or a broken file, does") {
+TEST_CASE("an installer's config.yaml of nothing does not make a node configured, one key or a broken file does") {
   CHECK_FALSE(sets_anything(""));
   CHECK_FALSE(sets_anything("\n"));
   CHECK_FALSE(sets_anything("{}\n"));
