@@ -39,25 +39,35 @@ Result<void> make_directory(const std::string& path, mode_t mode) {
 }
 
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  // Root writes into directories others own (~/.ssh, write_files' paths): a PATH.tmp planted
+  const std::size_t slash = path.rfind('/');
+  const std::string dir_path = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  UniqueFd dir(::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return fail_errno("create " + path + ".tmp");
+  return write_file_atomic_at(dir.get(), slash == std::string::npos ? path : path.substr(slash + 1), path, content, mode);
+}
+
+Result<void> write_file_atomic_at(int dir, const std::string& name, const std::string& path, std::string_view content,
+                                  mode_t mode, std::optional<FileOwner> owner) {
+  const std::string tmp = name + ".tmp", tmp_path = path + ".tmp";
+  // Root writes into directories others own (~/.ssh, write_files' paths): a NAME.tmp planted
   // there as a symbolic link must not be followed (O_TRUNC would empty its target). A stale
-  // PATH.tmp of a cut-short write is removed first; O_EXCL then refuses one planted in between.
-  if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) return fail_errno("remove stale " + tmp);
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
-  if (!fd) return fail_errno("create " + tmp);
-  Result<void> r = write_all(fd.get(), std::as_bytes(std::span(content)), tmp);
-  if (r && ::fchmod(fd.get(), mode) != 0) r = fail_errno("chmod " + tmp);  // umask-proof
-  if (r && ::fsync(fd.get()) != 0) r = fail_errno("fsync " + tmp);
+  // NAME.tmp of a cut-short write is removed first (a link there: unlinkat takes the link
+  // itself); O_EXCL then refuses one planted in between.
+  if (::unlinkat(dir, tmp.c_str(), 0) != 0 && errno != ENOENT) return fail_errno("remove stale " + tmp_path);
+  UniqueFd fd(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd) return fail_errno("create " + tmp_path);
+  Result<void> r = write_all(fd.get(), std::as_bytes(std::span(content)), tmp_path);
+  if (r && owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0) r = fail_errno("chown " + tmp_path);
+  // after chown, which clears set-id bits; umask-proof
+  if (r && ::fchmod(fd.get(), mode) != 0) r = fail_errno("chmod " + tmp_path);
+  if (r && ::fsync(fd.get()) != 0) r = fail_errno("fsync " + tmp_path);
   fd.reset();
-  if (r && ::rename(tmp.c_str(), path.c_str()) != 0) r = fail_errno("rename " + tmp + " to " + path);
+  if (r && ::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) r = fail_errno("rename " + tmp_path + " to " + path);
   if (!r) {
-    ::unlink(tmp.c_str());
+    ::unlinkat(dir, tmp.c_str(), 0);
     return r;
   }
-  const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
-  UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd) ::fsync(dfd.get());
+  ::fsync(dir);
   return {};
 }
 

@@ -4,7 +4,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -21,5 +23,17 @@ Result<void> make_directory(const std::string& path, mode_t mode);
 // Writes path.tmp, fsyncs it, renames it over path and fsyncs the directory: after a power cut
 // the file holds either the old or the new content, never a mix.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode);
+
+// Who a file written by root for someone else belongs to.
+struct FileOwner {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// The same for `name` in the open directory `dir` (`path` names the file in errors); with an
+// owner, NAME.tmp is owned by it before the rename, so the file is never someone else's to
+// change while root still writes it.
+Result<void> write_file_atomic_at(int dir, const std::string& name, const std::string& path, std::string_view content,
+                                  mode_t mode, std::optional<FileOwner> owner = std::nullopt);
 
 }  // namespace macula

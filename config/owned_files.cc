@@ -9,6 +9,8 @@
 #include <climits>
 #include <deque>
 
+#include "common/files.h"
+
 namespace macula {
 
 namespace {
@@ -110,31 +112,14 @@ Result<UniqueFd> own_directory(const std::string& path, mode_t mode, uid_t uid, 
 
 Result<void> write_owned_at(int dir, const std::string& dir_path, const std::string& name, std::string_view content,
                             mode_t mode, uid_t uid, gid_t gid) {
-  const std::string path = joined(dir_path, name), tmp = name + ".tmp";
+  const std::string path = joined(dir_path, name);
   struct stat st{};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
     auto trusted = trusted_link(dir, st);
     if (!trusted) return fail(path, trusted.error());
     if (!*trusted) return not_followed(path, st.st_uid);
   }
-  // A stale NAME.tmp of a cut-short write is removed first (a link there too: unlinkat takes
-  // the link itself); O_EXCL then refuses one planted in between.
-  if (::unlinkat(dir, tmp.c_str(), 0) != 0 && errno != ENOENT) return fail_errno("remove stale " + path + ".tmp");
-  UniqueFd fd(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!fd) return fail_errno("create " + path + ".tmp");
-  Result<void> r = write_all(fd.get(), std::as_bytes(std::span(content)), path + ".tmp");
-  if (r && ::fchown(fd.get(), uid, gid) != 0) r = fail_errno("chown " + path + ".tmp");
-  // after chown, which clears set-id bits; umask-proof
-  if (r && ::fchmod(fd.get(), mode) != 0) r = fail_errno("chmod " + path + ".tmp");
-  if (r && ::fsync(fd.get()) != 0) r = fail_errno("fsync " + path + ".tmp");
-  fd.reset();
-  if (r && ::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) r = fail_errno("rename " + path + ".tmp to " + path);
-  if (!r) {
-    ::unlinkat(dir, tmp.c_str(), 0);
-    return r;
-  }
-  ::fsync(dir);
-  return {};
+  return write_file_atomic_at(dir, name, path, content, mode, FileOwner{uid, gid});
 }
 
 Result<void> write_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid) {
