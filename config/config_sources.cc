@@ -47,17 +47,21 @@ MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<c
   return merged;
 }
 
+std::vector<std::string> config_drop_ins(const std::string& state_root) {
+  std::error_code ec;
+  std::vector<std::string> drop_ins;
+  for (const auto& entry : std::filesystem::directory_iterator(state_root + kConfigDropInDir, ec))
+    if (entry.path().extension() == ".yaml") drop_ins.push_back(entry.path());
+  std::ranges::sort(drop_ins);
+  return drop_ins;
+}
+
 Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline, const ConfigRoots& roots) {
   // live boots only have the media mounted (the path does not exist on an installed one)
   std::vector<std::string> paths = {roots.image + kImageConfigPath, std::string(kMediaMount) + "/" + std::string(kMediaConfig)};
   if (roots.state) {
     paths.push_back(*roots.state + kNodeConfigPath);
-    std::error_code ec;
-    std::vector<std::string> drop_ins;
-    for (const auto& entry : std::filesystem::directory_iterator(*roots.state + kConfigDropInDir, ec))
-      if (entry.path().extension() == ".yaml") drop_ins.push_back(entry.path());
-    std::ranges::sort(drop_ins);
-    paths.insert(paths.end(), drop_ins.begin(), drop_ins.end());
+    std::ranges::move(config_drop_ins(*roots.state), std::back_inserter(paths));
   }
   std::vector<std::pair<std::string, ConfigText::Format>> sources;
   for (std::string& path : paths) sources.emplace_back(std::move(path), ConfigText::Format::config);

@@ -43,6 +43,9 @@ struct ConfigRoots {
 };
 inline const ConfigRoots kBootedSystem{"", ""};
 
+// The drop-ins of kConfigDropInDir under state_root (*.yaml), in name order: the order they merge in.
+std::vector<std::string> config_drop_ins(const std::string& state_root);
+
 // The files of a node, in merge order, those that exist: the image's defaults, the live
 // media's config (names/names.h), config.yaml, config.d/*.yaml (*.yaml, in name order), the
 // NoCloud instance the node applied at an earlier boot, the seed init copied at this one (a new

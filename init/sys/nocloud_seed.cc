@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -41,9 +40,7 @@ bool config_file_sets(const std::string& path) {
 // What config/nocloud_trust.h calls configured: a person's config, setup's mark, or an instance
 // applied before.
 bool configured(const std::string& state) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(state + kConfigDropInDir, ec))
-    if (entry.path().extension() == ".yaml" && config_file_sets(entry.path())) return true;
+  if (std::ranges::any_of(config_drop_ins(state), config_file_sets)) return true;
   return config_file_sets(state + kNodeConfigPath) || exists(state + kConfiguredFlag) ||
          exists(state + kNoCloudInstanceDir + "/" + std::string(kNoCloudInstanceIdFile));
 }

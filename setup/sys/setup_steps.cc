@@ -177,7 +177,7 @@ Result<void> wait_for_boot() {
 
 // Starts k3s (again, when a new binary replaced a running one).
 Result<void> start_k3s(bool replaced) {
-  const bool running = k3s_service("status").has_value();
+  const bool running = service_started("k3s");
   if (running && !replaced) return {};
   std::printf("setup: %s the k3s service (%s)\n", running ? "restarting" : "starting", kK3sLogPath);
   // restart, not start: at boot, before k3s was installed, the service went inactive, and
