@@ -14,6 +14,8 @@ namespace {
 
 constexpr const char* kNetDevicesDir = "/sys/class/net";
 constexpr std::string_view kBlanks = " \t\r";
+// The hex digits of a MAC address after the vendor's OUI: the part a vendor numbers uniquely.
+constexpr std::size_t kDeviceDigits = 6;
 
 // The interfaces with a device behind them, sorted by name as the boot has always taken them.
 std::vector<NetDevice> net_devices() {
@@ -48,7 +50,7 @@ std::string node_host_name(std::string_view configured, std::span<const NetDevic
   std::string hex;
   for (char c : devices.front().mac)
     if (c != ':') hex += c;
-  return "macula-" + hex.substr(hex.size() - std::min<std::size_t>(hex.size(), 4));
+  return "macula-" + hex.substr(hex.size() - std::min(hex.size(), kDeviceDigits));
 }
 
 std::optional<std::string> hosts_naming(std::string_view hosts, std::string_view name) {

@@ -1,7 +1,9 @@
 // The node's host name: the one /etc/hostname names (the config's `hostname`, which the boot
-// stage writes there), else macula-XXXX from the last four hex digits of the first network
+// stage writes there), else macula-XXXXXX from the last six hex digits of the first network
 // interface's MAC address, so that nodes booted from the same image get different names (for
-// DHCP, mDNS and k3s). The boot stage of `maculaos config apply` sets it, and again whenever it
+// DHCP, mDNS and k3s). Six digits are the MAC's whole device part, which a vendor numbers
+// uniquely: a fleet of one model never repeats a name (four digits, 16 bits, repeated within
+// a few hundred nodes). The boot stage of `maculaos config apply` sets it, and again whenever it
 // runs (the network stage, when the network brought a new config).
 #pragma once
 
@@ -28,7 +30,7 @@ struct NetDevice {
 // The name /etc/hostname's text gives: its first line without comments and blanks (empty: none).
 std::string configured_host_name(std::string_view etc_hostname);
 
-// configured, if not empty; else macula-XXXX of the first device by name; else "macula".
+// configured, if not empty; else macula-XXXXXX of the first device by name; else "macula".
 std::string node_host_name(std::string_view configured, std::span<const NetDevice> devices);
 
 // /etc/hosts' text with "127.0.1.1\tNAME" added (Debian's convention, so that the host's own

@@ -12,10 +12,13 @@ TEST_CASE("the host name /etc/hostname gives: its first name, comments and blank
   CHECK(configured_host_name("# nothing\n \t\n") == "");
 }
 
-TEST_CASE("the node's name: the configured one, else macula- and the first device's last four hex digits") {
+TEST_CASE("the node's name: the configured one, else macula- and the first device's six device hex digits") {
   const std::vector<NetDevice> devices = {{"ens3", "52:54:00:12:34:56"}, {"ens4", "52:54:00:ab:cd:ef"}};
   CHECK(node_host_name("edge-1", devices) == "edge-1");
-  CHECK(node_host_name("", devices) == "macula-3456");
+  CHECK(node_host_name("", devices) == "macula-123456");
+  // two nodes of one vendor whose MACs end alike are still told apart
+  const std::vector<NetDevice> other = {{"eth0", "52:54:00:ab:34:56"}};
+  CHECK(node_host_name("", other) == "macula-ab3456");
   CHECK(node_host_name("", {}) == "macula");
 }
 

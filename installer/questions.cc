@@ -20,7 +20,7 @@ struct Question {
 };
 
 constexpr Question kQuestions[] = {
-    {"hostname", "Host name", "macula-XXXX, from the first wired MAC"},
+    {"hostname", "Host name", "macula-XXXXXX, from the first wired MAC"},
     {"maculaos.password", "Password for user macula", "keep macula", Question::Kind::password},
     {"ssh_authorized_keys", "SSH public key of user macula, or github:USER", "none", Question::Kind::ssh_key},
     {"maculaos.keyboard", "Console keyboard layout", "us"},

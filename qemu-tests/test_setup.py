@@ -162,7 +162,7 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         m.wait_for_service("k3s", "inactive")  # k3s before setup: says so, and the boot goes on
         assert "k3s: not installed (sudo maculaos setup)" in m.log().rsplit("login:", 1)[1]  # sysinfo at login
         before_login = m.log().split("login:", 1)[0]  # /etc/issue, made from the logo at build time
-        assert "  o---o---o    | |\\/| |/ _` |" in before_login and " on macula-3456 (ttyS0)" in before_login
+        assert "  o---o---o    | |\\/| |/ _` |" in before_login and " on macula-123456 (ttyS0)" in before_login
 
         # The wizard starts by itself at a login on tty1 (the machine's own keyboard and screen)
         m.type_on_screen("macula\n")
