@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "ab/grub_superuser.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "config/file_content.h"
@@ -49,6 +50,7 @@ BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool
   plan.files = files_to_write(config);
   plan.hostname = config_text(config, "hostname");
   plan.password_hash = config_text(config, "maculaos.password");
+  if (auto hash = config_text(config, "maculaos.boot.grub_password")) plan.grub_superuser = grub_superuser_cfg(*hash);
   if (const ConfigNode* keys = config_at(config, "ssh_authorized_keys"); keys && keys->is_sequence()) {
     plan.ssh_keys.emplace();
     for (const ConfigNode& key : keys->items) {
@@ -153,6 +155,17 @@ Result<void> write_authorized_keys(const std::vector<std::string>& keys) {
   return write_owned_at(dir->get(), ssh, "authorized_keys", text, 0600, owner->pw_uid, owner->pw_gid);
 }
 
+// On an installed disk (its ESP mounted): GRUB's superuser file written, or removed when the
+// config sets none. A live boot has no GRUB config of ours to change.
+Result<void> set_grub_superuser(const std::optional<std::string>& cfg) {
+  const std::string dir = std::string(kEspMount) + "/" + std::string(kEspStateDir);
+  if (::access(dir.c_str(), F_OK) != 0) return {};
+  const std::string path = dir + "/" + std::string(kEspGrubSuperuser);
+  if (cfg) return write_file_atomic(path, *cfg, 0600);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return fail_errno("remove " + path);
+  return {};
+}
+
 Result<void> set_sysctl(const std::string& name, const std::string& value) {
   std::string path = name;  // net.ipv4.ip_forward, or already net/ipv4/ip_forward
   if (path.find('/') == std::string::npos) std::ranges::replace(path, '.', '/');
@@ -249,6 +262,7 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
     collect(errors, "maculaos.password",
             run_command({"chpasswd", "--encrypted"}, std::string(kNodeUser) + ":" + *plan.password_hash + "\n"));
   if (plan.ssh_keys) collect(errors, "ssh_authorized_keys", write_authorized_keys(*plan.ssh_keys));
+  collect(errors, "maculaos.boot.grub_password", set_grub_superuser(plan.grub_superuser));
   for (const std::string& line : plan.modules) {
     std::vector<std::string> argv = {"modprobe"};
     for (std::size_t at = 0; at < line.size();) {  // NAME PARAM=VALUE ... (one space each: the schema)

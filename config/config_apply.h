@@ -35,6 +35,8 @@ struct BootPlan {
   std::vector<FileToWrite> files;            // first: later steps may use them
   std::optional<std::string> hostname;       // to /etc/hostname (host_name.h sets it)
   std::optional<std::string> password_hash;  // the node user's, by chpasswd -e
+  // An installed disk's GRUB superuser file (ab/grub_superuser.h); none: removed, no superuser
+  std::optional<std::string> grub_superuser;
   // ~macula/.ssh/authorized_keys, when ssh_authorized_keys is set: the literal keys, and those
   // of each github:USER fetched before (an empty list empties the file)
   std::optional<std::vector<std::string>> ssh_keys;

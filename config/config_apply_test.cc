@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "ab/grub_superuser.h"
 #include "common/files.h"
 #include "config/config_test_tree.h"
 #include "tests/scratch_dir.h"
@@ -20,6 +21,14 @@ TEST_CASE("the boot stage takes the name, the password hash and the literal keys
   REQUIRE(plan.ssh_keys);
   CHECK(*plan.ssh_keys == std::vector<std::string>{"ssh-ed25519 AAAA a", "ssh-rsa BBBB b"});
   CHECK(plan.not_fetched == std::vector<std::string>{"github:octocat"});
+}
+
+TEST_CASE("the boot stage gives GRUB a superuser when the config has its hash, and none without") {
+  const std::string hash = "grub.pbkdf2.sha512.1000.A55F.E30F";
+  const BootPlan plan = boot_plan(parsed("maculaos: {boot: {grub_password: " + hash + "}}\n"));
+  REQUIRE(plan.grub_superuser);
+  CHECK(*plan.grub_superuser == grub_superuser_cfg(hash));
+  CHECK_FALSE(boot_plan(parsed("maculaos: {timezone: UTC}\n")).grub_superuser);
 }
 
 TEST_CASE("a github:USER entry is replaced by the keys fetched for USER, in the list's order") {

@@ -265,6 +265,12 @@ std::string channel(std::string_view text) {
   return matches(text, "[a-z0-9][a-z0-9._-]*") ? "" : "expected a channel name such as stable";
 }
 
+std::string grub_pbkdf2_hash(std::string_view text) {
+  if (matches(text, "grub\\.pbkdf2\\.sha512\\.[1-9][0-9]*\\.[0-9A-F]+\\.[0-9A-F]+")) return {};
+  return "expected GRUB's PBKDF2 hash as grub-mkpasswd-pbkdf2 prints it (grub.pbkdf2.sha512.10000.SALT.HASH), "
+         "not a plain-text password";
+}
+
 std::string watchdog_seconds(std::string_view text) {
   unsigned seconds = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
@@ -328,6 +334,7 @@ constexpr Field kUpgrade[] = {
 };
 constexpr Field kBoot[] = {
     {"watchdog", scalar(watchdog_seconds)},
+    {"grub_password", secret(grub_pbkdf2_hash)},
 };
 constexpr Field kGitops[] = {
     {"url", scalar(repository_url)},

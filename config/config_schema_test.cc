@@ -61,7 +61,7 @@ maculaos:
   firewall: {enabled: true, allow: [8080/tcp, 60000-61000/udp]}
   live: {persistence: true, persistence_device: LABEL=MACULAOS_STATE, persistence_size: 8G}
   upgrade: {url: http://10.0.2.100, channel: stable}
-  boot: {watchdog: 600}
+  boot: {watchdog: 600, grub_password: grub.pbkdf2.sha512.10000.A55F07DF93898213.E30FEC9BD0656252}
   setup:
     gitops: {url: https://git.example.org:8443/fleet/edge.git, branch: release/v1, path: ./clusters/edge-1}
 k3s:
@@ -98,6 +98,8 @@ TEST_CASE("each key refuses a bad value, naming the place, the key and what was 
   CHECK_THAT(lines_of("maculaos: {live: {persistence_size: lots}}\n").at(0), Contains("expected a size"));
   CHECK_THAT(lines_of("maculaos: {upgrade: {url: ftp://x}}\n").at(0), Contains("expected an http:// or https:// URL"));
   CHECK_THAT(lines_of("maculaos: {boot: {watchdog: 7200}}\n").at(0), Contains("from 0 (off) to 3600"));
+  CHECK_THAT(lines_of("maculaos: {boot: {grub_password: hunter2}}\n").at(0),
+             Contains("expected GRUB's PBKDF2 hash") && !Contains("hunter2"));
   CHECK_THAT(lines_of("maculaos: {data_sources: [aws]}\n").at(0), Contains("expected nocloud"));
   CHECK_THAT(lines_of("maculaos: {setup: {gitops: {url: git://10.0.0.1/fleet}}}\n").at(0),
              Contains("maculaos.setup.gitops.url") && Contains("expected the https:// URL of a Git repository"));

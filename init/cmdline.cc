@@ -177,6 +177,8 @@ Emergency emergency_action(const BootConfig& config, std::optional<BootMode> mod
   return action;
 }
 
+bool replaces_image_init(const BootConfig& config) { return config.init != kImageInit; }
+
 std::vector<std::string> ignored_argument_warnings(std::span<const std::string> args) {
   std::vector<std::string> warnings;
   for (const std::string& arg : args)

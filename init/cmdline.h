@@ -14,6 +14,9 @@
 
 namespace macula {
 
+// What PID 1 execs in the new root when init= does not say: the image's own init (OpenRC's).
+inline constexpr std::string_view kImageInit = "/sbin/init";
+
 // A trial boot's time to reach its health check, when nothing says otherwise.
 inline constexpr std::chrono::seconds kTrialWatchdog{600};
 
@@ -29,7 +32,7 @@ struct BootConfig {
   std::chrono::seconds device_timeout{10};
   std::vector<std::string> extra_modules;  // macula.modules=a,b
   std::vector<std::string> consoles;       // every console=, in order
-  std::string init = "/sbin/init";         // init= : what to exec in the new root
+  std::string init{kImageInit};            // init= : what to exec in the new root
   std::optional<Slot> slot;                // macula.slot=a|b: the slot GRUB booted
   std::string esp;                         // macula.esp=PARTUUID: the disk GRUB booted from
   // macula.persistence[=0|1|auto|/dev/NAME|LABEL=NAME]: a live boot keeps its changes (bare or
@@ -46,6 +49,10 @@ BootConfig parse_cmdline(std::string_view cmdline);
 // the primary after the last), and everything else gives a shell. Never a shell when
 // macula.shell=0. `mode` is the mode of the boot, when known.
 Emergency emergency_action(const BootConfig& config, std::optional<BootMode> mode);
+
+// Whether init= hands the new root to something other than the image's init (a shell, as a
+// rule): a shell with the state open, to be earned like any other (init/sys/shell_gate.h).
+bool replaces_image_init(const BootConfig& config);
 
 // The arguments the kernel hands /init (words it does not know, with no '=', and everything
 // after "--"): PID 1 boots on, with one warning for each.

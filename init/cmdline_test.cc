@@ -71,6 +71,13 @@ TEST_CASE("a bare macula.break stops before the pivot, like rd.break") {
   CHECK(parse_cmdline("macula.break").break_before == BreakPoint::pivot);
 }
 
+TEST_CASE("init= replaces the image's init only when it names another program") {
+  CHECK_FALSE(replaces_image_init(parse_cmdline("")));
+  CHECK_FALSE(replaces_image_init(parse_cmdline("init=/sbin/init")));
+  CHECK(replaces_image_init(parse_cmdline("init=/bin/sh")));
+  CHECK_FALSE(replaces_image_init(parse_cmdline("init=bin/sh")));  // refused: the image's init stays
+}
+
 TEST_CASE("bad values are warnings naming the parameter and the value used instead") {
   const BootConfig c = parse_cmdline(
       "macula.mode=bogus macula.timeout=abc macula.emergency=explode macula.break=later "

@@ -47,7 +47,7 @@ TEST_CASE("install questions: each answer checked, asked again when wrong, Enter
   CHECK_FALSE(value(flags, "maculaos.locale"));
   CHECK(value(flags, "maculaos.mesh.roles.bootstrap") == "yes");
   CHECK_FALSE(value(flags, "maculaos.mesh.roles.gateway"));
-  CHECK(prompter.asked[0] == "Host name [macula-XXXX, from the first wired MAC]: ");
+  CHECK(prompter.asked[0] == "Host name [macula-XXXXXX, from the first wired MAC]: ");
   CHECK(prompter.asked[2] == "Password for user macula [keep macula]:  (secret)");
   REQUIRE(prompter.said.size() == 5);
   CHECK(prompter.said[1] == "  \"bad_name\": expected a host name (letters, digits and inner hyphens, 63 characters a label)");

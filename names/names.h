@@ -111,6 +111,9 @@ inline constexpr std::string_view kEspStateDir = "maculaos";
 // label, so this file beside the boot state, written after it, is the mark of a complete
 // install that GRUB checks instead.
 inline constexpr std::string_view kEncryptedStateMark = "state-encrypted";
+// GRUB's superuser (maculaos.boot.grub_password, ab/grub_superuser.h): the config's boot stage
+// writes it, or removes it when the key is unset; grub-disk.cfg sources it when it is there.
+inline constexpr std::string_view kEspGrubSuperuser = "grub-superuser.cfg";
 
 // ---- What PID 1 leaves under /run/macula for the booted system (/run moves into the new root) ----
 inline constexpr const char* kRunDir = "/run/macula";
@@ -235,6 +238,7 @@ inline constexpr ExportedName kExportedNames[] = {
     {"MACULA_MEDIA_CONFIG", kMediaConfig},
     {"MACULA_ESP_STATE_DIR", kEspStateDir},
     {"MACULA_ESP_ENCRYPTED_STATE_MARK", kEncryptedStateMark},
+    {"MACULA_ESP_GRUB_SUPERUSER", kEspGrubSuperuser},
     {"MACULA_RUN_DIR", kRunDir},
     {"MACULA_MEDIA_MOUNT", kMediaMount},
     {"MACULA_ROOT_IMAGE_MOUNT", kRootImageMount},

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import time
 
+import pexpect
+
 from flaky_http import FlakyHTTPServer
 from helpers import BOOT
 from machine import SHUTDOWN, free_port
@@ -20,6 +22,8 @@ FIXTURE_HELLO_GZ_B64 = "H4sIAAAAAAAAA8tIzcnJ5wIAIDA6NgYAAAA="  # printf 'hello\n
 FIXTURE_NAMESERVER = "192.0.2.53"
 FIXTURE_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureKeyOfTheConfigTest fixture@host"
 ALLOWED_PORT, BLOCKED_PORT = 2223, 2224  # firewall.allow opens the first only
+# `grub-mkpasswd-pbkdf2 -c 1000` of the GRUB superuser's password "fixture"
+FIXTURE_GRUB_HASH = "grub.pbkdf2.sha512.1000.A55F07DF938982134EE9E1224EC39350.E30FEC9BD0656252A894CE1991E186A6"
 
 FIXTURE_CONFIG = """\
 hostname: edge-7
@@ -51,6 +55,7 @@ maculaos:
   labels: {{zone: fixture}}
   mesh: {{roles: {{gateway: true}}, realm: io.macula.fixture}}
   firewall: {{allow: ["{allowed}/tcp"]}}
+  boot: {{grub_password: {grub_hash}}}
 """
 
 
@@ -93,7 +98,8 @@ def test_config_applies_every_key_at_boot(machine, installed_disk, tmp_path):
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "fixture@host", "-f", str(key)], check=True)
     public_key = key.with_suffix(".pub").read_text().strip()
     config = FIXTURE_CONFIG.format(key=public_key, hello=FIXTURE_HELLO_GZ_B64, hashed=hashed,
-                                   nameserver=FIXTURE_NAMESERVER, allowed=ALLOWED_PORT)
+                                   nameserver=FIXTURE_NAMESERVER, allowed=ALLOWED_PORT,
+                                   grub_hash=FIXTURE_GRUB_HASH)
     (tmp_path / "config.yaml").write_text(config)
 
     m = machine(disks=[installed_disk], log_name="first-boot")
@@ -177,6 +183,24 @@ def test_config_applies_every_key_at_boot(machine, installed_disk, tmp_path):
     assert banner(allowed_port).startswith(b"SSH-2.0")
     assert banner(blocked_port, timeout=15) == b""
     assert "policy drop" in m.sudo("nft list table inet maculaos")
+
+    # GRUB's superuser, written to the ESP by this boot's boot stage: at the next boot, editing
+    # an entry asks for it, and the A/B entry boots with no one at the console all the same.
+    assert FIXTURE_GRUB_HASH in m.sudo("cat /run/macula/esp/maculaos/grub-superuser.cfg")
+    m.sudo("sync; poweroff", check=False)
+    m.wait_exit(SHUTDOWN)
+    m = machine(disks=[installed_disk], log_name="grub-edit")
+    m.expect("GNU GRUB", 120)
+    for _ in range(30):  # 'e' on the menu until GRUB asks (the menu waits 1 s: keys stop it)
+        m.child.send("e")
+        if m.child.expect([r"Enter username:", pexpect.TIMEOUT], timeout=1) == 0:
+            break
+    else:
+        raise AssertionError("editing an entry did not ask for GRUB's superuser")
+    m.kill()
+    m = machine(disks=[installed_disk], log_name="grub-unrestricted")
+    assert m.expect_boot_of_slot(120) == "a"
+    m.kill()
 
 
 def test_a_bad_edit_boots_with_the_last_config_that_applied(machine, installed_disk):

@@ -101,3 +101,42 @@ def test_encrypted_state_opens_with_the_tpm_else_asks_for_its_passphrase(machine
     m.login(BOOT)
     assert "Passphrase of" not in m.log()
     assert "state: /dev/vda5 (LUKS2) opened with the TPM" in m.sudo("dmesg")
+
+    # The TPM unlocks the normal boot only: each shell the command line can ask for (a break,
+    # the rescue shell, init=, the recovery entry's macula.mode=recovery) first takes a
+    # passphrase of the state, on every console; three wrong ones reboot, never a shell.
+    installed = " ".join(w for w in m.run("cat /proc/cmdline").split() if not w.startswith("BOOT_IMAGE="))
+    m.sudo("poweroff", check=False)
+    m.wait_exit(SHUTDOWN)
+
+    def gated(extra, name):
+        m = machine(kernel=kernel, initrd=initrd, disks=[disk], tpm_state=tpm, append=f"{installed} {extra}",
+                    log_name=name)
+        return m, r"Passphrase of /dev/vda5 \(MACULAOS_STATE\) before {}: "
+
+    def refused(m, gate, what):
+        for n in (1, 2, 3):
+            m.expect(gate.format(re.escape(what)), 300)
+            m.child.sendline(f"wrong-{n}")
+        m.expect(re.escape(f"{what}: 3 wrong passphrases: no shell; rebooting in 5 seconds"), 60)
+        m.wait_exit(60)
+        assert SHELL_PROMPT not in m.log() and "# " not in m.log().rsplit("wrong passphrases", 1)[1]
+
+    m, gate = gated("macula.break=mount", "break")
+    refused(m, gate, "a break shell")
+    m, gate = gated("init=/bin/sh", "init-sh")
+    refused(m, gate, "init=/bin/sh")
+    assert "state: /dev/vda5 (LUKS2) opened with the TPM" in m.log()  # the boot itself still needs no one
+    m, gate = gated("macula.mode=shell", "rescue")
+    m.expect(gate.format("the rescue shell"), 300)
+    m.child.sendline(NEW_PASSPHRASE)
+    m.expect("macula-rescue# ", 60)
+    m.kill()
+    m, gate = gated("macula.mode=recovery", "recovery")
+    m.expect(gate.format("the recovery shell"), 300)
+    m.child.sendline(recovery)  # replaced: opens nothing
+    m.expect(re.escape("the recovery shell: wrong passphrase (1 of 3)"), 60)
+    m.expect(gate.format("the recovery shell"), 60)
+    m.child.sendline(NEW_PASSPHRASE)
+    m.expect("macula-recovery# ", 60)
+    m.kill()

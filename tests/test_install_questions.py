@@ -19,7 +19,7 @@ def test_questions_on_a_terminal_become_the_node_config(maculaos_bin, tmp_path):
         f.truncate(8 << 30)
     child = pexpect.spawn(str(maculaos_bin), ["macula-install", "--dry-run", "--source", str(fixture_media(tmp_path)),
                                               str(disk)], encoding="utf-8", timeout=30)
-    answers = [(r"Host name \[macula-XXXX", "edge_q"),  # refused: an underscore
+    answers = [(r"Host name \[macula-XXXXXX", "edge_q"),  # refused: an underscore
                (r"expected a host name.*\r\n.*Host name", "edge-q"),
                (r"Password for user macula \[keep macula\]: ", "fixture-pw"),
                (r"The same password again: ", "fixture-pw"),

@@ -65,6 +65,14 @@ Result<void> LuksVolume::activate(const std::string& name, std::string_view pass
   return check(rc, "open " + device_ + " as " + mapper_path(name));
 }
 
+Result<void> LuksVolume::check_passphrase(std::string_view passphrase) {
+  // libcryptsetup checks the passphrase against the keyslots and activates nothing when the
+  // name is null.
+  const int rc = crypt_activate_by_passphrase(cd_.get(), nullptr, CRYPT_ANY_SLOT, passphrase.data(), passphrase.size(), 0);
+  if (rc == -EPERM) return fail(device_ + ": no keyslot opens with that passphrase", EPERM);
+  return check(rc, "check a passphrase of " + device_);
+}
+
 Result<void> LuksVolume::set_label(std::string_view label) {
   const std::string text(label);
   return check(crypt_set_label(cd_.get(), text.c_str(), nullptr), "label " + device_ + " " + text);

@@ -34,6 +34,8 @@ class LuksVolume {
 
   // Maps it as /dev/mapper/NAME. A wrong passphrase is an error with code EPERM.
   Result<void> activate(const std::string& name, std::string_view passphrase);
+  // Whether a keyslot opens with the passphrase, mapping nothing. Wrong: an error with code EPERM.
+  Result<void> check_passphrase(std::string_view passphrase);
   Result<void> set_label(std::string_view label);
   // Replaces the keyslot `old_passphrase` opens with `new_passphrase`.
   Result<void> change_passphrase(std::string_view old_passphrase, std::string_view new_passphrase);

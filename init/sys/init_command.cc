@@ -21,6 +21,7 @@
 #include "init/boot_report.h"
 #include "init/cmdline.h"
 #include "init/sys/console_shell.h"
+#include "init/sys/shell_gate.h"
 #include "init/sys/handoff.h"
 #include "init/sys/init_cmd_stage.h"
 #include "init/sys/nocloud_seed.h"
@@ -116,7 +117,7 @@ class BootAttempt {
     const std::string name(to_string(s));
     if (config_.break_before == s)
       offer_shell("break before stage '" + name + "' (macula.break): exit the shell to go on",
-                  "macula-break:" + name + "# ");
+                  "macula-break:" + name + "# ", "a break shell");
     log_.debug("stage " + name);
     const std::int64_t start = boottime_ms();
     Result<void> r = body();
@@ -124,13 +125,25 @@ class BootAttempt {
     return r;
   }
 
-  void offer_shell(const std::string& banner, const std::string& prompt) {
+  void offer_shell(const std::string& banner, const std::string& prompt, const std::string& what) {
     if (!config_.shell_allowed) {
       log_.warn(banner.substr(0, banner.find(':')) + ": no shell, macula.shell=0; going on");
       return;
     }
+    earn_shell_here(what);
     log_.info(banner);
     if (auto r = run_console_shell("macula-init: " + banner, prompt); !r) log_.warn(r.error().text());
+  }
+
+  // earn_shell() over the devices this attempt has found; before they are (a break before the
+  // modules or the devices) the modules are loaded and the devices looked for first, or the
+  // shell would be given where the TPM is a modprobe away.
+  void earn_shell_here(const std::string& what) {
+    if (devices_.empty()) {
+      (void)load_kernel_modules();
+      (void)find_devices();
+    }
+    earn_shell(devices_, config_, log_, what);
   }
 
   Result<void> load_kernel_modules() {
@@ -157,7 +170,8 @@ class BootAttempt {
 
   Result<void> choose_root_source() {
     if (config_.mode == BootMode::shell) {
-      offer_shell("MaculaOS rescue shell (macula.mode=shell): exit the shell to boot on", "macula-rescue# ");
+      offer_shell("MaculaOS rescue shell (macula.mode=shell): exit the shell to boot on", "macula-rescue# ",
+                  "the rescue shell");
       config_.mode.reset();
       devices_ = scan_block_devices();
       report_.mode_source = "detected after the rescue shell";
@@ -196,7 +210,7 @@ class BootAttempt {
     if (r && mode_ == BootMode::recovery)
       offer_shell("recovery shell: the installed system is mounted at " + std::string(kNewRoot) + ", its state at " +
                       std::string(kStateMount) + "; exit the shell to boot it",
-                  "macula-recovery# ");
+                  "macula-recovery# ", "the recovery shell");
     return r;
   }
 
@@ -205,6 +219,7 @@ class BootAttempt {
       root_->give_up(r.error().text());  // no init in the image: more tries will not find one
       return r;
     }
+    if (replaces_image_init(config_)) earn_shell_here("init=" + config_.init);
     take_nocloud_seed(devices_, root_->config_roots(), log_);
     hand_off(report_, log_);
     run_init_cmd_stage(kNewRoot, log_);  // the root's maculaos is the binary hand_off put in /run
@@ -231,6 +246,7 @@ class BootAttempt {
 struct AttemptOutcome {
   Error error;
   Emergency action = Emergency::shell;
+  BootConfig config;  // the consoles to ask on
 };
 
 AttemptOutcome attempt_boot(BootLog& log, std::int64_t started, std::span<const std::string> kernel_args) {
@@ -247,7 +263,8 @@ AttemptOutcome attempt_boot(BootLog& log, std::int64_t started, std::span<const 
   } catch (...) {
     error = Error{0, "unexpected error of unknown type"};
   }
-  return {std::move(error), emergency_action(config, mode)};
+  const Emergency action = emergency_action(config, mode);
+  return {std::move(error), action, std::move(config)};
 }
 
 Result<int> run_init(std::span<const std::string>) {
@@ -263,6 +280,7 @@ Result<int> run_init(std::span<const std::string>) {
     AttemptOutcome outcome = attempt_boot(log, started, kernel_args);
     log.error("boot failed: " + outcome.error.text());
     if (outcome.action == Emergency::shell) {
+      earn_shell(scan_block_devices(), outcome.config, log, "the emergency shell");
       auto shell = run_console_shell(
           "macula-init: emergency shell. The boot failed: " + outcome.error.text() +
               "\nmacula-init: fix what you can, then exit the shell to retry the boot.",
