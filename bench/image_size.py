@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where the bytes of an image go: the ISO's parts (GRUB, kernel, initramfs, root image), and
 inside the root image (uncompressed, as unsquashfs lists it) the largest directories and the
-kernel modules by subtree. Prints markdown tables for README.
+kernel modules by subtree. Prints markdown tables for docs/results.md.
 
 usage: bench/image_size.py ISO ROOTFS_SQUASHFS INITRAMFS [ROWS]
 """

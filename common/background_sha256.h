@@ -3,7 +3,7 @@
 // reads and writes, where Sha256 on the caller's thread made the two add up (bench/
 // install_bench.py: the slot write ran at the sum of dd's time and the hash's). It pays most
 // with a second core (fetch --sha256 went from 0.74 to 1.27 of curl's throughput); with one
-// emulated CPU the slot write gained less (0.58 -> 0.69 of dd's, noisy: README, "Benchmarks").
+// emulated CPU the slot write gained less (0.58 -> 0.69 of dd's, noisy: docs/results.md).
 #pragma once
 
 #include <condition_variable>

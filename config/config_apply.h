@@ -1,4 +1,4 @@
-// The stages of a node's config (README, "Node configuration"): `maculaos config apply
+// The stages of a node's config (docs/configuration.md): `maculaos config apply
 // --stage init|boot|network|run` (network: config/remote_config.h). What the boot stage
 // changes is planned from the merged config by a pure function; the effects are file writes,
 // chpasswd, modprobe, /proc/sys, nft and rc-update.

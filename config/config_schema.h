@@ -1,4 +1,4 @@
-// What a node config may hold: every key of README's "Node configuration" (k3OS's keys, the
+// What a node config may hold: every key of docs/configuration.md (k3OS's keys, the
 // `maculaos:` ones, the MaculaOS additions), each with the shape and values it takes. Checking
 // is pure: it reads the tree and reports, it opens no file.
 #pragma once

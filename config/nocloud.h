@@ -1,4 +1,4 @@
-// cloud-init's NoCloud seed as config sources (README, "Node configuration"): meta-data gives
+// cloud-init's NoCloud seed as config sources (docs/configuration.md): meta-data gives
 // the host name, a `#cloud-config` user-data is read as a config.yaml with cloud-init's names
 // for the commands. Pure: trees in, trees out.
 #pragma once

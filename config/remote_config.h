@@ -1,4 +1,4 @@
-// Config that comes over the network (README, "Node configuration"): the config.yaml at
+// Config that comes over the network (docs/configuration.md): the config.yaml at
 // `macula.config_url=` and the keys of `github:USER` entries of ssh_authorized_keys. The
 // network stage (`maculaos config apply --stage network`, once the network is up) fetches them
 // into kRemoteCacheDir; the boot stage of every boot applies them from there, so a node that

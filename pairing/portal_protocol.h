@@ -1,4 +1,4 @@
-// Our side of the Portal's pairing API (README, "Pairing API"), pure: the requests' bodies, what
+// Our side of the Portal's pairing API (docs/pairing-api.md), pure: the requests' bodies, what
 // the node signs, and the checks an answer passes before anything of it is stored.
 //
 //   POST {portal}/api/console/pair/challenge  {"pairing_code", "public_key"} -> 200 {"challenge"}

@@ -1,4 +1,4 @@
-"""TEST FIXTURE: a stand-in for the Portal's pairing API (README, "Pairing API"), over HTTPS with
+"""TEST FIXTURE: a stand-in for the Portal's pairing API (docs/pairing-api.md), over HTTPS with
 the tests' own CA and signing with its own Ed25519 key. It checks what a real Portal would check
 of the node (the pairing code, the node's signature of the challenge, the challenge bound to the
 node key that asked for it, whose fingerprint it shows its user) and answers as the

@@ -1,4 +1,4 @@
-// A release as a server publishes it (see README, "Releases, keys and upgrades"): manifest.json,
+// A release as a server publishes it (see docs/upgrades.md): manifest.json,
 // signed in manifest.json.sig, naming one artifact per slot file. Parsing and the decisions
 // about it are pure; fetching it and verifying the signature live in upgrade_sequence.cc and signature.h.
 #pragma once

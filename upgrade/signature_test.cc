@@ -29,7 +29,7 @@ int pseudo_random(void* state, unsigned char* out, size_t len) {
 }
 
 // A key pair made for one test: what `openssl ecparam -genkey` and `openssl dgst -sha256 -sign`
-// make for a release (README, "Releases, keys and upgrades").
+// make for a release (docs/upgrades.md, "Releases, keys and upgrades").
 class SigningKey {
  public:
   SigningKey(mbedtls_ecp_group_id curve, std::uint64_t seed) : seed_(seed) {

@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage: maculaos boot COMMAND
 
-The A/B boot state on the ESP of the disk MaculaOS runs from (see README, "The boot state").
+The A/B boot state on the ESP of the disk MaculaOS runs from (see docs/upgrades.md).
   status [--json]           both slots, the primary, the trial and its tries, the booted slot
   mark-good [a|b]           the slot (default: the booted one) is good; a trial slot becomes primary
   mark-bad a|b [--why TEXT] the slot is bad; if it was primary, the other (good) one takes over

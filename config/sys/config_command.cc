@@ -25,7 +25,7 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage: maculaos config COMMAND
 
-The node's config (README, "Node configuration"): the image's defaults
+The node's config (docs/configuration.md): the image's defaults
 (/usr/share/maculaos/config.yaml), on live boots the media's maculaos/config.yaml,
 /var/lib/maculaos/config.yaml, /var/lib/maculaos/config.d/*.yaml, a NoCloud seed (CIDATA: meta-data, then #cloud-config user-data), the config at the kernel
 command line's macula.config_url=https://... (as fetched last) and its maculaos.KEY=VALUE

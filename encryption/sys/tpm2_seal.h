@@ -1,6 +1,6 @@
 // Sealing the encrypted state's key to this machine's TPM 2.0, and unsealing it at boot,
 // through /dev/tpmrm0 (the kernel's resource manager: no daemon, nothing but the commands of
-// tpm2_commands.h). Our own few commands rather than tpm2-tss: README, "Encrypted state".
+// tpm2_commands.h). Our own few commands rather than tpm2-tss: docs/user-guide.md, "Encrypted state".
 #pragma once
 
 #include <cstdint>

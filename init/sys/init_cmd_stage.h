@@ -1,4 +1,4 @@
-// The config's first stage (init_cmd, README "Node configuration"): run by PID 1 on the new
+// The config's first stage (init_cmd, docs/configuration.md): run by PID 1 on the new
 // root, after its overlays and before OpenRC, as k3OS's initrd stage did. Our binary in the new
 // root does the work (`maculaos config apply --stage init`, chrooted), so the config is read
 // and checked by the same code as the later stages. Call it after hand_off(): the root's

@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage: maculaos upgrade --check|--apply|--rollback|--status [OPTIONS]
 
-A/B upgrades from signed releases (see README, "Releases, keys and upgrades").
+A/B upgrades from signed releases (see docs/upgrades.md).
   --check             print the running and the available version; exit 0 if a newer one
                       is available, 3 if not, an error's status otherwise (docs/exit-codes.md)
   --apply             verify the release's signature, stream it into the standby slot,
