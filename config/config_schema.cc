@@ -8,6 +8,7 @@
 #include <regex>
 #include <string_view>
 
+#include "common/edit_distance.h"
 #include "common/json.h"
 
 namespace macula {
@@ -399,6 +400,14 @@ const char* shape_name(Shape shape) {
   return "";
 }
 
+// " (did you mean NAME?)" with the known field nearest to name, or nothing when none is near.
+std::string did_you_mean(std::string_view name, std::span<const Field> known) {
+  std::vector<std::string_view> names;
+  for (const Field& field : known) names.push_back(field.name);
+  const std::optional<std::string_view> nearest = nearest_word(name, names);
+  return nearest ? " (did you mean " + std::string(*nearest) + "?)" : "";
+}
+
 class Validator {
  public:
   std::vector<ConfigIssue> issues;
@@ -408,9 +417,7 @@ class Validator {
       const std::string key = path.empty() ? name : path + "." + name;
       auto field = std::find_if(known.begin(), known.end(), [&](const Field& f) { return f.name == name; });
       if (field == known.end()) {
-        std::string why = "unknown key, ignored";
-        if (path.empty() && name == "k3os") why += " (k3OS's `k3os:` keys are `maculaos:` keys here)";
-        warn(value.mark, key, why);
+        warn(value.mark, key, "unknown key, ignored" + did_you_mean(name, known));
         continue;
       }
       value_of(value, field->rule, key);

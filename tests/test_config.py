@@ -14,7 +14,7 @@ def test_a_valid_config_passes_and_warns_of_unknown_keys(maculaos_bin, tmp_path)
     r = validate(maculaos_bin, cfg)
     assert r.returncode == 0, r.stderr
     assert r.stdout == f"{cfg}: valid\n"
-    assert r.stderr == f"{cfg}:2:10: warning: hostnme: unknown key, ignored\n"
+    assert r.stderr == f"{cfg}:2:10: warning: hostnme: unknown key, ignored (did you mean hostname?)\n"
 
 
 def test_each_error_is_one_line_with_its_place_and_no_secret(maculaos_bin, tmp_path):
