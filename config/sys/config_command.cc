@@ -14,6 +14,7 @@
 #include "common/files.h"
 #include "names/names.h"
 #include "config/config_apply.h"
+#include "config/config_normalize.h"
 #include "config/config_sources.h"
 #include "config/firewall.h"
 #include "config/remote_config.h"
@@ -232,7 +233,7 @@ Result<int> validate(const std::string& path) {
   if (!text) return fail(text.error());
   auto tree = parse_config(*text, path);
   if (!tree) return fail(tree.error());
-  const std::vector<ConfigIssue> issues = validate_config(*tree);
+  const std::vector<ConfigIssue> issues = normalize_and_validate(*tree);
   print_issues(issues);
   if (has_errors(issues)) return 1;
   std::printf("%s: valid\n", path.c_str());
