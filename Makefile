@@ -65,7 +65,7 @@ CHANNEL ?= stable
 NAMES_EXPORT := $(BUILD)/release/names_export
 RELEASE_VERSION ?= $(VERSION)
 
-.PHONY: all build toolchain test unit-sanitized unit-tsan run clean torture fuzz fuzz-build fuzz-short
+.PHONY: all build toolchain test unit-sanitized unit-tsan run clean torture fuzz fuzz-build fuzz-short config-reference
 .PHONY: kernel initramfs rootfs rootfs-full iso iso-full release images img qcow2 ova tar
 
 all: build
@@ -82,6 +82,12 @@ build: toolchain
 	  -DMACULA_KERNEL=$(abspath $(KERNEL_DIR)/vmlinuz) -DMACULA_INITRAMFS=$(abspath $(INITRAMFS)) \
 	  -DMACULA_ROOTFS=$(abspath $(ROOTFS_LITE)) -DMACULA_SIGNING_KEY=$(abspath $(SIGNING_KEY)) >/dev/null
 	@cmake --build $(BUILD)/release -j$(JOBS)
+
+# The config reference and the editors' JSON Schema are the built binary's output
+# (tests/test_config.py fails when the files in docs/ differ from it).
+config-reference: build
+	$(BUILD)/release/maculaos config schema --markdown > docs/config-reference.md
+	$(BUILD)/release/maculaos config schema --json > docs/config-schema.json
 
 test: build unit-sanitized unit-tsan fuzz-short iso img qcow2 ova tar
 	@toolchain/deps.sh test qemu

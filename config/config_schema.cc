@@ -8,6 +8,7 @@
 #include <regex>
 #include <string_view>
 
+#include "common/edit_distance.h"
 #include "common/json.h"
 
 namespace macula {
@@ -21,7 +22,7 @@ struct Field;
 
 // The shape of a value and what checks it.
 struct Rule {
-  enum class Shape {
+  enum class Shape {  // in SchemaKey::Shape's order (schema_keys() converts)
     scalar,         // check(text)
     list,           // a list of scalars, each check(text)
     map,            // a mapping of free names to scalars: check_key(name), check(value)
@@ -406,6 +407,14 @@ const char* shape_name(Shape shape) {
   return "";
 }
 
+// " (did you mean NAME?)" with the known field nearest to name, or nothing when none is near.
+std::string did_you_mean(std::string_view name, std::span<const Field> known) {
+  std::vector<std::string_view> names;
+  for (const Field& field : known) names.push_back(field.name);
+  const std::optional<std::string_view> nearest = nearest_word(name, names);
+  return nearest ? " (did you mean " + std::string(*nearest) + "?)" : "";
+}
+
 class Validator {
  public:
   std::vector<ConfigIssue> issues;
@@ -415,9 +424,7 @@ class Validator {
       const std::string key = path.empty() ? name : path + "." + name;
       auto field = std::find_if(known.begin(), known.end(), [&](const Field& f) { return f.name == name; });
       if (field == known.end()) {
-        std::string why = "unknown key, ignored";
-        if (path.empty() && name == "k3os") why += " (k3OS's `k3os:` keys are `maculaos:` keys here)";
-        warn(value.mark, key, why);
+        warn(value.mark, key, "unknown key, ignored" + did_you_mean(name, known));
         continue;
       }
       value_of(value, field->rule, key);
@@ -509,6 +516,49 @@ void hide_secrets(ConfigNode& node, std::span<const Field> known) {
 }
 
 }  // namespace
+
+namespace {
+
+// A check's message is what it expects: a line break (or nothing) is a value no check but free
+// text's takes, which draws the message out.
+std::string what_check_takes(Check check) {
+  for (std::string_view probe : {"\n", ""})
+    if (std::string why = check(probe); !why.empty()) return why.starts_with("expected ") ? why.substr(9) : why;
+  return {};
+}
+
+static_assert(static_cast<int>(Shape::scalar) == static_cast<int>(SchemaKey::Shape::value) &&
+              static_cast<int>(Shape::list) == static_cast<int>(SchemaKey::Shape::list) &&
+              static_cast<int>(Shape::map) == static_cast<int>(SchemaKey::Shape::map) &&
+              static_cast<int>(Shape::mapping) == static_cast<int>(SchemaKey::Shape::mapping) &&
+              static_cast<int>(Shape::list_of) == static_cast<int>(SchemaKey::Shape::list_of) &&
+              static_cast<int>(Shape::map_of) == static_cast<int>(SchemaKey::Shape::map_of));
+
+void list_keys(std::span<const Field> known, const std::string& parent, std::vector<SchemaKey>& out) {
+  for (const Field& field : known) {
+    const Rule& rule = field.rule;
+    SchemaKey key;
+    key.key = parent + std::string(field.name);
+    key.shape = static_cast<SchemaKey::Shape>(rule.shape);
+    if (rule.check) key.takes = what_check_takes(rule.check);
+    if (rule.check_key) key.name_takes = what_check_takes(rule.check_key);
+    key.flag = rule.check == boolean;
+    key.secret = rule.secret;
+    key.required = field.required;
+    out.push_back(key);
+    if (rule.shape == Shape::mapping) list_keys(known_fields(rule), key.key + ".", out);
+    if (rule.shape == Shape::list_of) list_keys(known_fields(rule), key.key + "[].", out);
+    if (rule.shape == Shape::map_of) list_keys(known_fields(rule), key.key + ".NAME.", out);
+  }
+}
+
+}  // namespace
+
+std::vector<SchemaKey> schema_keys() {
+  std::vector<SchemaKey> keys;
+  list_keys(kTop, "", keys);
+  return keys;
+}
 
 ConfigNode without_secrets(ConfigNode tree) {
   hide_secrets(tree, kTop);

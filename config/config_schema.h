@@ -39,6 +39,31 @@ std::optional<bool> parse_boolean(std::string_view text);
 // The flag at a dotted path, or fallback when it is not set (or not a flag: the schema said so).
 bool config_flag(const ConfigNode& root, std::string_view dotted_key, bool fallback);
 
+// One key of the schema, as the reference (config/config_reference.h) and the reader's
+// normalisation (config/config_normalize.h) see it. Keys under a list of mappings are
+// KEY[].FIELD (write_files[].path), under a mapping of free names KEY.NAME.FIELD
+// (maculaos.network.interfaces.NAME.dhcp).
+struct SchemaKey {
+  enum class Shape {
+    value,          // one scalar
+    list,           // a list of scalars
+    map,            // free names to scalars (maculaos.sysctl)
+    mapping,        // known fields, each a key of its own
+    list_of,        // a list of mappings of known fields
+    map_of,         // free names to mappings of known fields
+  };
+  std::string key;
+  Shape shape = Shape::value;
+  std::string takes;       // what a scalar (an item, a map's value) takes, as its check says it; "" any text
+  std::string name_takes;  // map, map_of: what a name takes
+  bool flag = false;       // the scalar is true or false
+  bool secret = false;
+  bool required = false;
+};
+
+// Every key, parents before their fields, in the schema's order.
+std::vector<SchemaKey> schema_keys();
+
 // The tree with the value of every secret key (maculaos.password, maculaos.token) replaced by
 // "(set)": what `maculaos config show` prints.
 ConfigNode without_secrets(ConfigNode tree);

@@ -6,6 +6,7 @@
 
 #include "common/files.h"
 #include "names/names.h"
+#include "config/config_normalize.h"
 #include "config/nocloud.h"
 #include "config/remote_config.h"
 #include "config/node_config.h"
@@ -14,8 +15,8 @@ namespace macula {
 
 MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<const CmdlineParam> cmdline) {
   MergedConfig merged;
-  auto add = [&](const ConfigNode& tree) {
-    std::vector<ConfigIssue> issues = validate_config(tree);
+  auto add = [&](ConfigNode tree) {
+    std::vector<ConfigIssue> issues = normalize_and_validate(tree);
     const bool bad = has_errors(issues);
     std::ranges::move(issues, std::back_inserter(merged.issues));
     if (!bad) merge_config(merged.tree, tree);

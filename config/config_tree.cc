@@ -234,37 +234,49 @@ void merge_config(ConfigNode& into, const ConfigNode& later) {
   }
 }
 
+namespace {
+
+// The names of `maculaos.A.B.C` (the first is maculaos), and of `maculaos.A.B:C.D`: after a
+// colon, the rest is one name, dots and all (a sysctl, a label).
+std::vector<std::string_view> cmdline_key_names(std::string_view key) {
+  std::vector<std::string_view> names;
+  const std::size_t colon = key.find(':');
+  std::string_view dotted = key.substr(0, colon);
+  for (std::size_t dot; (dot = dotted.find('.')) != std::string_view::npos; dotted.remove_prefix(dot + 1))
+    names.push_back(dotted.substr(0, dot));
+  names.push_back(dotted);
+  if (colon != std::string_view::npos) names.push_back(key.substr(colon + 1));
+  return names;
+}
+
+}  // namespace
+
 ConfigNode cmdline_config(std::span<const CmdlineParam> params) {
   const ConfigMark mark{"kernel command line"};
   ConfigNode root = mapping_at(mark);
   for (const CmdlineParam& param : params) {
     if (!param.key.starts_with("maculaos.") || param.key.size() == std::string_view("maculaos.").size()) continue;
+    const std::vector<std::string_view> names = cmdline_key_names(param.key);
     ConfigNode* node = &root;
-    std::string_view rest = param.key;
-    while (true) {
-      const std::size_t dot = rest.find('.');
-      const std::string_view name = rest.substr(0, dot);
-      if (dot == std::string_view::npos) {
-        ConfigNode value = mapping_at(mark);
-        value.kind = ConfigNode::Kind::scalar;
-        value.text = param.value.value_or("true");
-        auto same = std::find_if(node->pairs.begin(), node->pairs.end(), [&](const auto& p) { return p.first == name; });
-        ConfigNode* existing = same == node->pairs.end() ? nullptr : &same->second;
-        if (!existing) {
-          node->pairs.emplace_back(std::string(name), std::move(value));
-        } else if (existing->is_sequence()) {
-          existing->items.push_back(std::move(value));
-        } else {  // the second time: a list of both
-          ConfigNode list = mapping_at(mark);
-          list.kind = ConfigNode::Kind::sequence;
-          list.items = {std::move(*existing), std::move(value)};
-          *existing = std::move(list);
-        }
-        break;
-      }
-      node = &child(*node, name, mark);
+    for (std::size_t i = 0; i + 1 < names.size(); ++i) {
+      node = &child(*node, names[i], mark);
       if (!node->is_mapping()) *node = mapping_at(mark);  // `a=1 a.b=2`: the deeper key wins
-      rest.remove_prefix(dot + 1);
+    }
+    const std::string_view name = names.back();
+    ConfigNode value = mapping_at(mark);
+    value.kind = ConfigNode::Kind::scalar;
+    value.text = param.value.value_or("true");
+    auto same = std::find_if(node->pairs.begin(), node->pairs.end(), [&](const auto& p) { return p.first == name; });
+    ConfigNode* existing = same == node->pairs.end() ? nullptr : &same->second;
+    if (!existing) {
+      node->pairs.emplace_back(std::string(name), std::move(value));
+    } else if (existing->is_sequence()) {
+      existing->items.push_back(std::move(value));
+    } else {  // the second time: a list of both
+      ConfigNode list = mapping_at(mark);
+      list.kind = ConfigNode::Kind::sequence;
+      list.items = {std::move(*existing), std::move(value)};
+      *existing = std::move(list);
     }
   }
   return root;

@@ -50,8 +50,9 @@ Result<ConfigNode> parse_config(std::string_view yaml, std::string_view source);
 void merge_config(ConfigNode& into, const ConfigNode& later);
 
 // The `maculaos.KEY=VALUE` words of the kernel command line as a config under `maculaos:`
-// (k3OS read `k3os.KEY=`): dots in KEY nest (`maculaos.mesh.roles.gateway=true`), a bare word
-// is "true", a key given twice becomes a list.
+// (k3OS read `k3os.KEY=`): dots in KEY nest (`maculaos.mesh.roles.gateway=true`), a colon
+// ends the nesting, the rest being one name with its dots (`maculaos.sysctl:net.ipv4.ip_forward=1`),
+// a bare word is "true", a key given twice becomes a list.
 ConfigNode cmdline_config(std::span<const CmdlineParam> params);
 
 // The value at a dotted path (`maculaos.upgrade.url`), or null.

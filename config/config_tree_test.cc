@@ -72,6 +72,21 @@ TEST_CASE("maculaos.KEY=VALUE words nest by dots: bare is true: a repeated key i
   CHECK(dns->mark.str() == "kernel command line");
 }
 
+TEST_CASE("after a colon, a command-line key's rest is one name, dots and all") {
+  const std::vector<CmdlineParam> params = {{"maculaos.sysctl:net.ipv4.ip_forward", "1"},
+                                            {"maculaos.labels:topology.kubernetes.io/zone", "lab"},
+                                            {"maculaos.sysctl:kernel.printk", "4 4 1 7"}};
+  const ConfigNode t = cmdline_config(params);
+  const ConfigNode* sysctl = config_at(t, "maculaos.sysctl");
+  REQUIRE(sysctl);
+  REQUIRE(sysctl->pairs.size() == 2);
+  CHECK(sysctl->pairs[0].first == "net.ipv4.ip_forward");
+  CHECK(sysctl->pairs[0].second.text == "1");
+  CHECK(sysctl->pairs[1].first == "kernel.printk");
+  CHECK(config_at(t, "maculaos.labels")->find("topology.kubernetes.io/zone")->text == "lab");
+  CHECK_FALSE(config_at(t, "maculaos.sysctl.net"));
+}
+
 TEST_CASE("the tree prints back as YAML that parses to the same values, and as JSON") {
   const ConfigNode t = parsed("hostname: \"n: 1\"\nrun_cmd:\n  - echo 'hi'\nmaculaos:\n  labels: {}\n");
   const std::string yaml = config_yaml(t, true);

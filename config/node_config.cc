@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "config/config_schema.h"
+#include "config/config_normalize.h"
 #include "config/yaml_load.h"
 
 namespace macula {
@@ -109,7 +109,7 @@ namespace {
 Result<void> check_schema(std::string_view yaml, std::string_view source) {
   auto tree = parse_config(yaml, source);
   if (!tree) return fail(tree.error());
-  std::vector<ConfigIssue> issues = validate_config(*tree);
+  std::vector<ConfigIssue> issues = normalize_and_validate(*tree);
   std::erase_if(issues, [](const ConfigIssue& i) { return i.severity != ConfigIssue::Severity::error; });
   if (issues.empty()) return {};
   std::string more = issues.size() > 1 ? " (and " + std::to_string(issues.size() - 1) + " more)" : "";

@@ -3,7 +3,7 @@
 #include "common/files.h"
 #include "common/sha256.h"
 #include "common/text_lines.h"
-#include "config/config_schema.h"
+#include "config/config_normalize.h"
 #include "names/names.h"
 
 namespace macula {
@@ -61,7 +61,7 @@ Result<std::vector<std::string>> parse_github_keys(std::string_view text, std::s
 Result<void> check_remote_config(std::string_view text, const std::string& url) {
   auto tree = parse_config(text, url);
   if (!tree) return fail(tree.error());
-  for (const ConfigIssue& issue : validate_config(*tree))
+  for (const ConfigIssue& issue : normalize_and_validate(*tree))
     if (issue.severity == ConfigIssue::Severity::error) return fail(issue.str());
   return {};
 }

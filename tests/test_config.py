@@ -1,4 +1,6 @@
 """`maculaos config validate`: the schema's verdict on a file, as a person at a shell sees it."""
+import json
+import pathlib
 import subprocess
 
 
@@ -14,7 +16,7 @@ def test_a_valid_config_passes_and_warns_of_unknown_keys(maculaos_bin, tmp_path)
     r = validate(maculaos_bin, cfg)
     assert r.returncode == 0, r.stderr
     assert r.stdout == f"{cfg}: valid\n"
-    assert r.stderr == f"{cfg}:2:10: warning: hostnme: unknown key, ignored\n"
+    assert r.stderr == f"{cfg}:2:10: warning: hostnme: unknown key, ignored (did you mean hostname?)\n"
 
 
 def test_each_error_is_one_line_with_its_place_and_no_secret(maculaos_bin, tmp_path):
@@ -37,3 +39,35 @@ def test_a_file_that_does_not_parse_or_is_missing_is_one_line(maculaos_bin, tmp_
     assert r.stderr.count("\n") == 1
     missing = validate(maculaos_bin, tmp_path / "absent.yaml")
     assert missing.returncode == 4 and "absent.yaml" in missing.stderr and missing.stderr.count("\n") == 1
+
+
+DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+
+
+def schema(maculaos_bin, *flags):
+    r = subprocess.run([str(maculaos_bin), "config", "schema", *flags], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    return r.stdout
+
+
+def test_the_config_reference_in_docs_is_the_schema_s_output(maculaos_bin):
+    # `make config-reference` writes both files from the built binary
+    assert (DOCS / "config-reference.md").read_text() == schema(maculaos_bin, "--markdown"), \
+        "docs/config-reference.md is not the schema's: make config-reference"
+    assert (DOCS / "config-reference.md").read_text() == schema(maculaos_bin)
+    assert (DOCS / "config-schema.json").read_text() == schema(maculaos_bin, "--json"), \
+        "docs/config-schema.json is not the schema's: make config-reference"
+
+
+def test_the_json_schema_takes_the_image_s_defaults_as_a_config(maculaos_bin):
+    doc = json.loads(schema(maculaos_bin, "--json"))
+    assert doc["$schema"] == "http://json-schema.org/draft-07/schema#"
+    maculaos = doc["properties"]["maculaos"]
+    assert maculaos["additionalProperties"] is False
+    assert maculaos["properties"]["mesh"]["properties"]["realm"]["default"] == "io.macula"
+
+
+def test_schema_takes_one_format(maculaos_bin):
+    r = subprocess.run([str(maculaos_bin), "config", "schema", "--json", "--markdown"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr

@@ -14,6 +14,9 @@
 #include "common/files.h"
 #include "names/names.h"
 #include "config/config_apply.h"
+#include "config/config_normalize.h"
+#include "config/config_reference.h"
+#include "config/image_defaults.h"
 #include "config/config_sources.h"
 #include "config/firewall.h"
 #include "config/remote_config.h"
@@ -53,6 +56,10 @@ words, merged in that order, later winning.
                     motd); exit 1 when there was one
   validate FILE     check FILE against the schema: each problem as FILE:LINE:COLUMN: KEY: what
                     was expected (unknown keys are warnings); exit 1 when there is an error
+  schema [--markdown|--json]
+                    every key: its type, the image's default, what applies it and which
+                    sources may set it, as Markdown (the default; docs/config-reference.md)
+                    or as a JSON Schema (draft-07) for an editor's YAML language server
 A source with an error is left out of the merge whole; show and get then say so on stderr and
 exit 1, with what the other sources give on stdout.
 )";
@@ -232,31 +239,45 @@ Result<int> validate(const std::string& path) {
   if (!text) return fail(text.error());
   auto tree = parse_config(*text, path);
   if (!tree) return fail(tree.error());
-  const std::vector<ConfigIssue> issues = validate_config(*tree);
+  const std::vector<ConfigIssue> issues = normalize_and_validate(*tree);
   print_issues(issues);
   if (has_errors(issues)) return 1;
   std::printf("%s: valid\n", path.c_str());
   return 0;
 }
 
+// The reference of every key, the defaults those of the image this binary was built with.
+Result<int> schema(const ParsedArgs& args) {
+  if (args.has("json") && args.has("markdown")) return usage_error("schema: --markdown or --json, not both");
+  auto defaults = parse_config(kImageDefaultsYaml, kImageConfigPath);
+  if (!defaults) return fail(defaults.error());
+  auto keys = config_reference(*defaults);
+  if (!keys) return fail(keys.error());
+  const std::string out = args.has("json") ? reference_json_schema(*keys) : reference_markdown(*keys);
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
 Result<int> run(std::span<const std::string> argv) {
-  static constexpr OptionSpec kSpecs[] = {{"json"}, {"stage", 0, true}};
+  static constexpr OptionSpec kSpecs[] = {{"json"}, {"markdown"}, {"stage", 0, true}};
   auto args = parse_args("config", kSpecs, argv);
   if (!args) return fail(args.error());
   const auto& words = args->positional;
   const std::string command = words.empty() ? "" : words[0];
   if (args->has("stage") && command != "apply") return usage_error("--stage: only with apply");
+  if (args->has("markdown") && command != "schema") return usage_error("--markdown: only with schema");
+  if (command == "schema" && words.size() == 1) return schema(*args);
   if (command == "show" && words.size() == 1) return show(*args);
   if (command == "status" && words.size() == 1 && !args->has("json")) return status();
   if (command == "apply" && words.size() == 1 && !args->has("json")) return apply(*args);
   if (command == "get" && words.size() == 2 && !args->has("json")) return get(words[1]);
   if (command == "validate" && words.size() == 2 && !args->has("json")) return validate(words[1]);
-  return usage_error(command.empty() ? "expected a command: show, get KEY, apply, status or validate FILE"
-                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|network|run], status or validate FILE");
+  return usage_error(command.empty() ? "expected a command: show, get KEY, apply, status, validate FILE or schema"
+                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|network|run], status, validate FILE or schema [--markdown|--json]");
 }
 
 }  // namespace
 
-Applet config_applet() { return {"config", "the node's config.yaml: show, get, apply, status, validate", kUsage, run}; }
+Applet config_applet() { return {"config", "the node's config.yaml: show, get, apply, status, validate, schema", kUsage, run}; }
 
 }  // namespace macula
