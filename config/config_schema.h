@@ -39,7 +39,7 @@ std::optional<bool> parse_boolean(std::string_view text);
 // The flag at a dotted path, or fallback when it is not set (or not a flag: the schema said so).
 bool config_flag(const ConfigNode& root, std::string_view dotted_key, bool fallback);
 
-// The tree with the value of every secret key (maculaos.password, maculaos.token) replaced by
+// The tree with the value of every secret key (maculaos.password, maculaos.token, users[].passwd) replaced by
 // "(set)": what `maculaos config show` prints.
 ConfigNode without_secrets(ConfigNode tree);
 

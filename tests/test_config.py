@@ -37,3 +37,34 @@ def test_a_file_that_does_not_parse_or_is_missing_is_one_line(maculaos_bin, tmp_
     assert r.stderr.count("\n") == 1
     missing = validate(maculaos_bin, tmp_path / "absent.yaml")
     assert missing.returncode == 4 and "absent.yaml" in missing.stderr and missing.stderr.count("\n") == 1
+
+
+def test_a_cloud_config_is_checked_as_the_boot_takes_it(maculaos_bin, tmp_path):
+    cfg = tmp_path / "user-data"
+    cfg.write_text("#cloud-config\n"
+                   "users:\n  - default\n  - name: ada\n    groups: sudo\n    shell: /bin/bash\n"
+                   "    sudo: ALL=(ALL) NOPASSWD:ALL\n    ssh_authorized_keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI ada]\n"
+                   "runcmd:\n  - [touch, /run/ran]\nbootcmd: [date]\n"
+                   "write_files:\n  - {path: /etc/motd, content: hello, append: true}\n"
+                   "  - {path: /home/ada/x, owner: ada, defer: true}\n"
+                   "timezone: Europe/Berlin\nlocale: en_US.UTF-8\nntp: {servers: [10.0.0.1]}\n"
+                   "chpasswd: {expire: false, list: ['root:$6$salt$hash']}\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert r.stdout == f"{cfg}: valid\n"
+
+
+def test_a_cloud_config_key_maculaos_does_not_do_is_named(maculaos_bin, tmp_path):
+    cfg = tmp_path / "user-data"
+    cfg.write_text("#cloud-config\npackages: [vim]\nruncmd: [date]\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == (f"{cfg}:2:11: warning: packages: cloud-config key `packages` is not supported "
+                        "by MaculaOS (an immutable root): ignored\n")
+    plain = tmp_path / "plain"
+    plain.write_text("#cloud-config\nchpasswd: {list: ['root:hunter2']}\n")
+    r = validate(maculaos_bin, plain)
+    assert r.returncode == 1
+    assert "chpasswd.list[0]: root: a plain-text password is refused" in r.stderr
+    assert "hunter2" not in r.stderr + r.stdout

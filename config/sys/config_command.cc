@@ -52,7 +52,9 @@ words, merged in that order, later winning.
   status            what the boot stage of this boot applied, and each error (also in the
                     motd); exit 1 when there was one
   validate FILE     check FILE against the schema: each problem as FILE:LINE:COLUMN: KEY: what
-                    was expected (unknown keys are warnings); exit 1 when there is an error
+                    was expected (unknown keys are warnings); exit 1 when there is an error.
+                    A FILE starting with #cloud-config is read as a NoCloud user-data, its
+                    cloud-init keys translated as the boot does (docs/cloud-init.md)
 A source with an error is left out of the merge whole; show and get then say so on stderr and
 exit 1, with what the other sources give on stdout.
 )";
@@ -230,11 +232,14 @@ Result<int> status() {
 Result<int> validate(const std::string& path) {
   auto text = read_file(path);
   if (!text) return fail(text.error());
-  auto tree = parse_config(*text, path);
-  if (!tree) return fail(tree.error());
-  const std::vector<ConfigIssue> issues = validate_config(*tree);
-  print_issues(issues);
-  if (has_errors(issues)) return 1;
+  // as the boot reads it: a #cloud-config file is user-data, translated the same way
+  const CheckedSource checked = check_config_text({path, *text, format_of_file(*text)});
+  // a file that does not parse is one line, as any read error
+  if (!checked.tree && checked.issues.size() == 1 && checked.issues[0].key.empty() &&
+      checked.issues[0].severity == ConfigIssue::Severity::error)
+    return fail(checked.issues[0].message);
+  print_issues(checked.issues);
+  if (has_errors(checked.issues)) return 1;
   std::printf("%s: valid\n", path.c_str());
   return 0;
 }
