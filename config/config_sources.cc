@@ -42,7 +42,8 @@ CheckedSource check_config_text(const ConfigText& t) {
   return checked;
 }
 
-ConfigText::Format format_of_file(std::string_view text) {
+ConfigText::Format format_of_file(std::string_view path, std::string_view text) {
+  if (std::filesystem::path(path).filename() == "network-config") return ConfigText::Format::nocloud_network_config;
   return text.starts_with(kCloudConfigMarker) ? ConfigText::Format::nocloud_user_data : ConfigText::Format::config;
 }
 

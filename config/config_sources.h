@@ -34,9 +34,9 @@ struct CheckedSource {
 };
 CheckedSource check_config_text(const ConfigText& text);
 
-// The format a file is read in on its own (`config validate`): user-data when it starts with
-// #cloud-config, else a config.yaml.
-ConfigText::Format format_of_file(std::string_view text);
+// The format a file is read in on its own (`config validate`): NoCloud's network-config when it
+// is named so, user-data when it starts with #cloud-config, else a config.yaml.
+ConfigText::Format format_of_file(std::string_view path, std::string_view text);
 
 struct MergedConfig {
   ConfigNode tree;                  // every source that parsed and validated, merged in order

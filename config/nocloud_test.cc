@@ -143,9 +143,10 @@ TEST_CASE("chpasswd: hashes taken (the node user's as maculaos.password), plain 
 
 TEST_CASE("a #cloud-config file is checked as the boot takes it: runcmd and users are no unknown keys") {
   const std::string user = "#cloud-config\nruncmd: [date]\nusers: [{name: ada, shell: /bin/sh}]\ntimezone: UTC\n";
-  CHECK(format_of_file(user) == ConfigText::Format::nocloud_user_data);
-  CHECK(format_of_file("hostname: a\n") == ConfigText::Format::config);
-  const CheckedSource checked = check_config_text({"user-data", user, format_of_file(user)});
+  CHECK(format_of_file("/tmp/seed/user-data", user) == ConfigText::Format::nocloud_user_data);
+  CHECK(format_of_file("/tmp/config.yaml", "hostname: a\n") == ConfigText::Format::config);
+  CHECK(format_of_file("/tmp/seed/network-config", "version: 2\n") == ConfigText::Format::nocloud_network_config);
+  const CheckedSource checked = check_config_text({"user-data", user, format_of_file("user-data", user)});
   CHECK(checked.issues.empty());
   REQUIRE(checked.tree);
   CHECK(config_at(*checked.tree, "run_cmd"));

@@ -68,3 +68,15 @@ def test_a_cloud_config_key_maculaos_does_not_do_is_named(maculaos_bin, tmp_path
     assert r.returncode == 1
     assert "chpasswd.list[0]: root: a plain-text password is refused" in r.stderr
     assert "hunter2" not in r.stderr + r.stdout
+
+
+def test_a_network_config_is_checked_as_the_boot_takes_it(maculaos_bin, tmp_path):
+    cfg = tmp_path / "network-config"
+    cfg.write_text("version: 2\nethernets:\n  lan:\n    match: {macaddress: '52:54:00:12:34:56'}\n"
+                   "    addresses: [10.0.2.15/24]\n    gateway4: 10.0.2.2\n    nameservers: {addresses: [10.0.2.3]}\n")
+    r = validate(maculaos_bin, cfg)
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    cfg.write_text("version: 3\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 0
+    assert r.stderr == f"{cfg}:1:10: warning: version: network-config version 3 is not supported (expected version 1 or 2): ignored\n"

@@ -53,8 +53,9 @@ words, merged in that order, later winning.
                     motd); exit 1 when there was one
   validate FILE     check FILE against the schema: each problem as FILE:LINE:COLUMN: KEY: what
                     was expected (unknown keys are warnings); exit 1 when there is an error.
-                    A FILE starting with #cloud-config is read as a NoCloud user-data, its
-                    cloud-init keys translated as the boot does (docs/cloud-init.md)
+                    A FILE starting with #cloud-config is read as a NoCloud user-data, one
+                    named network-config as NoCloud's network-config, translated as the boot
+                    does (docs/cloud-init.md)
 A source with an error is left out of the merge whole; show and get then say so on stderr and
 exit 1, with what the other sources give on stdout.
 )";
@@ -233,7 +234,7 @@ Result<int> validate(const std::string& path) {
   auto text = read_file(path);
   if (!text) return fail(text.error());
   // as the boot reads it: a #cloud-config file is user-data, translated the same way
-  const CheckedSource checked = check_config_text({path, *text, format_of_file(*text)});
+  const CheckedSource checked = check_config_text({path, *text, format_of_file(path, *text)});
   // a file that does not parse is one line, as any read error
   if (!checked.tree && checked.issues.size() == 1 && checked.issues[0].key.empty() &&
       checked.issues[0].severity == ConfigIssue::Severity::error)
