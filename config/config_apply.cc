@@ -27,12 +27,15 @@ namespace macula {
 
 namespace {
 
-std::vector<FileToWrite> files_to_write(const ConfigNode& config) {
+// The write_files entries whose `defer` is `deferred`.
+std::vector<FileToWrite> files_to_write(const ConfigNode& config, bool deferred) {
   std::vector<FileToWrite> files;
   const ConfigNode* list = config_at(config, "write_files");
   if (!list || !list->is_sequence()) return files;
   for (const ConfigNode& entry : list->items) {
+    if (config_flag(entry, "defer", false) != deferred) continue;
     FileToWrite file;
+    file.append = config_flag(entry, "append", false);
     file.path = config_text(entry, "path").value_or("");
     file.content = config_text(entry, "content").value_or("");
     file.encoding = config_text(entry, "encoding").value_or("");
@@ -47,7 +50,7 @@ std::vector<FileToWrite> files_to_write(const ConfigNode& config) {
 
 BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool pairing_open) {
   BootPlan plan;
-  plan.files = files_to_write(config);
+  plan.files = files_to_write(config, false);
   plan.hostname = config_text(config, "hostname");
   plan.password_hash = config_text(config, "maculaos.password");
   if (auto hash = config_text(config, "maculaos.boot.grub_password")) plan.grub_superuser = grub_superuser_cfg(*hash);
@@ -62,6 +65,8 @@ BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool
         plan.not_fetched.push_back(key.text);
     }
   }
+  plan.users = user_accounts(config);
+  plan.deferred_files = files_to_write(config, true);
   plan.modules = config_texts(config, "maculaos.modules");
   if (const ConfigNode* sysctl = config_at(config, "maculaos.sysctl"); sysctl && sysctl->is_mapping())
     for (const auto& [name, value] : sysctl->pairs) plan.sysctl.emplace_back(name, value.text);
@@ -140,11 +145,12 @@ Result<void> write_config_file(const FileToWrite& file) {
   auto ids = owner_ids(file.owner);
   if (!ids) return fail(file.path, ids.error());
   const mode_t mode = static_cast<mode_t>(std::stoul(file.permissions, nullptr, 8));  // the schema checked it
+  if (file.append) return append_owned(file.path, *content, mode, ids->first, ids->second);
   return write_owned(file.path, *content, mode, ids->first, ids->second);
 }
 
-Result<void> write_authorized_keys(const std::vector<std::string>& keys) {
-  auto owner = user_named(kNodeUser);
+Result<void> authorize_keys(const std::string& user, const std::vector<std::string>& keys) {
+  auto owner = user_named(user);
   if (!owner) return fail(owner.error());
   // the user's home: ~/.ssh and its file are the user's to replace, by a link too
   const std::string ssh = std::string(owner->pw_dir) + "/.ssh";
@@ -243,6 +249,26 @@ Result<void> write_k3s_config(const K3sConfig& k3s) {
   return write_file_atomic(kK3sEnvPath, "K3S_MODE=" + k3s.mode + "\n", 0644);
 }
 
+// users.h's effects on this machine.
+class SystemUsers final : public UserSystem {
+ public:
+  bool user_exists(const std::string& name) override { return ::getpwnam(name.c_str()) != nullptr; }
+  bool group_exists(const std::string& name) override { return ::getgrnam(name.c_str()) != nullptr; }
+  Result<void> run(const std::vector<std::string>& argv, const std::string& input) override {
+    auto r = run_command(argv, input);
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<void> write_sudoers(const std::string& file_name, const std::string& text) override {
+    // a drop-in sudo cannot read stops sudo for everyone: checked before it is in place
+    if (auto r = run_command({"visudo", "--check", "--quiet", "--file", "-"}, text); !r) return fail("visudo", r.error());
+    return write_owned(std::string(kSudoersDropInDir) + "/" + file_name, text, 0440, 0, 0);
+  }
+  Result<void> write_authorized_keys(const std::string& user, const std::vector<std::string>& keys) override {
+    return authorize_keys(user, keys);
+  }
+};
+
 // Keeps a step's error, with its key in front; the next step runs either way.
 template <class T>
 void collect(std::vector<Error>& errors, std::string_view key, const Result<T>& result) {
@@ -261,8 +287,11 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
     // the hash on stdin, not in argv: nothing of it shows in ps
     collect(errors, "maculaos.password",
             run_command({"chpasswd", "--encrypted"}, std::string(kNodeUser) + ":" + *plan.password_hash + "\n"));
-  if (plan.ssh_keys) collect(errors, "ssh_authorized_keys", write_authorized_keys(*plan.ssh_keys));
+  if (plan.ssh_keys) collect(errors, "ssh_authorized_keys", authorize_keys(kNodeUser, *plan.ssh_keys));
+  SystemUsers users;
+  for (Error& error : apply_user_accounts(plan.users, users)) errors.push_back(std::move(error));
   collect(errors, "maculaos.boot.grub_password", set_grub_superuser(plan.grub_superuser));
+  for (const FileToWrite& file : plan.deferred_files) collect(errors, "write_files", write_config_file(file));
   for (const std::string& line : plan.modules) {
     std::vector<std::string> argv = {"modprobe"};
     for (std::size_t at = 0; at < line.size();) {  // NAME PARAM=VALUE ... (one space each: the schema)

@@ -17,6 +17,7 @@
 #include "config/k3s_config.h"
 #include "config/mesh.h"
 #include "config/remote_config.h"
+#include "config/users.h"
 #include "names/names.h"
 
 namespace macula {
@@ -29,6 +30,7 @@ struct FileToWrite {  // a write_files entry, as the config gives it (checked by
   std::string path, content, encoding;
   std::string owner = "root";
   std::string permissions = "0644";
+  bool append = false;  // after what the file holds (once: owned_files.h's append_owned)
 };
 
 struct BootPlan {
@@ -41,6 +43,10 @@ struct BootPlan {
   // of each github:USER fetched before (an empty list empties the file)
   std::optional<std::vector<std::string>> ssh_keys;
   std::vector<std::string> not_fetched;  // github:USER entries without fetched keys yet
+  std::vector<UserAccount> users;        // users.h: made or changed after the node user
+  // write_files with `defer: true`: cloud-init writes them once users exist; the boot stage has
+  // no later step that writes files, so they are written in it, right after the users
+  std::vector<FileToWrite> deferred_files;
   std::vector<std::string> modules;                         // modprobe NAME PARAMS...
   std::vector<std::pair<std::string, std::string>> sysctl;  // /proc/sys/PATH, value
   std::optional<std::string> environment;                   // /etc/environment's text

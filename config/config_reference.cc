@@ -44,7 +44,7 @@ using enum AppliedBy;
 
 // One entry per schema key (config_reference_test fails for a key without one).
 constexpr KeyDoc kKeyDocs[] = {
-    {"hostname", boot_stage, "The host name (/etc/hostname); unset: macula-XXXX from the first wired MAC.", Reach::with_meta_data},
+    {"hostname", boot_stage, "The host name (/etc/hostname); unset: macula-XXXXXX from the first wired MAC.", Reach::with_meta_data},
     {"ssh_authorized_keys", boot_stage, "User macula's SSH keys (~macula/.ssh/authorized_keys, 0600); github:USER: the keys GitHub publishes, fetched by the network stage."},
     {"write_files", boot_stage, "Files written first in the boot stage, atomically, parent directories made."},
     {"write_files[].path", boot_stage, "Where the file goes."},
@@ -52,6 +52,16 @@ constexpr KeyDoc kKeyDocs[] = {
     {"write_files[].encoding", boot_stage, "How content is encoded; none: plain text."},
     {"write_files[].owner", boot_stage, "The file's owner; unset: root."},
     {"write_files[].permissions", boot_stage, "The file's mode; unset: 0644."},
+    {"write_files[].append", boot_stage, "Add content to the end of the file instead of replacing it (once: a file that already ends with it is left alone)."},
+    {"write_files[].defer", boot_stage, "Written after users are made (cloud-init's defer: for files owned by a new user), still in the boot stage."},
+    {"users", boot_stage, "Users made or changed in the boot stage, after macula's password and keys (cloud-init's users; \"default\" is macula)."},
+    {"users[].name", boot_stage, "The user's login name."},
+    {"users[].groups", boot_stage, "Groups the user is added to (made when missing)."},
+    {"users[].shell", boot_stage, "The user's login shell."},
+    {"users[].ssh_authorized_keys", boot_stage, "The user's SSH keys (~USER/.ssh/authorized_keys, 0600)."},
+    {"users[].passwd", boot_stage, "The user's password as a crypt(3) hash."},
+    {"users[].lock_passwd", boot_stage, "Lock the password (key logins only); unset: true, as cloud-init."},
+    {"users[].sudo", boot_stage, "sudoers rules for the user (/etc/sudoers.d/90-maculaos-USER, 0440, checked by visudo)."},
     {"init_cmd", init_stage, "Commands run by sh -c on the new root just before OpenRC (k3OS's initrd stage)."},
     {"boot_cmd", boot_stage, "Commands run by sh -c last in the boot stage, at every boot."},
     {"run_cmd", run_stage, "Commands run by sh -c after every other service (local.d)."},
@@ -97,6 +107,7 @@ constexpr KeyDoc kKeyDocs[] = {
     {"maculaos.upgrade.url", upgrade, "The update server (a release layout)."},
     {"maculaos.upgrade.channel", upgrade, "The release channel; unset: stable."},
     {"maculaos.boot", its_keys, "The boot's guarantees."},
+    {"maculaos.boot.grub_password", boot_stage, "GRUB's superuser password as grub-mkpasswd-pbkdf2 prints its hash: editing a menu entry and the recovery entry ask for it (installed disks)."},
     {"maculaos.boot.watchdog", init_trial, "Seconds a trial boot has to be assessed good before the watchdog resets it; 0: off."},
     {"maculaos.setup", its_keys, "What maculaos setup installs, and from where."},
     {"maculaos.setup.source", setup, "Where k3s and Flux are downloaded from (GitHub's release layout or a mirror of it)."},

@@ -77,11 +77,30 @@ std::string crypt_hash(std::string_view text) {
   return "expected a crypt(3) hash such as `openssl passwd -6` prints ($6$...), not a plain-text password";
 }
 
+bool public_key_line(std::string_view text) {
+  return matches(text, "(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/]+=*( .*)?");
+}
+
 std::string ssh_key(std::string_view text) {
-  if (matches(text, "github:[A-Za-z0-9]([A-Za-z0-9-]{0,38})")) return {};
-  if (matches(text, "(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/]+=*( .*)?"))
-    return {};
+  if (matches(text, "github:[A-Za-z0-9]([A-Za-z0-9-]{0,38})") || public_key_line(text)) return {};
   return "expected a public key line (ssh-ed25519 AAAA... comment) or github:USER";
+}
+
+// users' keys: github:USER is the node user's (its keys are fetched by the network stage)
+std::string literal_ssh_key(std::string_view text) {
+  return public_key_line(text) ? "" : "expected a public key line (ssh-ed25519 AAAA... comment)";
+}
+
+// useradd's default NAME_REGEX, as Debian has it
+std::string account_name(std::string_view text) {
+  return matches(text, "[a-z_][a-z0-9_-]{0,31}") ? "" : "expected a user or group name (a-z, 0-9, _ and -, 32 characters)";
+}
+
+// One sudoers rule for the user: HOSTS=(RUNAS) [NOPASSWD:] COMMANDS (`visudo -c` checks it whole).
+std::string sudo_rule(std::string_view text) {
+  return matches(text, "[A-Za-z0-9_.,-]+ ?= ?(\\([A-Za-z0-9_,: -]+\\) ?)?((NO)?PASSWD: ?)?[A-Za-z0-9_/ .,:*=+-]+")
+             ? ""
+             : "expected a sudoers rule such as ALL=(ALL) NOPASSWD:ALL";
 }
 
 std::string absolute_path(std::string_view text) {
@@ -220,8 +239,11 @@ std::string locale(std::string_view text) {
              : "expected a locale such as en_US.UTF-8 (or C.UTF-8)";
 }
 
+// or its MAC address (NoCloud's network-config matches interfaces so: config/nocloud_network.h)
 std::string interface_name(std::string_view text) {
-  return matches(text, "[A-Za-z0-9_.:-]{1,15}") ? "" : "expected a network interface name (15 characters)";
+  return matches(text, "[A-Za-z0-9_.:-]{1,15}|([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}")
+             ? ""
+             : "expected a network interface name (15 characters) or a MAC address";
 }
 
 std::string reverse_dns(std::string_view text) {
@@ -299,6 +321,17 @@ constexpr Field kWriteFile[] = {
     {"encoding", scalar(encoding)},
     {"owner", scalar(owner)},
     {"permissions", scalar(file_mode)},
+    {"append", scalar(boolean)},
+    {"defer", scalar(boolean)},
+};
+constexpr Field kUser[] = {
+    {"name", scalar(account_name), true},
+    {"groups", list(account_name)},
+    {"shell", scalar(absolute_path)},
+    {"ssh_authorized_keys", list(literal_ssh_key)},
+    {"passwd", secret(crypt_hash)},
+    {"lock_passwd", scalar(boolean)},
+    {"sudo", list(sudo_rule)},
 };
 constexpr Field kInterface[] = {
     {"dhcp", scalar(boolean)},
@@ -386,6 +419,7 @@ constexpr Field kTop[] = {
     {"hostname", scalar(host_name)},
     {"ssh_authorized_keys", list(ssh_key)},
     {"write_files", list_of(kWriteFile)},
+    {"users", list_of(kUser)},
     {"init_cmd", list(non_empty)},
     {"boot_cmd", list(non_empty)},
     {"run_cmd", list(non_empty)},
@@ -512,6 +546,8 @@ void hide_secrets(ConfigNode& node, std::span<const Field> known) {
     if (field == known.end()) continue;
     if (field->rule.secret && value.is_scalar()) value.text = "(set)";
     if (field->rule.shape == Shape::mapping && value.is_mapping()) hide_secrets(value, known_fields(field->rule));
+    if (field->rule.shape == Shape::list_of && value.is_sequence())
+      for (ConfigNode& item : value.items) hide_secrets(item, known_fields(field->rule));
   }
 }
 

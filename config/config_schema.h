@@ -64,7 +64,7 @@ struct SchemaKey {
 // Every key, parents before their fields, in the schema's order.
 std::vector<SchemaKey> schema_keys();
 
-// The tree with the value of every secret key (maculaos.password, maculaos.token) replaced by
+// The tree with the value of every secret key (maculaos.password, maculaos.token, users[].passwd) replaced by
 // "(set)": what `maculaos config show` prints.
 ConfigNode without_secrets(ConfigNode tree);
 

@@ -8,43 +8,58 @@
 #include "names/names.h"
 #include "config/config_normalize.h"
 #include "config/nocloud.h"
+#include "config/nocloud_network.h"
 #include "config/remote_config.h"
 #include "config/node_config.h"
 
 namespace macula {
 
+CheckedSource check_config_text(const ConfigText& t) {
+  CheckedSource checked;
+  const bool user_data = t.format == ConfigText::Format::nocloud_user_data ||
+                         t.format == ConfigText::Format::nocloud_applied_user_data;
+  if (user_data && !t.text.starts_with(kCloudConfigMarker)) {
+    checked.issues.push_back({ConfigIssue::Severity::warning, {t.source, 1, 1}, "",
+                              "not a cloud-config (the first line is not #cloud-config): ignored"});
+    return checked;
+  }
+  auto tree = parse_config(t.text, t.source);
+  if (!tree) {
+    // the message names the place (SOURCE:LINE:COLUMN): the issue has no key of its own
+    checked.issues.push_back({ConfigIssue::Severity::error, {t.source}, "", tree.error().message});
+    return checked;
+  }
+  TranslatedConfig translated;
+  switch (t.format) {
+    case ConfigText::Format::config: translated.tree = std::move(*tree); break;
+    case ConfigText::Format::nocloud_meta_data: translated.tree = from_nocloud_meta_data(*tree); break;
+    case ConfigText::Format::nocloud_network_config: translated = from_nocloud_network_config(*tree); break;
+    case ConfigText::Format::nocloud_user_data: translated = from_cloud_config(*tree); break;
+    case ConfigText::Format::nocloud_applied_user_data: translated = from_applied_cloud_config(*tree); break;
+  }
+  checked.issues = std::move(translated.issues);
+  std::ranges::move(normalize_and_validate(translated.tree), std::back_inserter(checked.issues));
+  if (!has_errors(checked.issues)) checked.tree = std::move(translated.tree);
+  return checked;
+}
+
+ConfigText::Format format_of_file(std::string_view path, std::string_view text) {
+  if (std::filesystem::path(path).filename() == "network-config") return ConfigText::Format::nocloud_network_config;
+  return text.starts_with(kCloudConfigMarker) ? ConfigText::Format::nocloud_user_data : ConfigText::Format::config;
+}
+
 MergedConfig merge_config_sources(std::span<const ConfigText> texts, std::span<const CmdlineParam> cmdline) {
   MergedConfig merged;
-  auto add = [&](ConfigNode tree) {
-    std::vector<ConfigIssue> issues = normalize_and_validate(tree);
-    const bool bad = has_errors(issues);
-    std::ranges::move(issues, std::back_inserter(merged.issues));
-    if (!bad) merge_config(merged.tree, tree);
+  auto add = [&](CheckedSource checked) {
+    std::ranges::move(checked.issues, std::back_inserter(merged.issues));
+    if (checked.tree) merge_config(merged.tree, *checked.tree);
   };
-  for (const ConfigText& t : texts) {
-    const bool user_data = t.format == ConfigText::Format::nocloud_user_data ||
-                           t.format == ConfigText::Format::nocloud_applied_user_data;
-    if (user_data && !t.text.starts_with(kCloudConfigMarker)) {
-      merged.issues.push_back({ConfigIssue::Severity::warning, {t.source, 1, 1}, "",
-                               "not a cloud-config (the first line is not #cloud-config): ignored"});
-      continue;
-    }
-    auto tree = parse_config(t.text, t.source);
-    if (!tree) {
-      // the message names the place (SOURCE:LINE:COLUMN): the issue has no key of its own
-      merged.issues.push_back({ConfigIssue::Severity::error, {t.source}, "", tree.error().message});
-      continue;
-    }
-    switch (t.format) {
-      case ConfigText::Format::config: add(*tree); break;
-      case ConfigText::Format::nocloud_meta_data: add(from_nocloud_meta_data(*tree)); break;
-      case ConfigText::Format::nocloud_user_data: add(from_cloud_config(*tree)); break;
-      case ConfigText::Format::nocloud_applied_user_data: add(from_applied_cloud_config(*tree)); break;
-    }
-  }
+  for (const ConfigText& t : texts) add(check_config_text(t));
   if (auto url = config_url(cmdline); !url)
     merged.issues.push_back({ConfigIssue::Severity::error, {"kernel command line"}, "", "kernel command line: " + url.error().message});
-  add(cmdline_config(cmdline));
+  ConfigNode words = cmdline_config(cmdline);
+  std::vector<ConfigIssue> issues = normalize_and_validate(words);
+  add({has_errors(issues) ? std::nullopt : std::optional(words), std::move(issues)});
   return merged;
 }
 
@@ -69,10 +84,12 @@ Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> 
   if (roots.state) {
     const std::string instance = *roots.state + kNoCloudInstanceDir;
     sources.emplace_back(instance + "/meta-data", ConfigText::Format::nocloud_meta_data);
+    sources.emplace_back(instance + "/network-config", ConfigText::Format::nocloud_network_config);
     sources.emplace_back(instance + "/user-data", ConfigText::Format::nocloud_applied_user_data);
   }
   const std::string seed = kNoCloudSeedDir;
   sources.emplace_back(seed + "/meta-data", ConfigText::Format::nocloud_meta_data);
+  sources.emplace_back(seed + "/network-config", ConfigText::Format::nocloud_network_config);
   sources.emplace_back(seed + "/user-data", ConfigText::Format::nocloud_user_data);
   std::vector<ConfigText> texts;
   auto add = [&](const std::string& path, const std::string& source, ConfigText::Format format) -> Result<void> {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/kernel_cmdline.h"
@@ -17,12 +18,25 @@ namespace macula {
 
 
 struct ConfigText {
-  // config/nocloud.h; applied: the user-data of the instance applied at an earlier boot
-  enum class Format { config, nocloud_meta_data, nocloud_user_data, nocloud_applied_user_data };
+  // config/nocloud.h, config/nocloud_network.h; applied: the user-data of the instance applied
+  // at an earlier boot
+  enum class Format { config, nocloud_meta_data, nocloud_network_config, nocloud_user_data, nocloud_applied_user_data };
   std::string source;  // the path it was read from
   std::string text;
   Format format = Format::config;
 };
+
+// One source as the merge takes it: parsed, translated from its format (config/nocloud.h) and
+// checked by the schema. `maculaos config validate` checks a file so too.
+struct CheckedSource {
+  std::optional<ConfigNode> tree;   // none when it has an error (it is left out of the merge whole)
+  std::vector<ConfigIssue> issues;
+};
+CheckedSource check_config_text(const ConfigText& text);
+
+// The format a file is read in on its own (`config validate`): NoCloud's network-config when it
+// is named so, user-data when it starts with #cloud-config, else a config.yaml.
+ConfigText::Format format_of_file(std::string_view path, std::string_view text);
 
 struct MergedConfig {
   ConfigNode tree;                  // every source that parsed and validated, merged in order
@@ -49,7 +63,7 @@ std::vector<std::string> config_drop_ins(const std::string& state_root);
 // The files of a node, in merge order, those that exist: the image's defaults, the live
 // media's config (names/names.h), config.yaml, config.d/*.yaml (*.yaml, in name order), the
 // NoCloud instance the node applied at an earlier boot, the seed init copied at this one (a new
-// instance, or a live boot's; meta-data, then user-data), the copy of the config at the command
+// instance, or a live boot's; meta-data, network-config, then user-data), the copy of the config at the command
 // line's macula.config_url= (config/remote_config.h). Each read is capped (PID 1 reads them
 // too). A file that exists but cannot be read is an error.
 Result<std::vector<ConfigText>> read_config_files(std::span<const CmdlineParam> cmdline,

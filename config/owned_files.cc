@@ -122,13 +122,47 @@ Result<void> write_owned_at(int dir, const std::string& dir_path, const std::str
   return write_file_atomic_at(dir, name, path, content, mode, FileOwner{uid, gid});
 }
 
-Result<void> write_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid) {
+namespace {
+
+// The directory of an absolute file path, opened as open_directory_nofollow does (missing
+// parents made), and the file's name in it.
+Result<std::pair<UniqueFd, std::string>> parent_directory(const std::string& path, std::string& dir_path) {
   const std::size_t slash = path.rfind('/');
   if (!path.starts_with('/') || slash + 1 == path.size()) return fail(path + ": expected an absolute path to a file");
-  const std::string dir_path = slash == 0 ? "/" : path.substr(0, slash);
+  dir_path = slash == 0 ? "/" : path.substr(0, slash);
   auto dir = open_directory_nofollow(dir_path, true);
   if (!dir) return fail(dir.error());
-  return write_owned_at(dir->get(), dir_path, path.substr(slash + 1), content, mode, uid, gid);
+  return std::pair{std::move(*dir), path.substr(slash + 1)};
+}
+
+}  // namespace
+
+Result<void> write_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid) {
+  std::string dir_path;
+  auto parent = parent_directory(path, dir_path);
+  if (!parent) return fail(parent.error());
+  return write_owned_at(parent->first.get(), dir_path, parent->second, content, mode, uid, gid);
+}
+
+Result<void> append_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid) {
+  std::string dir_path;
+  auto parent = parent_directory(path, dir_path);
+  if (!parent) return fail(parent.error());
+  const auto& [dir, name] = *parent;
+  std::string text;
+  // a link is not read through: write_owned_at says whether it may be replaced
+  if (UniqueFd file(::openat(dir.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)); file) {
+    char buf[65536];
+    for (ssize_t n; (n = ::read(file.get(), buf, sizeof buf)) != 0;) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail_errno("read " + path);
+      text.append(buf, static_cast<std::size_t>(n));
+    }
+  } else if (errno != ENOENT && errno != ELOOP) {
+    return fail_errno(path);
+  }
+  if (!text.ends_with(content)) text += content;
+  return write_owned_at(dir.get(), dir_path, name, text, mode, uid, gid);
 }
 
 }  // namespace macula

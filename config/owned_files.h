@@ -35,4 +35,9 @@ Result<void> write_owned_at(int dir, const std::string& dir_path, const std::str
 // The same for an absolute path, its missing parents made (0755, root's).
 Result<void> write_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid);
 
+// write_owned with the file's content so far in front of content (cloud-init's `append: true`).
+// A file that already ends with content is left so (owned and moded): the boot stage applies
+// at every boot and again when the network brings a new config, and appends once.
+Result<void> append_owned(const std::string& path, std::string_view content, mode_t mode, uid_t uid, gid_t gid);
+
 }  // namespace macula

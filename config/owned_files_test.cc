@@ -50,6 +50,30 @@ TEST_CASE("write_owned makes the missing parents and the file, with its owner an
   CHECK((stat_of(file).st_mode & 07777) == 0600);
 }
 
+TEST_CASE("append_owned adds to the file once: applied again, the file already ends with it") {
+  const ScratchDir scratch("owned-append");
+  const fs::path file = scratch.path / "etc" / "motd";
+  REQUIRE(append_owned(file, "first\n", 0644, kUser, kUser));  // none yet: made
+  CHECK(read_file(file).value() == "first\n");
+  REQUIRE(write_file_atomic(file, "the image's\n", 0600));
+  REQUIRE(append_owned(file, "added\n", 0644, kUser, kUser));
+  REQUIRE(append_owned(file, "added\n", 0644, kUser, kUser));  // the boot stage again
+  CHECK(read_file(file).value() == "the image's\nadded\n");
+  CHECK((stat_of(file).st_mode & 07777) == 0644);
+}
+
+TEST_CASE("append_owned does not read or write through a user's link") {
+  const ScratchDir scratch("owned-append-link");
+  const fs::path home = users_dir(scratch.path / "home");
+  const fs::path shadow = scratch.path / "shadow";
+  REQUIRE(write_file_atomic(shadow, "root:secret\n", 0600));
+  plant_link(shadow, home / "notes");
+  auto appended = append_owned(home / "notes", "more\n", 0644, kUser, kUser);
+  REQUIRE_FALSE(appended);
+  CHECK(appended.error().text().ends_with("not followed"));
+  CHECK(read_file(shadow).value() == "root:secret\n");
+}
+
 TEST_CASE("a user's ~/.ssh that links to another directory is refused, and that directory left alone") {
   const ScratchDir scratch("owned-ssh-link");
   const fs::path home = users_dir(scratch.path / "home");

@@ -71,3 +71,46 @@ def test_schema_takes_one_format(maculaos_bin):
     r = subprocess.run([str(maculaos_bin), "config", "schema", "--json", "--markdown"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+
+
+def test_a_cloud_config_is_checked_as_the_boot_takes_it(maculaos_bin, tmp_path):
+    cfg = tmp_path / "user-data"
+    cfg.write_text("#cloud-config\n"
+                   "users:\n  - default\n  - name: ada\n    groups: sudo\n    shell: /bin/bash\n"
+                   "    sudo: ALL=(ALL) NOPASSWD:ALL\n    ssh_authorized_keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI ada]\n"
+                   "runcmd:\n  - [touch, /run/ran]\nbootcmd: [date]\n"
+                   "write_files:\n  - {path: /etc/motd, content: hello, append: true}\n"
+                   "  - {path: /home/ada/x, owner: ada, defer: true}\n"
+                   "timezone: Europe/Berlin\nlocale: en_US.UTF-8\nntp: {servers: [10.0.0.1]}\n"
+                   "chpasswd: {expire: false, list: ['root:$6$salt$hash']}\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert r.stdout == f"{cfg}: valid\n"
+
+
+def test_a_cloud_config_key_maculaos_does_not_do_is_named(maculaos_bin, tmp_path):
+    cfg = tmp_path / "user-data"
+    cfg.write_text("#cloud-config\npackages: [vim]\nruncmd: [date]\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == (f"{cfg}:2:11: warning: packages: cloud-config key `packages` is not supported "
+                        "by MaculaOS (an immutable root): ignored\n")
+    plain = tmp_path / "plain"
+    plain.write_text("#cloud-config\nchpasswd: {list: ['root:hunter2']}\n")
+    r = validate(maculaos_bin, plain)
+    assert r.returncode == 1
+    assert "chpasswd.list[0]: root: a plain-text password is refused" in r.stderr
+    assert "hunter2" not in r.stderr + r.stdout
+
+
+def test_a_network_config_is_checked_as_the_boot_takes_it(maculaos_bin, tmp_path):
+    cfg = tmp_path / "network-config"
+    cfg.write_text("version: 2\nethernets:\n  lan:\n    match: {macaddress: '52:54:00:12:34:56'}\n"
+                   "    addresses: [10.0.2.15/24]\n    gateway4: 10.0.2.2\n    nameservers: {addresses: [10.0.2.3]}\n")
+    r = validate(maculaos_bin, cfg)
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    cfg.write_text("version: 3\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 0
+    assert r.stderr == f"{cfg}:1:10: warning: version: network-config version 3 is not supported (expected version 1 or 2): ignored\n"

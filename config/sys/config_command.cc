@@ -14,7 +14,6 @@
 #include "common/files.h"
 #include "names/names.h"
 #include "config/config_apply.h"
-#include "config/config_normalize.h"
 #include "config/config_reference.h"
 #include "config/image_defaults.h"
 #include "config/config_sources.h"
@@ -55,7 +54,10 @@ words, merged in that order, later winning.
   status            what the boot stage of this boot applied, and each error (also in the
                     motd); exit 1 when there was one
   validate FILE     check FILE against the schema: each problem as FILE:LINE:COLUMN: KEY: what
-                    was expected (unknown keys are warnings); exit 1 when there is an error
+                    was expected (unknown keys are warnings); exit 1 when there is an error.
+                    A FILE starting with #cloud-config is read as a NoCloud user-data, one
+                    named network-config as NoCloud's network-config, translated as the boot
+                    does (docs/cloud-init.md)
   schema [--markdown|--json]
                     every key: its type, the image's default, what applies it and which
                     sources may set it, as Markdown (the default; docs/config-reference.md)
@@ -237,11 +239,14 @@ Result<int> status() {
 Result<int> validate(const std::string& path) {
   auto text = read_file(path);
   if (!text) return fail(text.error());
-  auto tree = parse_config(*text, path);
-  if (!tree) return fail(tree.error());
-  const std::vector<ConfigIssue> issues = normalize_and_validate(*tree);
-  print_issues(issues);
-  if (has_errors(issues)) return 1;
+  // as the boot reads it: a #cloud-config file is user-data, translated the same way
+  const CheckedSource checked = check_config_text({path, *text, format_of_file(path, *text)});
+  // a file that does not parse is one line, as any read error
+  if (!checked.tree && checked.issues.size() == 1 && checked.issues[0].key.empty() &&
+      checked.issues[0].severity == ConfigIssue::Severity::error)
+    return fail(checked.issues[0].message);
+  print_issues(checked.issues);
+  if (has_errors(checked.issues)) return 1;
   std::printf("%s: valid\n", path.c_str());
   return 0;
 }

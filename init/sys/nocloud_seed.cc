@@ -23,6 +23,7 @@ constexpr std::size_t kMaxSeedFileBytes = 1u << 20;
 struct SeedFiles {
   std::string meta_data;
   std::optional<std::string> user_data;  // meta-data alone is a seed (a host name)
+  std::optional<std::string> network_config;
 };
 
 bool is_seed(const BlockDevice& device) { return device.label == kNoCloudLabel || device.label == kNoCloudLabelLower; }
@@ -66,22 +67,30 @@ Result<SeedFiles> read_seed(const BlockDevice& device) {
   if (!meta_data && meta_data.error().code == ENOENT)
     return fail("no meta-data: expected one with an instance-id (cloud-init's NoCloud needs it)");
   if (!meta_data) return fail(meta_data.error());
-  SeedFiles files{std::move(*meta_data), std::nullopt};
-  auto user_data = read_resource(dir + "/user-data", {}, kMaxSeedFileBytes);
-  if (user_data)
-    files.user_data = std::move(*user_data);
-  else if (user_data.error().code != ENOENT)
-    return fail(user_data.error());
+  SeedFiles files{std::move(*meta_data), std::nullopt, std::nullopt};
+  for (auto [name, into] : {std::pair{"user-data", &files.user_data}, std::pair{"network-config", &files.network_config}}) {
+    auto text = read_resource(dir + "/" + name, {}, kMaxSeedFileBytes);
+    if (text)
+      *into = std::move(*text);
+    else if (text.error().code != ENOENT)
+      return fail(text.error());
+  }
   return files;
 }
 
-// meta-data and user-data into dir (0700), a user-data of an earlier seed taken away.
+// meta-data, user-data and network-config into dir (0700), those of an earlier seed that
+// this one lacks taken away. The config reader reads them (config/config_sources.h).
 Result<void> write_seed(const std::string& dir, const SeedFiles& files) {
   if (auto r = make_directory(dir, 0700); !r) return r;
   if (auto r = write_file_atomic(dir + "/meta-data", files.meta_data, 0600); !r) return r;
-  const std::string user_data = dir + "/user-data";
-  if (files.user_data) return write_file_atomic(user_data, *files.user_data, 0600);
-  if (::unlink(user_data.c_str()) != 0 && errno != ENOENT) return fail_errno("unlink " + user_data);
+  for (const auto& [name, text] : {std::pair{"user-data", &files.user_data}, std::pair{"network-config", &files.network_config}}) {
+    const std::string path = dir + "/" + name;
+    if (*text) {
+      if (auto r = write_file_atomic(path, **text, 0600); !r) return r;
+    } else if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return fail_errno("unlink " + path);
+    }
+  }
   return {};
 }
 

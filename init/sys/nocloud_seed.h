@@ -1,6 +1,6 @@
-// The NoCloud data source of cloud-init (docs/configuration.md, "NoCloud"): a file system labelled
-// CIDATA or cidata holding meta-data and user-data, as VM platforms and provisioning tools
-// hand config over. Whether the node reads one is config/nocloud_trust.h's decision; init takes
+// The NoCloud data source of cloud-init (docs/cloud-init.md): a file system labelled
+// CIDATA or cidata holding meta-data, user-data and network-config, as VM platforms and
+// provisioning tools hand config over. Whether the node reads one is config/nocloud_trust.h's decision; init takes
 // a seed it trusts before switching root: to kNoCloudSeedDir for this boot, and on an installed
 // node to kNoCloudInstanceDir, the instance it keeps. The config engine reads both as sources.
 #pragma once
