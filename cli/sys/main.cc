@@ -14,6 +14,7 @@
 #include "pairing/sys/pairing_command.h"
 #include "init/sys/init_command.h"
 #include "installer/sys/install_command.h"
+#include "logs/sys/logs_command.h"
 #include "net/sys/fetch_command.h"
 #include "peers/sys/peers_command.h"
 #include "persistence/sys/persistence_command.h"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
       macula::peers_applet(),
       macula::persistence_applet(),
       macula::state_applet(),
+      macula::logs_applet(),
   };
   return macula::run_applets(applets, args);
 }
