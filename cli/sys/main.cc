@@ -19,6 +19,7 @@
 #include "peers/sys/peers_command.h"
 #include "persistence/sys/persistence_command.h"
 #include "setup/sys/setup_command.h"
+#include "support/sys/support_command.h"
 #include "sysinfo/sys/sysinfo_command.h"
 #include "upgrade/sys/upgrade_command.h"
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
       macula::persistence_applet(),
       macula::state_applet(),
       macula::logs_applet(),
+      macula::support_applet(),
   };
   return macula::run_applets(applets, args);
 }
