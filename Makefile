@@ -15,9 +15,9 @@
 #   make initramfs    build/initramfs.cpio.zst: /init (our binary), busybox, kernel modules
 #   make rootfs       build/rootfs-lite.squashfs (rootfs-full: build/rootfs-full.squashfs)
 #   make iso          build/macula-os-VERSION-amd64.iso (iso-full: ...-full-amd64.iso)
-#   make images       build/images/: the ISO, the installed-disk image (.img), .qcow2, .ova, the root
-#                     file system (.tar.zst), the release, SHA256SUMS and SIZES (make img, qcow2,
-#                     ova, tar: one each)
+#   make images       build/images/: the ISO, the installed-disk image (.img, and .img.xz to
+#                     download), .qcow2, .ova, the root file system (.tar.zst), the release,
+#                     SHA256SUMS and SIZES (make img, img-xz, qcow2, ova, tar: one each)
 #   make release      build/releases/CHANNEL/: the signed upgrade of the lite image (manifest.json,
 #                     manifest.json.sig, *.zst); CHANNEL (stable), RELEASE_VERSION (VERSION's),
 #                     SIGNING_KEY (the dev key, made in ~/.cache/maculaos/keys)
@@ -45,6 +45,7 @@ ISO := $(BUILD)/macula-os-$(VERSION)-amd64.iso
 ISO_FULL := $(BUILD)/macula-os-$(VERSION)-full-amd64.iso
 IMAGES := $(BUILD)/images
 IMG := $(IMAGES)/macula-os-$(VERSION)-amd64.img
+IMG_XZ := $(IMG).xz
 QCOW2 := $(IMAGES)/macula-os-$(VERSION)-amd64.qcow2
 OVA := $(IMAGES)/macula-os-$(VERSION)-amd64.ova
 TAR := $(IMAGES)/macula-os-$(VERSION)-amd64.tar.zst
@@ -66,7 +67,7 @@ NAMES_EXPORT := $(BUILD)/release/names_export
 RELEASE_VERSION ?= $(VERSION)
 
 .PHONY: all build toolchain test unit-sanitized unit-tsan run clean torture fuzz fuzz-build fuzz-short config-reference
-.PHONY: kernel initramfs rootfs rootfs-full iso iso-full release images img qcow2 ova tar
+.PHONY: kernel initramfs rootfs rootfs-full iso iso-full release images img img-xz qcow2 ova tar
 
 all: build
 
@@ -207,6 +208,15 @@ $(IMG): $(ISO) images/make-img.sh
 	@mkdir -p $(@D)
 	@ACCEL=$(ACCEL) images/make-img.sh $(ISO) $(KERNEL_DIR)/vmlinuz $(INITRAMFS) $@
 
+# The disk image to download (docs/downloads.md: xz, as balenaEtcher reads no zstd): not on
+# make test's path, which boots the raw .img.
+img-xz: img
+	@$(MAKE) --no-print-directory $(IMG_XZ)
+
+$(IMG_XZ): $(IMG)
+	@start=$$SECONDS && xz -T0 -6 -c $< >$@.partial && mv $@.partial $@ && \
+	  echo "img-xz: $@ ($$(du -h $@ | cut -f1), $$((SECONDS - start)) s)"
+
 qcow2: img
 	@$(MAKE) --no-print-directory $(QCOW2)
 
@@ -228,10 +238,10 @@ $(TAR): $(ROOTFS_LITE) images/make-tar.sh
 	@images/make-tar.sh $< $@
 
 # Every artifact in one directory, with their checksums and sizes.
-images: img qcow2 ova tar release
+images: img img-xz qcow2 ova tar release
 	@ln -f $(ISO) $(IMAGES)/
 	@rm -rf $(IMAGES)/release && cp -r $(BUILD)/releases/$(CHANNEL) $(IMAGES)/release
-	@cd $(IMAGES) && artifacts="$(notdir $(ISO) $(IMG) $(QCOW2) $(OVA) $(TAR))" && \
+	@cd $(IMAGES) && artifacts="$(notdir $(ISO) $(IMG) $(IMG_XZ) $(QCOW2) $(OVA) $(TAR))" && \
 	  sha256sum $$artifacts >SHA256SUMS && \
 	  for f in $$artifacts; do echo "$$f $$(stat -c %s $$f) bytes, $$(du -h $$f | cut -f1) allocated"; done >SIZES
 	@cat $(IMAGES)/SIZES

@@ -192,6 +192,12 @@ inline constexpr const char* kK3sBinary = "/opt/macula/bin/k3s";
 inline constexpr const char* kK3sLogPath = "/var/log/k3s.log";
 inline constexpr const char* kFirstbootLogPath = "/var/log/macula-firstboot.log";
 inline constexpr const char* kMdnsNameLogPath = "/var/log/macula-mdns-name.log";
+// The mesh roles' services and macula-logs (rootfs/overlay/etc/init.d) each log to LOG_DIR/SERVICE.log.
+inline constexpr const char* kLogDir = "/var/log";
+inline constexpr const char* kMeshLogPath = "/var/log/macula-mesh.log";
+inline constexpr const char* kBootstrapLogPath = "/var/log/macula-bootstrap.log";
+inline constexpr const char* kGatewayLogPath = "/var/log/macula-gateway.log";
+inline constexpr const char* kRotationLogPath = "/var/log/macula-logs.log";  // the macula-logs service's own
 
 // ---- The table names_export writes: each name as shell and GRUB see it ----
 struct ExportedName {
@@ -292,6 +298,7 @@ inline constexpr ExportedName kExportedNames[] = {
     {"MACULA_K3S_LOG", kK3sLogPath},
     {"MACULA_FIRSTBOOT_LOG", kFirstbootLogPath},
     {"MACULA_MDNS_NAME_LOG", kMdnsNameLogPath},
+    {"MACULA_LOG_DIR", kLogDir},
 };
 
 }  // namespace macula

@@ -17,7 +17,7 @@ declare -A group=(
           python3-cryptography python3-websocket chromium xorriso e2fsprogs"
   # the kernel, initramfs, root file system and ISO (make kernel|initramfs|rootfs|iso)
   [image]="mmdebstrap squashfs-tools xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools
-           dosfstools busybox-static zstd cpio kmod dpkg-dev python3 fdisk openssl"
+           dosfstools busybox-static zstd xz-utils cpio kmod dpkg-dev python3 fdisk openssl"
   # booting the images (swtpm: an emulated TPM 2.0 for the encrypted-state scenario)
   [qemu]="qemu-system-x86 ovmf seabios qemu-utils swtpm"
 )

@@ -14,10 +14,12 @@
 #include "pairing/sys/pairing_command.h"
 #include "init/sys/init_command.h"
 #include "installer/sys/install_command.h"
+#include "logs/sys/logs_command.h"
 #include "net/sys/fetch_command.h"
 #include "peers/sys/peers_command.h"
 #include "persistence/sys/persistence_command.h"
 #include "setup/sys/setup_command.h"
+#include "support/sys/support_command.h"
 #include "sysinfo/sys/sysinfo_command.h"
 #include "upgrade/sys/upgrade_command.h"
 
@@ -41,6 +43,8 @@ int main(int argc, char** argv) {
       macula::peers_applet(),
       macula::persistence_applet(),
       macula::state_applet(),
+      macula::logs_applet(),
+      macula::support_applet(),
   };
   return macula::run_applets(applets, args);
 }
