@@ -15,6 +15,7 @@
 #include "names/names.h"
 #include "config/config_apply.h"
 #include "config/config_sources.h"
+#include "config/config_status_report.h"
 #include "config/firewall.h"
 #include "config/remote_config.h"
 #include "config/sys/remote_fetch.h"
@@ -49,13 +50,15 @@ words, merged in that order, later winning.
                     default runlevel). When a source has an error, the last config that
                     applied (/var/lib/maculaos/applied-config.yaml) is applied instead, and
                     the errors are printed; exit 1 then, and when a step failed
-  status            what the boot stage of this boot applied, and each error (also in the
+  status [--json]   what the boot stage of this boot applied, and each error (also in the
                     motd); exit 1 when there was one
   validate FILE     check FILE against the schema: each problem as FILE:LINE:COLUMN: KEY: what
                     was expected (unknown keys are warnings); exit 1 when there is an error
 A source with an error is left out of the merge whole; show and get then say so on stderr and
 exit 1, with what the other sources give on stdout.
 )";
+
+constexpr OptionSpec kOptions[] = {{"json"}, {"stage", 0, true}};
 
 void print_issues(std::span<const ConfigIssue> issues) {
   for (const ConfigIssue& issue : issues) std::fprintf(stderr, "%s\n", issue.str().c_str());
@@ -220,10 +223,10 @@ Result<int> apply(const ParsedArgs& args) {
 }
 
 // What the boot stage of this boot did (kConfigStatusPath); exit 1 when it had errors.
-Result<int> status() {
+Result<int> status(bool json) {
   auto text = read_file(kConfigStatusPath);
   if (!text) return fail("no config status: the boot stage has not run in this boot", text.error().code);
-  std::fputs(text->c_str(), stdout);
+  std::fputs(json ? config_status_json(*text).c_str() : text->c_str(), stdout);
   return text->starts_with("config: applied\n") ? 0 : 1;
 }
 
@@ -240,23 +243,27 @@ Result<int> validate(const std::string& path) {
 }
 
 Result<int> run(std::span<const std::string> argv) {
-  static constexpr OptionSpec kSpecs[] = {{"json"}, {"stage", 0, true}};
-  auto args = parse_args("config", kSpecs, argv);
+  auto args = parse_args("config", kOptions, argv);
   if (!args) return fail(args.error());
   const auto& words = args->positional;
   const std::string command = words.empty() ? "" : words[0];
   if (args->has("stage") && command != "apply") return usage_error("--stage: only with apply");
   if (command == "show" && words.size() == 1) return show(*args);
-  if (command == "status" && words.size() == 1 && !args->has("json")) return status();
+  if (command == "status" && words.size() == 1) return status(args->has("json"));
   if (command == "apply" && words.size() == 1 && !args->has("json")) return apply(*args);
   if (command == "get" && words.size() == 2 && !args->has("json")) return get(words[1]);
   if (command == "validate" && words.size() == 2 && !args->has("json")) return validate(words[1]);
   return usage_error(command.empty() ? "expected a command: show, get KEY, apply, status or validate FILE"
-                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|network|run], status or validate FILE");
+                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|network|run], status [--json] or validate FILE");
 }
 
 }  // namespace
 
-Applet config_applet() { return {"config", "the node's config.yaml: show, get, apply, status, validate", kUsage, run}; }
+Applet config_applet() {
+  static constexpr std::string_view kCommands[] = {"show", "get", "apply", "status", "validate"};
+  static constexpr std::string_view kRootWords[] = {"apply"};
+  return {.name = "config", .summary = "the node's config.yaml: show, get, apply, status, validate", .usage = kUsage, .run = run,
+          .commands = kCommands, .options = kOptions, .root_words = kRootWords};
+}
 
 }  // namespace macula
