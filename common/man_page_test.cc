@@ -41,7 +41,7 @@ TEST_CASE("man: the usage text's synopsis and description, literally") {
 TEST_CASE("man: maculaos(8) lists the commands and their pages, not the hidden ones") {
   const std::string page = umbrella_man_page(kApplets);
   CHECK_THAT(page, Catch::StartsWith(".TH MACULAOS 8 "));
-  CHECK_THAT(page, Catch::Contains("  upgrade           A/B upgrade\n"));
+  CHECK_THAT(page, Catch::Contains("  upgrade         A/B upgrade\n"));
   CHECK_THAT(page, Catch::EndsWith(".SH SEE ALSO\nmacula-install(8),\nmaculaos-upgrade(8)\n"));
   CHECK_THAT(page, !Catch::Contains("PID 1"));
 }
