@@ -16,7 +16,7 @@ constexpr std::string_view kUsage = R"(usage: maculaos identity [--json]
 
 The node's identity: an Ed25519 keypair, made the first time it is asked for (setup and
 pairing do), kept in /var/lib/maculaos/identity (the private seed 0600 in a 0700 directory,
-never shown). Prints its fingerprint, as ssh-keygen -l does, and its public key; --json prints
+never shown). Prints its fingerprint, in ssh-keygen's form, and its public key; --json prints
 them as a JSON object (docs/json-output.md).
 )";
 
