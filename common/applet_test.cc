@@ -11,10 +11,14 @@ namespace {
 
 Result<int> noop(std::span<const std::string>) { return 0; }
 
+constexpr std::string_view kRootWords[] = {"--apply"};
+
 const Applet kApplets[] = {
     {"version", "print versions", "usage: version", noop},
-    {"init", "PID 1", "usage: init", noop, true},
-    {"macula-install", "install", "usage: macula-install", noop, true},
+    {.name = "init", .summary = "PID 1", .usage = "usage: init", .run = noop, .by_name = true, .hidden = true},
+    {.name = "macula-install", .summary = "install", .usage = "usage: macula-install", .run = noop, .by_name = true,
+     .needs_root = true},
+    {.name = "upgrade", .summary = "upgrade", .usage = "usage: upgrade", .run = noop, .root_words = kRootWords},
 };
 
 Result<Invocation> resolve(std::vector<std::string> argv) {
@@ -73,6 +77,74 @@ TEST_CASE("help: --help is understood on every name") {
   CHECK(named->applet->name == "init");
 }
 
+TEST_CASE("--version: as the command, and as any applet's first argument, by any name") {
+  for (auto argv : std::vector<std::vector<std::string>>{
+           {"maculaos", "--version"}, {"macula-install", "--version"}, {"maculaos", "upgrade", "--version"}}) {
+    auto inv = resolve(argv);
+    REQUIRE(inv);
+    CHECK(inv->version);
+    CHECK_FALSE(inv->help);
+  }
+  CHECK_FALSE(resolve({"maculaos", "upgrade", "--check", "--version"})->version);
+  CHECK(version_line() == "maculaos " MACULAOS_VERSION);
+  CHECK(run_applets(kApplets, std::vector<std::string>{"maculaos", "upgrade", "--version"}) == 0);
+}
+
+TEST_CASE("hidden applets run, but the command list and the choices do not name them") {
+  auto init = resolve({"maculaos", "init"});
+  REQUIRE(init);
+  CHECK(init->applet->name == "init");
+  const std::string list = command_list(kApplets);
+  CHECK_THAT(list, Catch::Contains("\n  version ") && Catch::Contains("\n  macula-install "));
+  CHECK_THAT(list, !Catch::Contains("PID 1") && !Catch::Contains("  init "));
+  auto unknown = resolve({"maculaos", "frobnicate"});
+  REQUIRE_FALSE(unknown);
+  CHECK_THAT(unknown.error().message, !Catch::Contains("init"));
+}
+
+TEST_CASE("root: a whole applet, or the runs that hold one of its root words") {
+  const Applet& install = kApplets[2];
+  const Applet& upgrade = kApplets[3];
+  CHECK(needs_root(install, std::vector<std::string>{"--dry-run"}));
+  CHECK(needs_root(upgrade, std::vector<std::string>{"--apply", "--from", "x"}));
+  CHECK_FALSE(needs_root(upgrade, std::vector<std::string>{"--status"}));
+  CHECK_FALSE(needs_root(kApplets[0], std::vector<std::string>{}));
+}
+
+TEST_CASE("root: one line before anything runs, a permission error naming the command as typed") {
+  const std::vector<std::string> apply = {"--apply"};
+  auto refusal = root_refusal(kApplets[3], apply, 1000);
+  REQUIRE(refusal);
+  CHECK(refusal->text() == "maculaos upgrade: run it with sudo (it needs root)");
+  CHECK(refusal->kind == ErrorKind::permission);
+  CHECK(root_refusal(kApplets[2], {}, 1000)->text() == "macula-install: run it with sudo (it needs root)");
+  CHECK_FALSE(root_refusal(kApplets[3], apply, 0));
+  CHECK_FALSE(root_refusal(kApplets[3], std::vector<std::string>{"--status"}, 1000));
+}
+
+TEST_CASE("completion and man pages are asked of the dispatcher, for any table") {
+  auto completion = resolve({"maculaos", "completion", "bash"});
+  REQUIRE(completion);
+  CHECK(completion->completion);
+  CHECK(resolve({"maculaos", "completion", "--help"})->help);
+  CHECK_FALSE(resolve({"maculaos", "completion", "fish"}));
+  CHECK_FALSE(resolve({"maculaos", "completion"}));
+
+  auto umbrella = resolve({"maculaos", "help", "--man"});
+  REQUIRE(umbrella);
+  CHECK((umbrella->man && !umbrella->applet));
+  auto page = resolve({"maculaos", "help", "--man", "upgrade"});
+  REQUIRE(page);
+  CHECK((page->man && page->applet->name == "upgrade"));
+  auto dir = resolve({"maculaos", "help", "--man-dir", "/tmp/man8"});
+  REQUIRE(dir);
+  CHECK(dir->man_dir == "/tmp/man8");
+  auto unknown = resolve({"maculaos", "help", "--man", "nope"});
+  REQUIRE_FALSE(unknown);
+  CHECK_THAT(unknown.error().message, Catch::Contains("'nope'"));
+  CHECK_FALSE(resolve({"maculaos", "help", "--manual"}));
+}
+
 TEST_CASE("help only counts as the applet's first argument") {
   auto inv = resolve({"maculaos", "version", "x", "--help"});
   REQUIRE(inv);
@@ -83,7 +155,7 @@ TEST_CASE("misuse is a one-line error naming the input and the choices") {
   auto none = resolve({"maculaos"});
   REQUIRE_FALSE(none);
   CHECK_THAT(none.error().message, Catch::Contains("no command given") &&
-                                       Catch::Contains("version, init, macula-install"));
+                                       Catch::Contains("(expected one of: version, macula-install, upgrade;"));
 
   auto unknown = resolve({"maculaos", "frobnicate"});
   REQUIRE_FALSE(unknown);

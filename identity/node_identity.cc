@@ -4,6 +4,7 @@
 
 #include "common/base64.h"
 #include "common/files.h"
+#include "common/json.h"
 
 namespace macula {
 
@@ -103,6 +104,12 @@ Result<Ed25519Signature> sign_as_node(const std::string& dir, std::string_view m
                        secret);
   sodium_memzero(secret, sizeof secret);
   return signature;
+}
+
+std::string identity_json(const LoadedIdentity& loaded, std::string_view dir) {
+  JsonObject out;
+  out.add("type", "ED25519").add("fingerprint", loaded.identity.fingerprint).add("public_key", loaded.identity.openssh_public);
+  return out.add("directory", dir).add("created", loaded.created).str();
 }
 
 }  // namespace macula

@@ -38,6 +38,10 @@ struct LoadedIdentity {
 };
 Result<LoadedIdentity> ensure_node_identity(const std::string& dir, std::string_view comment);
 
+// Pure: `maculaos identity --json` (docs/json-output.md): type, fingerprint, public_key (the
+// OpenSSH line), directory and created.
+std::string identity_json(const LoadedIdentity& loaded, std::string_view dir);
+
 // message signed (Ed25519, detached) with the identity in dir, which must exist.
 Result<Ed25519Signature> sign_as_node(const std::string& dir, std::string_view message);
 

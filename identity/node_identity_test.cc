@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "common/json_fields.h"
 #include "tests/scratch_dir.h"
 
 namespace macula {
@@ -31,6 +32,19 @@ TEST_CASE("the public key line and fingerprint are OpenSSH's") {
   CHECK(openssh_public_line(kOpensshKey, "t") ==
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBKkaZ7vAT3yIjgOSI52ZPcUeEuG56eNSfq2FQ4p5gPW t");
   CHECK(public_key_fingerprint(kOpensshKey) == "SHA256:UF3MQOXcz2kMrrb/WXIGNqjTkBJT4fHby9TbaWxiRDo");
+}
+
+TEST_CASE("identity --json: the fingerprint, the public key line, where it is kept, and whether it was made now") {
+  const LoadedIdentity loaded{{kOpensshKey, openssh_public_line(kOpensshKey, "edge-1"), public_key_fingerprint(kOpensshKey)}, true};
+  auto doc = parse_json_object(identity_json(loaded, "/var/lib/maculaos/identity"), "identity --json");
+  REQUIRE(doc);
+  CHECK(std::string(field_string(doc->get(), "type")) == "ED25519");
+  CHECK(std::string(field_string(doc->get(), "fingerprint")) == public_key_fingerprint(kOpensshKey));
+  CHECK(std::string(field_string(doc->get(), "public_key")) == openssh_public_line(kOpensshKey, "edge-1"));
+  CHECK(std::string(field_string(doc->get(), "directory")) == "/var/lib/maculaos/identity");
+  json_object* created = nullptr;
+  REQUIRE(json_object_object_get_ex(doc->get(), "created", &created));
+  CHECK(json_object_get_boolean(created));
 }
 
 TEST_CASE("a node identity is made once, private, and read back the same") {

@@ -136,6 +136,9 @@ inline constexpr const char* kNoCloudSeedDir = "/run/macula/nocloud";
 // This binary, handed to the booted system: the image's maculaos and macula-install link here,
 // so the tools always match the initramfs (and slot) that booted.
 inline constexpr const char* kBinaryInRun = "/run/macula/bin/maculaos";
+// That binary's man pages (maculaos help --man-dir, at the end of each boot: they match the
+// binary that booted); /etc/man.conf puts it on man's path.
+inline constexpr const char* kManDir = "/run/macula/man";
 // Cues: the pairing service runs (its port stays open in the firewall); setup has not run.
 inline constexpr const char* kPairingCue = "/run/macula/pairing";
 inline constexpr const char* kSetupNeededCue = "/run/macula/setup-needed";
@@ -259,6 +262,7 @@ inline constexpr ExportedName kExportedNames[] = {
     {"MACULA_CONFIG_STATUS", kConfigStatusPath},
     {"MACULA_NOCLOUD_SEED_DIR", kNoCloudSeedDir},
     {"MACULA_BINARY_IN_RUN", kBinaryInRun},
+    {"MACULA_MAN_DIR", kManDir},
     {"MACULA_PAIRING_CUE", kPairingCue},
     {"MACULA_SETUP_NEEDED_CUE", kSetupNeededCue},
     {"MACULA_ISSUE_DIR", kIssueDir},

@@ -240,6 +240,13 @@ compile_hwdb() {
   rm -f "$hwdb"/*.hwdb
 }
 
+# `man` is mandoc's (packages-lite.txt): Debian installs it only as mman, leaving man to
+# man-db, which with groff is 7 MB where mandoc is 1.4. mandoc reads /etc/man.conf (the overlay's:
+# the booted binary's pages in /run, made at each boot) when called as man.
+link_man() {
+  ln -s mandoc "$root/usr/bin/man"
+}
+
 # apt and what only it needs (its library, gpgv, the archive keys): the root is read-only, and a
 # node changes its software by upgrading the whole image. dpkg's database stays (/var is seeded
 # from it, and it lists what the image holds).
@@ -299,6 +306,7 @@ main() {
   remove_apt
   compile_hwdb
   trim
+  link_man
   keep_openrc_dependencies
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "common/json.h"
 #include "common/text_lines.h"
 
 namespace macula {
@@ -62,6 +63,18 @@ std::uint64_t meminfo_bytes(std::string_view text, std::string_view key) {
     return kib * 1024;
   }
   return 0;
+}
+
+std::string sysinfo_json(const SystemFacts& f) {
+  auto bytes = [](std::uint64_t n) { return static_cast<std::int64_t>(n); };
+  JsonObject memory, disk;
+  memory.add("total_bytes", bytes(f.memory_total)).add("available_bytes", bytes(f.memory_available));
+  disk.add("path", "/var").add("total_bytes", bytes(f.disk_total)).add("available_bytes", bytes(f.disk_available));
+  JsonObject out;
+  out.add("os", f.os).add("hostname", f.hostname).add("boot_mode", f.boot_mode).add("slot", f.slot).add("kernel", f.kernel);
+  out.add("uptime_seconds", static_cast<std::int64_t>(f.uptime.count())).add("memory", memory).add("disk", disk);
+  out.add("addresses", f.addresses).add("mesh_roles", f.mesh_roles).add("realm", f.realm).add("k3s", f.k3s);
+  return out.str() + "\n";
 }
 
 std::string sysinfo_text(const SystemFacts& f) {

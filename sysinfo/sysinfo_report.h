@@ -27,6 +27,10 @@ struct SystemFacts {
 // "  Label: value" lines, labels aligned; a fact not known shows as "unknown".
 std::string sysinfo_text(const SystemFacts& facts);
 
+// The same facts as one JSON object (docs/json-output.md): numbers in bytes and seconds, a fact
+// not known as "" (or 0).
+std::string sysinfo_json(const SystemFacts& facts);
+
 // "1 d 2 h 5 min", "3 h 0 min", "4 min".
 std::string uptime_text(std::chrono::seconds uptime);
 // "312 MiB of 1.9 GiB used" (total 0: unknown).

@@ -4,6 +4,7 @@
 
 #include "ab/disk_layout.h"
 #include "ab/installed_disk.h"
+#include "common/json.h"
 #include "names/names.h"
 
 namespace macula {
@@ -127,16 +128,24 @@ Result<void> roll_back(UpgradeSystem& system, bool reboot) {
   return reboot_if(system, reboot);
 }
 
-Result<int> check_for_upgrade(UpgradeSystem& system, const ReleaseSource& source) {
+Result<UpgradeCheck> check_for_upgrade(UpgradeSystem& system, const ReleaseSource& source) {
   std::string current = MACULAOS_VERSION;
   if (auto view = system.read_boot_view(); view && view->booted) current = view->state.info(*view->booted).version;
   auto release = fetch_release(system, source);
   if (!release) return fail(release.error());
   const bool newer = compare_versions(release->version, current) > 0;
-  system.say("current: " + current);
-  system.say("available: " + release->version);
-  system.say(newer ? "a newer version is available: maculaos upgrade --apply" : "up to date");
-  return newer ? 0 : kExitNoUpdate;
+  return UpgradeCheck{current, release->version, release->channel, newer};
+}
+
+std::string check_text(const UpgradeCheck& check) {
+  return "current: " + check.current + "\navailable: " + check.available + "\n" +
+         (check.newer ? "a newer version is available: maculaos upgrade --apply\n" : "up to date\n");
+}
+
+std::string check_json(const UpgradeCheck& check) {
+  JsonObject out;
+  out.add("current", check.current).add("available", check.available).add("channel", check.channel).add("newer", check.newer);
+  return out.str() + "\n";
 }
 
 }  // namespace macula

@@ -84,8 +84,23 @@ Result<void> apply_upgrade(UpgradeSystem& system, const ReleaseSource& source, c
 // --rollback: the other slot becomes primary again (it must be good).
 Result<void> roll_back(UpgradeSystem& system, bool reboot);
 
-// --check: 0 when the release is newer than the running version, kExitNoUpdate when not.
+// --check: the running version (the booted slot's, else this binary's) and the release's, the
+// release verified (it says which, signed by which key) and nothing written.
+struct UpgradeCheck {
+  std::string current;
+  std::string available;
+  std::string channel;
+  bool newer = false;
+};
+Result<UpgradeCheck> check_for_upgrade(UpgradeSystem& system, const ReleaseSource& source);
+
+// --check's exit status: 0 when the release is newer than the running version, kExitNoUpdate
+// when not.
 inline constexpr int kExitNoUpdate = 3;
-Result<int> check_for_upgrade(UpgradeSystem& system, const ReleaseSource& source);
+inline int check_exit_status(const UpgradeCheck& check) { return check.newer ? 0 : kExitNoUpdate; }
+// "current: ..", "available: ..", and what to do: --check's lines.
+std::string check_text(const UpgradeCheck& check);
+// --check --json (docs/json-output.md): current, available, channel, newer.
+std::string check_json(const UpgradeCheck& check);
 
 }  // namespace macula

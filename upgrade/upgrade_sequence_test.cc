@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 
+#include "common/json_fields.h"
 #include "common/sha256.h"
 
 namespace macula {
@@ -489,24 +490,36 @@ TEST_CASE("check: 0 when the release is newer, 3 when not, writing nothing") {
   FakeNode node = node_with_old_standby();
   auto newer = check_for_upgrade(node, kSource);
   REQUIRE(newer);
-  CHECK(*newer == 0);
-  CHECK(node.said == std::vector<std::string>{"release 0.2.0 (channel stable), signed by release.pem",
-                                              "current: 0.1.0", "available: 0.2.0",
-                                              "a newer version is available: maculaos upgrade --apply"});
+  CHECK(check_exit_status(*newer) == 0);
+  CHECK(node.said == std::vector<std::string>{"release 0.2.0 (channel stable), signed by release.pem"});
+  CHECK(check_text(*newer) == "current: 0.1.0\navailable: 0.2.0\na newer version is available: maculaos upgrade --apply\n");
   CHECK(node.events.empty());
 
   publish(node, Release{.version = "0.1.0"});
-  node.said.clear();
   auto same = check_for_upgrade(node, kSource);
   REQUIRE(same);
-  CHECK(*same == kExitNoUpdate);
-  CHECK(node.said.back() == "up to date");
+  CHECK(check_exit_status(*same) == kExitNoUpdate);
+  CHECK(check_text(*same).ends_with("\nup to date\n"));
 
   node.booted = Slot::b;  // the version compared is the booted slot's
   auto from_b = check_for_upgrade(node, kSource);
   REQUIRE(from_b);
-  CHECK(*from_b == 0);
+  CHECK(check_exit_status(*from_b) == 0);
   CHECK(node.events.empty());
+}
+
+TEST_CASE("check --json: both versions, the channel and whether the release is newer") {
+  FakeNode node = node_with_old_standby();
+  auto check = check_for_upgrade(node, kSource);
+  REQUIRE(check);
+  auto doc = parse_json_object(check_json(*check), "upgrade --check --json");
+  REQUIRE(doc);
+  CHECK(std::string(field_string(doc->get(), "current")) == "0.1.0");
+  CHECK(std::string(field_string(doc->get(), "available")) == "0.2.0");
+  CHECK(std::string(field_string(doc->get(), "channel")) == "stable");
+  json_object* newer = nullptr;
+  REQUIRE(json_object_object_get_ex(doc->get(), "newer", &newer));
+  CHECK(json_object_get_boolean(newer));
 }
 
 TEST_CASE("check compares with this binary's version when there is no boot state to read") {
@@ -516,8 +529,8 @@ TEST_CASE("check compares with this binary's version when there is no boot state
   publish(node, Release{.version = MACULAOS_VERSION});
   auto r = check_for_upgrade(node, kSource);
   REQUIRE(r);
-  CHECK(*r == kExitNoUpdate);
-  CHECK(node.said[1] == "current: " MACULAOS_VERSION);
+  CHECK(check_exit_status(*r) == kExitNoUpdate);
+  CHECK(r->current == MACULAOS_VERSION);
 }
 
 TEST_CASE("check refuses a release that is not signed by a trusted key") {

@@ -188,7 +188,10 @@ Result<int> run_boot(std::span<const std::string> args) {
 }  // namespace
 
 Applet boot_applet() {
-  return {"boot", "read and change the A/B boot state", kUsage, run_boot};
+  static constexpr std::string_view kCommands[] = {"status", "mark-good", "mark-bad", "set-next", "report", "assess"};
+  static constexpr std::string_view kRootWords[] = {"mark-good", "mark-bad", "set-next", "assess"};
+  return {.name = "boot", .summary = "read and change the A/B boot state", .usage = kUsage, .run = run_boot,
+          .commands = kCommands, .options = kOptions, .root_words = kRootWords};
 }
 
 }  // namespace macula

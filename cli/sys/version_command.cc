@@ -9,19 +9,32 @@
 
 #include <cstdio>
 
+#include "common/args.h"
+#include "common/json.h"
+
 namespace macula {
 
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: maculaos version
+constexpr std::string_view kUsage = R"(usage: maculaos version [--json]
 
 Prints the MaculaOS version and the version of every library linked into this binary,
 as each reports itself at run time (libcryptsetup has no such call: its version is the
-one of the archive linked in, recorded at build time).
+one of the archive linked in, recorded at build time). --json prints them as one JSON object,
+each name a field (docs/json-output.md). `maculaos --version` prints MaculaOS's alone.
 )";
 
-Result<int> run_version(std::span<const std::string> args) {
-  if (!args.empty()) return usage_error("takes no arguments, got '" + args[0] + "'");
+constexpr OptionSpec kOptions[] = {{"json", 0, false}};
+
+Result<int> run_version(std::span<const std::string> argv) {
+  auto args = parse_args("maculaos version", kOptions, argv);
+  if (!args) return fail(args.error());
+  if (!args->positional.empty()) return usage_error("takes no arguments, got '" + args->positional[0] + "'");
+  if (args->has("json")) {
+    JsonObject versions;
+    for (const ComponentVersion& c : component_versions()) versions.add(c.name, c.version);
+    return std::puts(versions.str().c_str()), 0;
+  }
   for (const ComponentVersion& c : component_versions())
     std::printf("%-14s %s\n", c.name.c_str(), c.version.c_str());
   return 0;
@@ -50,7 +63,8 @@ std::vector<ComponentVersion> component_versions() {
 }
 
 Applet version_applet() {
-  return {"version", "print the MaculaOS and linked library versions", kUsage, run_version};
+  return {.name = "version", .summary = "print the MaculaOS and linked library versions", .usage = kUsage, .run = run_version,
+          .options = kOptions};
 }
 
 }  // namespace macula

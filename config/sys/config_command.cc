@@ -17,6 +17,7 @@
 #include "config/config_reference.h"
 #include "config/image_defaults.h"
 #include "config/config_sources.h"
+#include "config/config_status_report.h"
 #include "config/firewall.h"
 #include "config/remote_config.h"
 #include "config/sys/remote_fetch.h"
@@ -51,7 +52,7 @@ words, merged in that order, later winning.
                     default runlevel). When a source has an error, the last config that
                     applied (/var/lib/maculaos/applied-config.yaml) is applied instead, and
                     the errors are printed; exit 1 then, and when a step failed
-  status            what the boot stage of this boot applied, and each error (also in the
+  status [--json]   what the boot stage of this boot applied, and each error (also in the
                     motd); exit 1 when there was one
   validate FILE     check FILE against the schema: each problem as FILE:LINE:COLUMN: KEY: what
                     was expected (unknown keys are warnings); exit 1 when there is an error.
@@ -65,6 +66,8 @@ words, merged in that order, later winning.
 A source with an error is left out of the merge whole; show and get then say so on stderr and
 exit 1, with what the other sources give on stdout.
 )";
+
+constexpr OptionSpec kOptions[] = {{"json"}, {"markdown"}, {"stage", 0, true}};
 
 void print_issues(std::span<const ConfigIssue> issues) {
   for (const ConfigIssue& issue : issues) std::fprintf(stderr, "%s\n", issue.str().c_str());
@@ -229,10 +232,10 @@ Result<int> apply(const ParsedArgs& args) {
 }
 
 // What the boot stage of this boot did (kConfigStatusPath); exit 1 when it had errors.
-Result<int> status() {
+Result<int> status(bool json) {
   auto text = read_file(kConfigStatusPath);
   if (!text) return fail("no config status: the boot stage has not run in this boot", text.error().code);
-  std::fputs(text->c_str(), stdout);
+  std::fputs(json ? config_status_json(*text).c_str() : text->c_str(), stdout);
   return text->starts_with("config: applied\n") ? 0 : 1;
 }
 
@@ -264,8 +267,7 @@ Result<int> schema(const ParsedArgs& args) {
 }
 
 Result<int> run(std::span<const std::string> argv) {
-  static constexpr OptionSpec kSpecs[] = {{"json"}, {"markdown"}, {"stage", 0, true}};
-  auto args = parse_args("config", kSpecs, argv);
+  auto args = parse_args("config", kOptions, argv);
   if (!args) return fail(args.error());
   const auto& words = args->positional;
   const std::string command = words.empty() ? "" : words[0];
@@ -273,16 +275,21 @@ Result<int> run(std::span<const std::string> argv) {
   if (args->has("markdown") && command != "schema") return usage_error("--markdown: only with schema");
   if (command == "schema" && words.size() == 1) return schema(*args);
   if (command == "show" && words.size() == 1) return show(*args);
-  if (command == "status" && words.size() == 1 && !args->has("json")) return status();
+  if (command == "status" && words.size() == 1) return status(args->has("json"));
   if (command == "apply" && words.size() == 1 && !args->has("json")) return apply(*args);
   if (command == "get" && words.size() == 2 && !args->has("json")) return get(words[1]);
   if (command == "validate" && words.size() == 2 && !args->has("json")) return validate(words[1]);
   return usage_error(command.empty() ? "expected a command: show, get KEY, apply, status, validate FILE or schema"
-                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|network|run], status, validate FILE or schema [--markdown|--json]");
+                                     : "'" + command + "' with these arguments: expected show [--json], get KEY, apply [--stage init|boot|network|run], status [--json], validate FILE or schema [--markdown|--json]");
 }
 
 }  // namespace
 
-Applet config_applet() { return {"config", "the node's config.yaml: show, get, apply, status, validate, schema", kUsage, run}; }
+Applet config_applet() {
+  static constexpr std::string_view kCommands[] = {"show", "get", "apply", "status", "validate", "schema"};
+  static constexpr std::string_view kRootWords[] = {"apply"};
+  return {.name = "config", .summary = "the node's config.yaml: show, get, apply, status, validate, schema", .usage = kUsage, .run = run,
+          .commands = kCommands, .options = kOptions, .root_words = kRootWords};
+}
 
 }  // namespace macula

@@ -21,10 +21,10 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: maculaos state passphrase [--new-recovery]
        maculaos state tpm-enroll [--tpm2-pcrs LIST | --tpm2-pcrs=]
 
-Replaces the passphrase that opens this node's encrypted state (macula-install --encrypt):
-asks for the current one (the recovery passphrase shown at install, or one set since), then
-for the new one, twice. With --new-recovery, a new recovery passphrase is made instead and
-shown once. The old passphrase opens nothing afterwards.
+Replaces the passphrase that opens this node's encrypted state (an encrypted install, see
+macula-install --help): asks for the current one (the recovery passphrase shown at install,
+or one set since), then for the new one, twice. With --new-recovery, a new recovery
+passphrase is made instead and shown once. The old passphrase opens nothing afterwards.
 
 tpm-enroll seals a new key to this machine's TPM 2.0 (asking for a passphrase of the state),
 bound to the PCRs of LIST (e.g. 7, the Secure Boot state, as this boot measured it), and
@@ -133,7 +133,9 @@ Result<int> run_state(std::span<const std::string> args) {
 }  // namespace
 
 Applet state_applet() {
-  return {"state", "the encrypted state's passphrase and TPM keyslot", kUsage, run_state};
+  static constexpr std::string_view kCommands[] = {"passphrase", "tpm-enroll"};
+  return {.name = "state", .summary = "the encrypted state's passphrase and TPM keyslot", .usage = kUsage, .run = run_state,
+          .commands = kCommands, .options = kOptions, .needs_root = true};
 }
 
 }  // namespace macula

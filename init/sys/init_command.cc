@@ -296,7 +296,8 @@ Result<int> run_init(std::span<const std::string>) {
 }
 
 Applet init_applet() {
-  return {"init", "PID 1 of the initramfs: boot MaculaOS", kUsage, run_init, true};
+  return {.name = "init", .summary = "PID 1 of the initramfs: boot MaculaOS", .usage = kUsage, .run = run_init, .by_name = true,
+          .hidden = true};
 }
 
 }  // namespace macula

@@ -159,7 +159,8 @@ Result<int> run_install(std::span<const std::string> args) {
 }  // namespace
 
 Applet install_applet() {
-  return {"macula-install", "install MaculaOS on a disk (A/B layout)", kUsage, run_install, true};
+  return {.name = "macula-install", .summary = "install MaculaOS on a disk (A/B layout)", .usage = kUsage, .run = run_install,
+          .by_name = true, .options = kOptions, .needs_root = true};
 }
 
 }  // namespace macula

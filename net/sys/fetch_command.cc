@@ -90,7 +90,8 @@ Result<int> run_fetch(std::span<const std::string> args) {
 }  // namespace
 
 Applet fetch_applet() {
-  return {"fetch", "download a URL to a file (HTTPS verified, resumed, retried)", kUsage, run_fetch};
+  return {.name = "fetch", .summary = "download a URL to a file (HTTPS verified, resumed, retried)", .usage = kUsage,
+          .run = run_fetch, .options = kOptions};
 }
 
 }  // namespace macula

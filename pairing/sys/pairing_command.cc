@@ -263,8 +263,6 @@ Result<int> guard_service() {
 Result<int> run_pairing(std::span<const std::string> args) {
   if (args.size() > 1 || (args.size() == 1 && args[0] != "close"))
     return usage_error("unexpected '" + args.back() + "' (see maculaos pairing --help)");
-  if (::geteuid() != 0)
-    return fail(ErrorKind::permission, "the pairing service runs as root (it opens port 80 and reads the node identity)");
   if (!args.empty()) {
     close_leftovers();
     return 0;
@@ -278,6 +276,11 @@ Result<int> run_pairing(std::span<const std::string> args) {
 
 }  // namespace
 
-Applet pairing_applet() { return {"pairing", "the first-boot pairing service: page, QR code, Portal", kUsage, run_pairing}; }
+// Hidden: OpenRC's macula-firstboot runs it, a person never needs to.
+Applet pairing_applet() {
+  static constexpr std::string_view kCommands[] = {"close"};
+  return {.name = "pairing", .summary = "the first-boot pairing service: page, QR code, Portal", .usage = kUsage,
+          .run = run_pairing, .commands = kCommands, .needs_root = true, .hidden = true};
+}
 
 }  // namespace macula

@@ -36,6 +36,8 @@ Result<int> run_peers(std::span<const std::string> argv) {
 
 }  // namespace
 
-Applet peers_applet() { return {"peers", "the MaculaOS nodes on the LAN (mDNS)", kUsage, run_peers}; }
+Applet peers_applet() {
+  return {.name = "peers", .summary = "the MaculaOS nodes on the LAN (mDNS)", .usage = kUsage, .run = run_peers, .options = kOptions};
+}
 
 }  // namespace macula

@@ -79,7 +79,9 @@ Result<int> run_persistence(std::span<const std::string> args) {
 }  // namespace
 
 Applet persistence_applet() {
-  return {"persistence", "make live persistence on the boot stick", kUsage, run_persistence};
+  static constexpr std::string_view kCommands[] = {"create"};
+  return {.name = "persistence", .summary = "make live persistence on the boot stick", .usage = kUsage, .run = run_persistence,
+          .commands = kCommands, .options = kOptions, .needs_root = true};
 }
 
 }  // namespace macula

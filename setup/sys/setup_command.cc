@@ -73,8 +73,6 @@ Result<int> run_setup(std::span<const std::string> argv) {
   auto args = parse_args("maculaos setup", kOptions, argv);
   if (!args) return fail(args.error());
   if (!args->positional.empty()) return usage_error("unexpected '" + args->positional[0] + "' (see maculaos setup --help)");
-  if (::geteuid() != 0)
-    return fail(ErrorKind::permission, "setup installs system services: run it as root (sudo maculaos setup)");
   auto run = plan_setup(args->has("from") ? std::optional(args->values.at("from")) : std::nullopt);
   if (!run) return fail(run.error());
   if (auto r = prepare_setup(); !r) return fail(r.error());
@@ -84,6 +82,9 @@ Result<int> run_setup(std::span<const std::string> argv) {
 
 }  // namespace
 
-Applet setup_applet() { return {"setup", "set up the node: k3s and Flux (verified, resumable), identity, address", kUsage, run_setup}; }
+Applet setup_applet() {
+  return {.name = "setup", .summary = "set up the node: k3s and Flux (verified, resumable), identity, address", .usage = kUsage,
+          .run = run_setup, .options = kOptions, .needs_root = true};
+}
 
 }  // namespace macula

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/args.h"
 #include "common/boot_report_facts.h"
 #include "common/files.h"
 #include "common/openrc_state.h"
@@ -20,12 +21,15 @@ namespace macula {
 
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: maculaos sysinfo
+constexpr std::string_view kUsage = R"(usage: maculaos sysinfo [--json]
 
 The node at a glance: OS and version, how it booted (live, or the installed slot), kernel,
 uptime, memory, disk (of /var), addresses, mesh roles and realm, and k3s (installed, and its
-service). Shown at interactive logins; any user may run it.
+service). Shown at interactive logins; any user may run it. --json prints the same facts as a
+JSON object (docs/json-output.md).
 )";
+
+constexpr OptionSpec kOptions[] = {{"json", 0, false}};
 
 // /etc/maculaos/mesh.env (readable by all, unlike the node config): MACULA_REALM and the
 // MACULA_ROLE_*=true of the roles that are on.
@@ -54,8 +58,10 @@ std::string k3s_state() {
   return "not running" + line;
 }
 
-Result<int> run_sysinfo(std::span<const std::string> args) {
-  if (!args.empty()) return usage_error("takes no arguments (see maculaos sysinfo --help)");
+Result<int> run_sysinfo(std::span<const std::string> argv) {
+  auto args = parse_args("maculaos sysinfo", kOptions, argv);
+  if (!args) return fail(args.error());
+  if (!args->positional.empty()) return usage_error("unexpected '" + args->positional[0] + "' (see maculaos sysinfo --help)");
   SystemFacts facts;
   if (auto text = read_file("/etc/os-release")) facts.os = env_value(*text, "PRETTY_NAME");
   const BootReportFacts boot = read_boot_report();
@@ -83,12 +89,15 @@ Result<int> run_sysinfo(std::span<const std::string> args) {
   if (auto addresses = interface_addresses()) facts.addresses = address_texts(*addresses);
   read_mesh(facts);
   facts.k3s = k3s_state();
-  std::fputs(sysinfo_text(facts).c_str(), stdout);
+  std::fputs((args->has("json") ? sysinfo_json : sysinfo_text)(facts).c_str(), stdout);
   return 0;
 }
 
 }  // namespace
 
-Applet sysinfo_applet() { return {"sysinfo", "the node at a glance: OS, slot, memory, address, mesh, k3s", kUsage, run_sysinfo}; }
+Applet sysinfo_applet() {
+  return {.name = "sysinfo", .summary = "the node at a glance: OS, slot, memory, address, mesh, k3s", .usage = kUsage,
+          .run = run_sysinfo, .options = kOptions};
+}
 
 }  // namespace macula

@@ -22,7 +22,7 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: maculaos upgrade --check|--apply|--rollback|--status [OPTIONS]
 
 A/B upgrades from signed releases (see docs/upgrades.md).
-  --check             print the running and the available version; exit 0 if a newer one
+  --check [--json]    print the running and the available version; exit 0 if a newer one
                       is available, 3 if not, an error's status otherwise (docs/exit-codes.md)
   --apply             verify the release's signature, stream it into the standby slot,
                       read it back and check every SHA-256, then boot it next on trial
@@ -58,21 +58,29 @@ Result<ReleaseSource> release_source(const ParsedArgs& p) {
   auto config = read_node_config();
   if (!config) return fail("no --from, and the release source (maculaos.upgrade.url) cannot be read", config.error());
   const UpgradeSettings settings = upgrade_settings(config->config);
+  // A live system and a node whose config sets no source (the image's defaults set none)
   if (settings.url.empty())
-    return fail("no release source: give --from, or set maculaos.upgrade.url in the node config (" +
-                std::string(kNodeConfigPath) + ", " + kConfigDropInDir + " or the kernel command line)");
+    return fail(ErrorKind::not_found, "no release source: the node config sets no maculaos.upgrade.url: "
+                "give --from URL|DIR|FILE, or set it in " + std::string(kNodeConfigPath) + ", " + kConfigDropInDir +
+                ", the live media's " + std::string(kMediaConfig) + " or the kernel command line (maculaos.upgrade.url=)");
   return ReleaseSource{.manifest = settings.url + "/" + settings.channel + "/manifest.json", .channel = settings.channel};
 }
 
 Result<int> run_action(const ParsedArgs& p) {
-  NodeUpgradeSystem node(p.value_or("ca", ""), p.value_or("keys", kReleaseKeysDir));
+  const bool json = p.has("json");
+  NodeUpgradeSystem node(p.value_or("ca", ""), p.value_or("keys", kReleaseKeysDir), json ? stderr : stdout);
   if (p.has("rollback")) {
     if (auto r = roll_back(node, p.has("reboot")); !r) return fail(r.error());
     return 0;
   }
   auto src = release_source(p);
   if (!src) return fail(src.error());
-  if (p.has("check")) return check_for_upgrade(node, *src);
+  if (p.has("check")) {
+    auto check = check_for_upgrade(node, *src);
+    if (!check) return fail(check.error());
+    std::fputs((json ? check_json : check_text)(*check).c_str(), stdout);
+    return check_exit_status(*check);
+  }
   if (auto r = apply_upgrade(node, *src, {.allow_downgrade = p.has("allow-downgrade"), .reboot = p.has("reboot")}); !r)
     return fail(r.error());
   return 0;
@@ -85,6 +93,8 @@ Result<int> run_upgrade(std::span<const std::string> args) {
   for (const char* a : {"check", "apply", "rollback", "status"}) actions += p->has(a);
   if (actions != 1 || !p->positional.empty())
     return usage_error("expected one of --check, --apply, --rollback, --status (see maculaos upgrade --help)");
+  if (p->has("json") && !p->has("check") && !p->has("status"))
+    return usage_error("--json: only with --check or --status (see maculaos upgrade --help)");
   if (p->has("status")) {
     auto view = read_boot_view();
     if (!view) return fail(view.error());
@@ -97,7 +107,10 @@ Result<int> run_upgrade(std::span<const std::string> args) {
 }  // namespace
 
 Applet upgrade_applet() {
-  return {"upgrade", "A/B upgrade from a signed release, rollback, status", kUsage, run_upgrade};
+  // --check and --status read what any user may (with --from, or a config readable by them)
+  static constexpr std::string_view kRootWords[] = {"--apply", "--rollback"};
+  return {.name = "upgrade", .summary = "A/B upgrade from a signed release, rollback, status", .usage = kUsage,
+          .run = run_upgrade, .options = kOptions, .root_words = kRootWords};
 }
 
 }  // namespace macula

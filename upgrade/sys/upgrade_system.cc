@@ -104,6 +104,9 @@ Result<void> NodeUpgradeSystem::reboot() {
   return {};
 }
 
-void NodeUpgradeSystem::say(const std::string& line) { std::puts(line.c_str()); }
+void NodeUpgradeSystem::say(const std::string& line) {
+  std::fputs(line.c_str(), said_);
+  std::fputc('\n', said_);
+}
 
 }  // namespace macula

@@ -1,8 +1,9 @@
 // The upgrader's effects on this node: its boot state (BootContext), releases read through
 // the downloader and verified with the keys in a directory, the standby slot's file system
-// made and mounted with the real tools, stdout for what it says.
+// made and mounted with the real tools, stdout for what it says (stderr when stdout is JSON).
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "upgrade/upgrade_sequence.h"
@@ -11,9 +12,10 @@ namespace macula {
 
 class NodeUpgradeSystem final : public UpgradeSystem {
  public:
-  // ca_file: PEM bundle for https ("" = the system's); keys_dir: the trusted release keys.
-  NodeUpgradeSystem(std::string ca_file, std::string keys_dir)
-      : ca_file_(std::move(ca_file)), keys_dir_(std::move(keys_dir)) {}
+  // ca_file: PEM bundle for https ("" = the system's); keys_dir: the trusted release keys;
+  // said: where say() writes.
+  NodeUpgradeSystem(std::string ca_file, std::string keys_dir, std::FILE* said = stdout)
+      : ca_file_(std::move(ca_file)), keys_dir_(std::move(keys_dir)), said_(said) {}
 
   Result<std::unique_ptr<BootSession>> open_boot_state() override;
   Result<BootView> read_boot_view() override;
@@ -34,6 +36,7 @@ class NodeUpgradeSystem final : public UpgradeSystem {
  private:
   std::string ca_file_;
   std::string keys_dir_;
+  std::FILE* said_;
 };
 
 }  // namespace macula
