@@ -10,7 +10,7 @@ namespace macula {
 
 namespace {
 
-// What reads or applies a key (README's "Node configuration"; config/config_apply.h's stages).
+// What reads or applies a key (docs/configuration.md; config/config_apply.h's stages).
 enum class AppliedBy { its_keys, init_stage, boot_stage, run_stage, init_live, init_trial, init_seed, setup, upgrade, pairing };
 
 std::string_view applied_by_name(AppliedBy by) {

@@ -199,6 +199,10 @@ Result<int> run(std::span<const std::string> argv) {
 
 }  // namespace
 
-Applet logs_applet() { return {"logs", "a service's log, the kernel's, this boot's timeline", kUsage, run}; }
+Applet logs_applet() {
+  static constexpr std::string_view kRootWords[] = {"--rotate"};  // the macula-logs service's
+  return {.name = "logs", .summary = "a service's log, the kernel's, this boot's timeline", .usage = kUsage, .run = run,
+          .options = kOptions, .root_words = kRootWords};
+}
 
 }  // namespace macula

@@ -108,6 +108,9 @@ Result<int> run(std::span<const std::string> argv) {
 
 }  // namespace
 
-Applet support_applet() { return {"support", "the node's facts in one .tar.zst to hand on, nothing secret in it", kUsage, run}; }
+Applet support_applet() {
+  return {.name = "support", .summary = "the node's facts in one .tar.zst to hand on, nothing secret in it", .usage = kUsage,
+          .run = run, .options = kOptions, .needs_root = true};
+}
 
 }  // namespace macula
