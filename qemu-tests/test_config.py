@@ -85,10 +85,10 @@ def banner(port, timeout=20):
     return b""
 
 
-def ssh(key, port, *args):
+def ssh(key, port, *args, user="macula"):
     return subprocess.run(["ssh", "-i", str(key), "-p", str(port), "-o", "StrictHostKeyChecking=no",
                            "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=60", "-o", "BatchMode=yes",
-                           "macula@127.0.0.1", *args], capture_output=True, text=True, timeout=180)
+                           f"{user}@127.0.0.1", *args], capture_output=True, text=True, timeout=180)
 
 
 def test_config_applies_every_key_at_boot(machine, installed_disk, tmp_path):
@@ -234,21 +234,38 @@ FIXTURE_USER_DATA = """\
 #cloud-config
 hostname: cidata-node
 ssh_authorized_keys: [github:fixture-user, github:fixture-portal]
+users:
+  - name: ada
+    groups: sudo
+    shell: /bin/bash
+    sudo: ALL=(ALL) NOPASSWD:ALL
+    ssh_authorized_keys: [{ada_key}]
 write_files:
   - path: /etc/fixture/from-cidata
     content: seeded
   - path: /usr/local/share/ca-certificates/fixture-ca.crt
     content: {ca}
     encoding: b64
+  - {{path: /etc/fixture/appended, content: "one\\n"}}
+  - {{path: /etc/fixture/appended, content: "two\\n", append: true}}
+  - {{path: /home/ada/deferred, content: "hi\\n", owner: "ada:ada", defer: true}}
 bootcmd:
   - grep -q ' github.com' /etc/hosts || echo '10.0.2.100 github.com config.fixture.test' >> /etc/hosts
   - update-ca-certificates
 runcmd:
   - [sh, -c, "echo ran > /run/fixture-runcmd"]
-maculaos:
-  network:
-    interfaces:
-      ens3: {{address: 10.0.2.15/24, gateway: 10.0.2.2, dns: [10.0.2.3]}}
+timezone: Europe/Berlin
+"""
+# NoCloud's network-config (version 2): QEMU's user network addresses, set statically on the
+# NIC its MAC names
+FIXTURE_NETWORK_CONFIG = """\
+version: 2
+ethernets:
+  lan:
+    match: {macaddress: "52:54:00:12:34:56"}
+    addresses: [10.0.2.15/24]
+    gateway4: 10.0.2.2
+    nameservers: {addresses: [10.0.2.3]}
 """
 # (not write_files: the seed's list replaces a list of the stick's whole)
 FIXTURE_STICK_CONFIG = """\
@@ -269,15 +286,21 @@ def test_live_boot_applies_every_source_but_the_disk(machine, iso, kernel, initr
     NoCloud: a file system labelled cidata beside the live ISO, as VM platforms attach one; a
     maculaos.KEY=VALUE word of the kernel command line; and the network stage:
     the config at macula.config_url= and the keys of github:USER, from an HTTPS stand-in for
-    GitHub and a config server. The seed gives the NIC QEMU's user network addresses
-    statically: no DHCP runs."""
+    GitHub and a config server. The seed's network-config gives the NIC QEMU's user network
+    addresses statically (no DHCP runs), its user-data what cloud-init users write: users,
+    write_files appended and deferred, runcmd, timezone; `config validate` takes both files
+    as the boot did, with no warning."""
     ca = make_test_ca(tmp_path, ["github.com", "config.fixture.test"])
     key = tmp_path / "fixture_key"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "fixture@github", "-f", str(key)], check=True)
+    ada_key = tmp_path / "ada_key"
+    for k, comment in ((key, "fixture@github"), (ada_key, "ada@fixture")):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(k)], check=True)
     seed_dir = tmp_path / "seed"
     seed_dir.mkdir()
     (seed_dir / "meta-data").write_text(FIXTURE_META_DATA)
-    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA.format(ca=base64.b64encode((ca / "ca.pem").read_bytes()).decode()))
+    (seed_dir / "user-data").write_text(FIXTURE_USER_DATA.format(
+        ca=base64.b64encode((ca / "ca.pem").read_bytes()).decode(), ada_key=ada_key.with_suffix(".pub").read_text().strip()))
+    (seed_dir / "network-config").write_text(FIXTURE_NETWORK_CONFIG)
     (tmp_path / "stick-config.yaml").write_text(FIXTURE_STICK_CONFIG)
     stick = tmp_path / "stick.iso"
     subprocess.run(["xorriso", "-indev", str(iso), "-outdev", str(stick), "-map", str(tmp_path / "stick-config.yaml"),
@@ -293,7 +316,7 @@ def test_live_boot_applies_every_source_but_the_disk(machine, iso, kernel, initr
         (server.root / "fixture-node.yaml").write_text(FIXTURE_URL_CONFIG)
         m = machine(kernel=kernel, initrd=initrd, cdrom=stick, disks=[seed], tls_port=server.port,
                     host_ports=[(ssh_port, 22)],
-                    append="console=ttyS0,115200n8 maculaos.timezone=Europe/Berlin "
+                    append="console=ttyS0,115200n8 maculaos.sysctl:vm.overcommit_memory=1 "
                            "macula.config_url=https://config.fixture.test/fixture-node.yaml")
         m.login(420)
         # What every stage did: the network stage (maculaos-config-network) fetched the URL's
@@ -303,9 +326,16 @@ def test_live_boot_applies_every_source_but_the_disk(machine, iso, kernel, initr
         assert "config: the network brought a new config or keys: applying the boot stage again" in m.log()
         assert m.run("cat /etc/fixture/from-cidata; echo; cat /etc/fixture/from-url") == "seeded\nfetched"
         assert m.run("cat /proc/sys/vm/swappiness") == "23"  # from the stick
+        assert m.run("cat /proc/sys/vm/overcommit_memory") == "1"  # the command line's, a name with dots
         assert m.run("hostname") == "url-node"  # the URL's config merges after the seed
         assert m.run("cat /run/fixture-runcmd") == "ran"
-        assert m.run("readlink /etc/localtime") == "/usr/share/zoneinfo/Europe/Berlin"  # the command line's, not the stick's
+        assert m.run("readlink /etc/localtime") == "/usr/share/zoneinfo/Europe/Berlin"  # the seed's, not the stick's
+        assert m.run("cat /etc/fixture/appended") == "one\ntwo"
+        assert m.run("stat -c '%U %a' /home/ada/deferred") == "ada 644"  # written once ada was made
+        assert m.sudo("stat -c '%a %U' /etc/sudoers.d/90-maculaos-ada /home/ada/.ssh/authorized_keys") == "440 root\n600 ada"
+        for seed_file in ("user-data", "network-config"):  # checked as the boot took them: no warning
+            assert m.sudo_status(f"maculaos config validate /run/macula/nocloud/{seed_file}") == \
+                (0, f"/run/macula/nocloud/{seed_file}: valid")
         assert m.run("ip -4 -br addr show ens3 | tr -s ' ' | cut -d' ' -f3") == "10.0.2.15/24"
         assert m.run("ip route show default").startswith("default via 10.0.2.2 dev ens3")
         assert m.run_status("pgrep dhclient") == (1, "")  # 1: no such process
@@ -323,4 +353,9 @@ def test_live_boot_applies_every_source_but_the_disk(machine, iso, kernel, initr
         # From this host: SSH with the key GitHub's stand-in gave
         result = ssh(key, ssh_port, "hostname")
         assert (result.returncode, result.stdout.strip()) == (0, "url-node"), result.stderr
+        # and the seed's user, with its key, its shell, its group and its sudo rule
+        result = ssh(ada_key, ssh_port, "echo $SHELL; id -nG; sudo -n id -u", user="ada")
+        assert result.returncode == 0, result.stderr
+        shell, groups, uid = result.stdout.split("\n")[:3]
+        assert (shell, "sudo" in groups.split(), uid) == ("/bin/bash", True, "0"), result.stdout
         assert {"/fixture-user.keys", "/fixture-portal.keys", "/fixture-node.yaml"} <= {path for path, _ in server.requests}

@@ -41,6 +41,16 @@ def test_live_iso_boots_to_login(machine, iso, firmware):
     # reads is the image's, and the answer kept is what Debian's scan gives on this node
     assert m.run("/usr/libexec/maculaos/openrc-gendepends --key") == m.run("cat /usr/share/maculaos/openrc-depends.key")
     m.run("/lib/rc/sh/gendepends.sh.debian 2>/dev/null | cmp - /usr/share/maculaos/openrc-depends")
+    # The CLI as the image carries it: bash completion and man pages made from the booted
+    # binary's table (the pages at the end of the boot, by local.d), --json that parses; the
+    # logs' keeper runs
+    completion = m.run("bash -c '. /usr/share/bash-completion/completions/maculaos; complete -p maculaos macula-install'")
+    assert completion.count("complete -F") == 2, completion
+    m.wait_for_service("local")
+    assert m.run("man -w maculaos-upgrade") == "/run/macula/man/man8/maculaos-upgrade.8"
+    assert "maculaos upgrade" in m.run("man maculaos-upgrade | head -20")
+    assert json.loads(m.run("maculaos sysinfo --json"))["hostname"] == m.run("hostname")
+    m.wait_for_service("macula-logs")
 
 
 def test_bad_mode_boots_live_with_a_warning(machine, iso, kernel, initrd, release_server, tmp_path):
