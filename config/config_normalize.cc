@@ -1,6 +1,7 @@
 #include "config/config_normalize.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 namespace macula {
