@@ -45,10 +45,11 @@ def test_live_iso_boots_to_login(machine, iso, firmware):
     # binary's table (the pages at the end of the boot, by local.d), --json that parses; the
     # logs' keeper runs
     completion = m.run("bash -c '. /usr/share/bash-completion/completions/maculaos; complete -p maculaos macula-install'")
-    assert completion.count("complete -F") == 2, completion
+    assert completion.count("-F _maculaos") == 2, completion
     m.wait_for_service("local")
     assert m.run("man -w maculaos-upgrade") == "/run/macula/man/man8/maculaos-upgrade.8"
-    assert "maculaos upgrade" in m.run("man maculaos-upgrade | head -20")
+    page = m.run("man maculaos-upgrade 2>&1 | head -5")
+    assert "maculaos-upgrade - A/B upgrade" in page and "mman:" not in page, page
     assert json.loads(m.run("maculaos sysinfo --json"))["hostname"] == m.run("hostname")
     m.wait_for_service("macula-logs")
 

@@ -242,9 +242,12 @@ compile_hwdb() {
 
 # `man` is mandoc's (packages-lite.txt): Debian installs it only as mman, leaving man to
 # man-db, which with groff is 7 MB where mandoc is 1.4. mandoc reads /etc/man.conf (the overlay's:
-# the booted binary's pages in /run, made at each boot) when called as man.
+# the booted binary's pages in /run, made at each boot). It looks pages up by name only when
+# its name is mman (Debian builds it so): a link named man would take the name for a file, so
+# man is a script that calls it by that name.
 link_man() {
-  ln -s mandoc "$root/usr/bin/man"
+  printf '#!/bin/sh\nexec mman "$@"\n' >"$root/usr/bin/man"
+  chmod 0755 "$root/usr/bin/man"
 }
 
 # apt and what only it needs (its library, gpgv, the archive keys): the root is read-only, and a
