@@ -5,8 +5,11 @@
 
 #include "common/fd.h"
 #include "common/files.h"
+#include "names/names.h"
 
 namespace macula {
+
+std::string booted_boot_state_dir() { return std::string(kEspMount) + "/" + std::string(kEspStateDir); }
 
 namespace {
 

@@ -10,6 +10,10 @@
 
 namespace macula {
 
+// The boot state's directory on the ESP of the disk this boot runs from (init mounts it at
+// kEspMount): where the boot-state tool, init and the config's boot stage find it.
+std::string booted_boot_state_dir();
+
 class BootStateStore {
  public:
   explicit BootStateStore(std::string dir) : dir_(std::move(dir)) {}

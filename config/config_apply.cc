@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "ab/boot_state_store.h"
 #include "ab/grub_superuser.h"
 #include "common/files.h"
 #include "common/process.h"
@@ -164,7 +165,7 @@ Result<void> authorize_keys(const std::string& user, const std::vector<std::stri
 // On an installed disk (its ESP mounted): GRUB's superuser file written, or removed when the
 // config sets none. A live boot has no GRUB config of ours to change.
 Result<void> set_grub_superuser(const std::optional<std::string>& cfg) {
-  const std::string dir = std::string(kEspMount) + "/" + std::string(kEspStateDir);
+  const std::string dir = booted_boot_state_dir();
   if (::access(dir.c_str(), F_OK) != 0) return {};
   const std::string path = dir + "/" + std::string(kEspGrubSuperuser);
   if (cfg) return write_file_atomic(path, *cfg, 0600);

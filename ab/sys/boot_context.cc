@@ -70,7 +70,7 @@ Result<BootState> BootContext::commit(const BootChange& change) {
 Result<BootView> read_boot_view() {
   const BootedFrom from = booted_from_this_boot();
   if (is_mountpoint(kEspMount))
-    return view_from(BootStateStore(std::string(kEspMount) + "/" + std::string(kEspStateDir)), from.slot);
+    return view_from(BootStateStore(booted_boot_state_dir()), from.slot);
   auto disk = this_boots_disk(from);
   if (!disk) return fail(disk.error());
   auto esp = EspMount::open(*disk, kEspMount);

@@ -148,7 +148,7 @@ std::chrono::seconds InstalledSlotRoot::watchdog_timeout() {
 // A trial boot must reach its health check: the hardware watchdog resets it otherwise (and the
 // reset spends the try). No watchdog device: a warning, and the boot goes on.
 void InstalledSlotRoot::arm_watchdog_on_trial() {
-  auto current = BootStateStore(std::string(kEspMount) + "/" + std::string(kEspStateDir)).load();
+  auto current = BootStateStore(booted_boot_state_dir()).load();
   if (!current || !current->state.trial || current->state.trial != config_.slot) return;
   const std::chrono::seconds timeout = watchdog_timeout();
   if (timeout.count() == 0) return log_.info("trial boot: watchdog off (0 s)");
