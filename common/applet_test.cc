@@ -77,7 +77,7 @@ TEST_CASE("help: --help is understood on every name") {
   CHECK(named->applet->name == "init");
 }
 
-TEST_CASE("--version: as the command, and as any applet's first argument, by any name") {
+TEST_CASE("the --version option: as the command, and as any applet's first argument, by any name") {
   for (auto argv : std::vector<std::vector<std::string>>{
            {"maculaos", "--version"}, {"macula-install", "--version"}, {"maculaos", "upgrade", "--version"}}) {
     auto inv = resolve(argv);

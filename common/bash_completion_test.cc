@@ -47,7 +47,7 @@ TEST_CASE("completion: a command's subcommands, then its options") {
   CHECK(completed({"maculaos", "version", "--"}) == "--help --version");
 }
 
-TEST_CASE("completion: under an applet's own name, its options; file names after one that takes a value") {
+TEST_CASE("completion: under an applet's own name, its options, and file names after one that takes a value") {
   CHECK(completed({"/usr/sbin/macula-install", "--c"}) == "--config");
   CHECK(completed({"macula-install", "-"}) == "--yes -y --config --help --version");
   CHECK(completed({"macula-install", "--config", "pro"}) == "proc");

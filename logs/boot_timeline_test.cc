@@ -41,7 +41,7 @@ TEST_CASE("the boot timeline puts each stage of /init at its moment from the ker
                  "  macula.mode=x: expected live, install, disk, recovery or shell\n");
 }
 
-TEST_CASE("a live boot names its media; a boot without warnings says so") {
+TEST_CASE("a live boot names its media, and a boot without warnings says so") {
   BootReport r;
   r.mode = "live";
   r.mode_source = "detected";
