@@ -49,7 +49,7 @@ std::vector<FileToWrite> files_to_write(const ConfigNode& config, bool deferred)
 
 }  // namespace
 
-BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool pairing_open) {
+BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool pairing_open, bool installed) {
   BootPlan plan;
   plan.files = files_to_write(config, false);
   plan.hostname = config_text(config, "hostname");
@@ -67,6 +67,9 @@ BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys, bool
     }
   }
   plan.users = user_accounts(config);
+  // keys that are listed count, fetched or not: a github:USER that is not fetched yet will be
+  plan.image_password = image_password_step(installed, plan.password_hash.has_value(),
+                                            !config_texts(config, "ssh_authorized_keys").empty());
   plan.deferred_files = files_to_write(config, true);
   plan.modules = config_texts(config, "maculaos.modules");
   if (const ConfigNode* sysctl = config_at(config, "maculaos.sysctl"); sysctl && sysctl->is_mapping())
@@ -170,6 +173,20 @@ Result<void> set_grub_superuser(const std::optional<std::string>& cfg) {
   const std::string path = dir + "/" + std::string(kEspGrubSuperuser);
   if (cfg) return write_file_atomic(path, *cfg, 0600);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return fail_errno("remove " + path);
+  return {};
+}
+
+// The node user's password expired or locked (image_password.h) while it is still the image's.
+Result<void> retire_image_password(ImagePasswordStep step) {
+  if (step == ImagePasswordStep::keep) return {};
+  auto shadow = read_file("/etc/shadow");
+  if (!shadow) return fail(shadow.error());
+  const auto hash = shadow_hash(*shadow, kNodeUser);
+  if (!hash || !hash_holds(*hash, kImagePassword)) return {};
+  const std::vector<std::string> argv = step == ImagePasswordStep::lock
+                                            ? std::vector<std::string>{"usermod", "--lock", kNodeUser}
+                                            : std::vector<std::string>{"passwd", "--expire", kNodeUser};
+  if (auto r = run_command(argv); !r) return fail(r.error());
   return {};
 }
 
@@ -291,6 +308,7 @@ std::vector<Error> apply_boot_plan(const BootPlan& plan) {
   if (plan.ssh_keys) collect(errors, "ssh_authorized_keys", authorize_keys(kNodeUser, *plan.ssh_keys));
   SystemUsers users;
   for (Error& error : apply_user_accounts(plan.users, users)) errors.push_back(std::move(error));
+  collect(errors, "maculaos.password", retire_image_password(plan.image_password));
   collect(errors, "maculaos.boot.grub_password", set_grub_superuser(plan.grub_superuser));
   for (const FileToWrite& file : plan.deferred_files) collect(errors, "write_files", write_config_file(file));
   for (const std::string& line : plan.modules) {

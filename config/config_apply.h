@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "config/config_sources.h"
+#include "config/image_password.h"
 #include "config/k3s_config.h"
 #include "config/mesh.h"
 #include "config/remote_config.h"
@@ -44,6 +45,9 @@ struct BootPlan {
   std::optional<std::vector<std::string>> ssh_keys;
   std::vector<std::string> not_fetched;  // github:USER entries without fetched keys yet
   std::vector<UserAccount> users;        // users.h: made or changed after the node user
+  // image_password.h: what an installed node does with the image's password, once the users
+  // are made (a users entry may have replaced it): nothing when it is no longer the image's
+  ImagePasswordStep image_password = ImagePasswordStep::keep;
   // write_files with `defer: true`: cloud-init writes them once users exist; the boot stage has
   // no later step that writes files, so they are written in it, right after the users
   std::vector<FileToWrite> deferred_files;
@@ -65,7 +69,9 @@ struct BootPlan {
 };
 
 // pairing_open: the pairing service runs (firewall.h's kPairingCue), and its port stays open.
-BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys = {}, bool pairing_open = false);
+// installed: booted from an installed disk (its boot state), not from live media.
+BootPlan boot_plan(const ConfigNode& config, const GithubKeys& github_keys = {}, bool pairing_open = false,
+                   bool installed = false);
 
 // A stage's commands, in order, and the key they are under: init_cmd, boot_cmd or run_cmd (the
 // network stage has none: it fetches macula.config_url's config).

@@ -31,6 +31,14 @@ TEST_CASE("the boot stage gives GRUB a superuser when the config has its hash, a
   CHECK_FALSE(boot_plan(parsed("maculaos: {timezone: UTC}\n")).grub_superuser);
 }
 
+TEST_CASE("an installed node's plan retires the image's password: locked with keys listed (fetched or not), else expired") {
+  CHECK(boot_plan(parsed("hostname: edge-1\n"), {}, false, true).image_password == ImagePasswordStep::expire);
+  CHECK(boot_plan(parsed("ssh_authorized_keys: [github:octocat]\n"), {}, false, true).image_password ==
+        ImagePasswordStep::lock);
+  CHECK(boot_plan(parsed("maculaos: {password: $6$s$h}\n"), {}, false, true).image_password == ImagePasswordStep::keep);
+  CHECK(boot_plan(parsed("hostname: edge-1\n"), {}, false, false).image_password == ImagePasswordStep::keep);  // live
+}
+
 TEST_CASE("a github:USER entry is replaced by the keys fetched for USER, in the list's order") {
   const GithubKeys fetched = {{"octocat", {"ssh-ed25519 CCCC c", "ssh-ed25519 DDDD d"}}, {"other", {"ssh-rsa EEEE"}}};
   const BootPlan plan = boot_plan(parsed("ssh_authorized_keys: [ssh-ed25519 AAAA a, github:octocat, github:nobody, ssh-rsa BBBB b]\n"),

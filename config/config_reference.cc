@@ -66,7 +66,7 @@ constexpr KeyDoc kKeyDocs[] = {
     {"boot_cmd", boot_stage, "Commands run by sh -c last in the boot stage, at every boot."},
     {"run_cmd", run_stage, "Commands run by sh -c after every other service (local.d)."},
     {"maculaos", its_keys, "MaculaOS's keys (k3OS's k3os:, which is read as this)."},
-    {"maculaos.password", boot_stage, "User macula's password as a crypt hash (chpasswd -e); the image's macula/macula stops working. Hidden by config show."},
+    {"maculaos.password", boot_stage, "User macula's password as a crypt hash (chpasswd -e); the image's macula/macula stops working. Without it an installed node expires the image's password (the first login sets one) or, with SSH keys, locks it. Hidden by config show."},
     {"maculaos.modules", boot_stage, "Kernel modules loaded by modprobe, each with its parameters."},
     {"maculaos.sysctl", boot_stage, "Kernel parameters written to /proc/sys."},
     {"maculaos.dns_nameservers", boot_stage, "Name servers for /etc/resolv.conf, in place of the DHCP server's."},

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "config/config_schema.h"
+#include "config/config_tree.h"
 #include "names/names.h"
 
 namespace macula {
@@ -21,8 +22,9 @@ struct Question {
 
 constexpr Question kQuestions[] = {
     {"hostname", "Host name", "macula-XXXXXX, from the first wired MAC"},
-    {"maculaos.password", "Password for user macula", "keep macula", Question::Kind::password},
+    // the key first: whether the password may be left out depends on it
     {"ssh_authorized_keys", "SSH public key of user macula, or github:USER", "none", Question::Kind::ssh_key},
+    {"maculaos.password", "Password for user macula", "none: locked, the SSH key logs in", Question::Kind::password},
     {"maculaos.keyboard", "Console keyboard layout", "us"},
     {"maculaos.timezone", "Time zone", "UTC"},
     {"maculaos.locale", "Locale", "C.UTF-8"},
@@ -42,10 +44,16 @@ Result<std::optional<std::string>> ask_valid(Prompter& prompter, const std::stri
   }
 }
 
-Result<std::optional<std::string>> ask_password(Prompter& prompter, const std::string& prompt) {
+// required: Enter is not an answer (the node would have no way in but the image's password,
+// which an installed node does not keep: config/image_password.h).
+Result<std::optional<std::string>> ask_password(Prompter& prompter, const std::string& prompt, bool required) {
   for (;;) {
     auto first = prompter.ask(prompt, true);
     if (!first) return fail("the input ended before the questions did");
+    if (first->empty() && required) {
+      prompter.say("  a password is needed: with no SSH key it is the only way to log in");
+      continue;
+    }
     if (first->empty()) return std::optional<std::string>();
     auto again = prompter.ask("The same password again: ", true);
     if (!again) return fail("the input ended before the questions did");
@@ -56,22 +64,25 @@ Result<std::optional<std::string>> ask_password(Prompter& prompter, const std::s
 
 }  // namespace
 
-Result<void> ask_install_questions(Prompter& prompter, ConfigFlags& flags, const PasswordHasher& hash) {
+Result<void> ask_install_questions(Prompter& prompter, ConfigFlags& flags, const PasswordHasher& hash,
+                                   const ConfigNode& given) {
+  const auto answered = [&](const char* key) { return flags.has(key) || config_at(given, key); };
   prompter.say(std::string("A few settings of this node (Enter keeps the default in brackets; later, in ") +
                kNodeConfigPath + "):");
   for (const Question& q : kQuestions) {
     const std::string prompt = std::string(q.prompt) + " [" + q.fallback + "]: ";
     switch (q.kind) {
       case Question::Kind::setting: {
-        if (flags.has(q.key)) continue;
+        if (answered(q.key)) continue;
         auto answer = ask_valid(prompter, prompt, q.key);
         if (!answer) return fail(answer.error());
         if (*answer) flags.set(q.key, **answer);
         break;
       }
       case Question::Kind::password: {
-        if (flags.has(q.key)) continue;
-        auto password = ask_password(prompter, prompt);
+        if (answered(q.key)) continue;
+        const bool keyless = flags.ssh_keys.empty() && config_texts(given, "ssh_authorized_keys").empty();
+        auto password = ask_password(prompter, keyless ? std::string(q.prompt) + ": " : prompt, keyless);
         if (!password) return fail(password.error());
         if (!*password) continue;
         auto hashed = hash(**password);
@@ -80,7 +91,7 @@ Result<void> ask_install_questions(Prompter& prompter, ConfigFlags& flags, const
         break;
       }
       case Question::Kind::ssh_key: {
-        if (!flags.ssh_keys.empty()) continue;
+        if (!flags.ssh_keys.empty() || config_at(given, q.key)) continue;
         auto key = ask_valid(prompter, prompt, q.key);
         if (!key) return fail(key.error());
         if (*key) flags.ssh_keys.push_back(**key);

@@ -35,10 +35,10 @@ std::optional<std::string> value(const ConfigFlags& flags, const std::string& ke
 }
 
 TEST_CASE("install questions: each answer checked, asked again when wrong, Enter keeps the default") {
-  ScriptedPrompter prompter({"bad_name", "edge-9", "pw1", "pw2", "pw1", "pw1", "github:octocat", "", "../etc/shadow",
+  ScriptedPrompter prompter({"bad_name", "edge-9", "github:octocat", "pw1", "pw2", "pw1", "pw1", "", "../etc/shadow",
                              "Europe/Berlin", "", "maybe", "yes", ""});
   ConfigFlags flags;
-  REQUIRE(ask_install_questions(prompter, flags, fixture_hash));
+  REQUIRE(ask_install_questions(prompter, flags, fixture_hash, {}));
   CHECK(value(flags, "hostname") == "edge-9");
   CHECK(value(flags, "maculaos.password") == "$6$fixture$pw1");
   CHECK(flags.ssh_keys == std::vector<std::string>{"github:octocat"});
@@ -48,7 +48,7 @@ TEST_CASE("install questions: each answer checked, asked again when wrong, Enter
   CHECK(value(flags, "maculaos.mesh.roles.bootstrap") == "yes");
   CHECK_FALSE(value(flags, "maculaos.mesh.roles.gateway"));
   CHECK(prompter.asked[0] == "Host name [macula-XXXXXX, from the first wired MAC]: ");
-  CHECK(prompter.asked[2] == "Password for user macula [keep macula]:  (secret)");
+  CHECK(prompter.asked[3] == "Password for user macula [none: locked, the SSH key logs in]:  (secret)");
   REQUIRE(prompter.said.size() == 5);
   CHECK(prompter.said[1] == "  \"bad_name\": expected a host name (letters, digits and inner hyphens, 63 characters a label)");
   CHECK(prompter.said[2] == "  the two passwords differ: again");
@@ -62,11 +62,32 @@ TEST_CASE("what an option set is not asked, and input that ends is an error") {
   flags.set("maculaos.password", "$6$s$h");
   flags.ssh_keys.push_back("ssh-ed25519 AAAA k");
   ScriptedPrompter prompter({"", "", ""});
-  auto ended = ask_install_questions(prompter, flags, fixture_hash);
+  auto ended = ask_install_questions(prompter, flags, fixture_hash, {});
   REQUIRE_FALSE(ended);
   CHECK(ended.error().text() == "the input ended before the questions did");
   CHECK(prompter.asked.front() == "Console keyboard layout [us]: ");
   CHECK(value(flags, "hostname") == "given");
+}
+
+TEST_CASE("with no SSH key the password is required: Enter is refused until one is given") {
+  ScriptedPrompter prompter({"", "", "", "pw", "pw", "", "", "", "", ""});
+  ConfigFlags flags;
+  REQUIRE(ask_install_questions(prompter, flags, fixture_hash, {}));
+  CHECK(value(flags, "maculaos.password") == "$6$fixture$pw");
+  CHECK(prompter.asked[2] == "Password for user macula:  (secret)");
+  REQUIRE(prompter.said.size() == 2);
+  CHECK(prompter.said[1] == "  a password is needed: with no SSH key it is the only way to log in");
+}
+
+TEST_CASE("what the install's config sets is not asked: its keys make the password optional") {
+  auto given = parse_config("hostname: from-config\nssh_authorized_keys: [ssh-ed25519 AAAA k]\n", "fixture.yaml");
+  REQUIRE(given);
+  ScriptedPrompter prompter({"", "", "", "", "", ""});
+  ConfigFlags flags;
+  REQUIRE(ask_install_questions(prompter, flags, fixture_hash, *given));
+  CHECK(prompter.asked.front() == "Password for user macula [none: locked, the SSH key logs in]:  (secret)");
+  CHECK_FALSE(value(flags, "maculaos.password"));
+  CHECK_FALSE(value(flags, "hostname"));
 }
 
 TEST_CASE("the password hash is a SHA-512 crypt(3) hash that verifies") {

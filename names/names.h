@@ -175,6 +175,9 @@ inline constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
 // ---- The image's own files ----
 // The user the image ships: the console login, sudo, SSH.
 inline constexpr const char* kNodeUser = "macula";
+// Its password in the image (the live ISO's login): an installed node never keeps it
+// (config/image_password.h).
+inline constexpr const char* kImagePassword = "macula";
 inline constexpr const char* kEtcDir = "/etc/maculaos";
 inline constexpr const char* kReleaseKeysDir = "/etc/maculaos/keys";
 inline constexpr const char* kHealthDir = "/etc/maculaos/health.d";
@@ -274,6 +277,7 @@ inline constexpr ExportedName kExportedNames[] = {
     {"MACULA_MDNS_NAME_PIDFILE", kMdnsNamePidFile},
     {"MACULA_NETWORK_IFACES_FILE", kNetworkIfacesFile},
     {"MACULA_USER", kNodeUser},
+    {"MACULA_IMAGE_PASSWORD", kImagePassword},
     {"MACULA_STATE_DIR", kStateDir},
     {"MACULA_NODE_CONFIG", kNodeConfigPath},
     {"MACULA_CONFIG_DROP_IN_DIR", kConfigDropInDir},

@@ -21,7 +21,10 @@ OVMF_CODE = pathlib.Path("/usr/share/OVMF/OVMF_CODE.fd")
 OVMF_VARS = pathlib.Path("/usr/share/OVMF/OVMF_VARS.fd")
 KERNEL_PANIC = "Kernel panic"
 LOGIN_USER = "macula"
-LOGIN_PASSWORD = "macula"
+LOGIN_PASSWORD = "macula"  # the image's (names.h kImagePassword): a live boot's
+# What login() sets when an installed node asks for a new password at the first login (it
+# expires the image's: config/image_password.h); remembered beside the disk (password_file).
+FIRST_LOGIN_PASSWORD = "Fixture-first-login-7"
 SHELL_PROMPT = "MACULA-TEST# "
 # Where run() puts a command's output before it prints it, marked, on the console.
 OUTPUT_FILE = "/tmp/.macula-test-output"
@@ -66,6 +69,11 @@ def accelerator(kernel):
     return "kvm" if b"Linux version" in out else "tcg"
 
 
+def password_file(disk):
+    """Where the harness remembers the password a first login set on disk."""
+    return pathlib.Path(f"{disk}.login-password")
+
+
 class Machine:
     """One QEMU run. Use as a context manager; it is killed on exit."""
 
@@ -97,6 +105,10 @@ class Machine:
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
+        # the file that remembers the password the first login set on the disk this machine
+        # boots (its first, or boot_disk): the next Machine on the disk logs in with it
+        self.password_file = (password_file(disks[boot_disk or 0]) if disks and not stick else None)
+        self.password_changed = False  # the login of this machine had to set a new password
         self.logged_in = False  # at the shell of a login in this boot (the fixture's last check)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = tempfile.mkdtemp(prefix="macula-qemu-")
@@ -217,7 +229,7 @@ class Machine:
         self.logged_in = False
         return self.child.exitstatus
 
-    def login(self, timeout=300, password=LOGIN_PASSWORD):
+    def login(self, timeout=300, password=None):
         """Logs in at the serial getty's first prompt, as a person does, and sets a prompt the
         tests can match. The gettys start in OpenRC's boot runlevel: the network, the services
         of the default runlevel and, on an installed disk, the boot's assessment come after
@@ -226,14 +238,37 @@ class Machine:
         self.expect(r"login: ", timeout)
         self.log_in_at_prompt(password)
 
-    def log_in_at_prompt(self, password=LOGIN_PASSWORD):
-        """login() once the getty's "login: " was seen."""
-        self.child.sendline(LOGIN_USER)
-        self.expect(r"[Pp]assword: ", 30)
-        self.child.sendline(password)
-        self.expect(r"\$ ", 60)
+    def log_in_at_prompt(self, password=None):
+        """login() once the getty's "login: " was seen. password: the one to give; by default the
+        one a first login set on the boot disk, else the image's (a live boot's; a disk that was
+        never logged in to). When login says the password has expired (an installed node's
+        first boot), sets FIRST_LOGIN_PASSWORD, as a person must, and remembers it per disk."""
+        remembered = self.password_file.read_text() if self.password_file and self.password_file.exists() else None
+        candidates = [password] if password else list(dict.fromkeys(p for p in (remembered, LOGIN_PASSWORD) if p))
+        for i, candidate in enumerate(candidates):
+            self.child.sendline(LOGIN_USER)
+            self.expect(r"[Pp]assword: ", 30)
+            self.child.sendline(candidate)
+            index = self.expect([r"\$ ", r"Current password: ", r"Login incorrect"], 60)
+            if index == 2:
+                if i + 1 == len(candidates):
+                    raise AssertionError(f"login refused {candidates!r} (log: {self.log_path})")
+                self.expect(r"login: ", 30)
+                continue
+            if index == 1:
+                self.child.sendline(candidate)
+                self.expect(r"New password: ", 30)
+                self.child.sendline(FIRST_LOGIN_PASSWORD)
+                self.expect(r"Retype new password: ", 30)
+                self.child.sendline(FIRST_LOGIN_PASSWORD)
+                self.expect(r"\$ ", 60)
+                candidate = FIRST_LOGIN_PASSWORD
+                self.password_changed = True
+                if self.password_file:
+                    self.password_file.write_text(candidate)
+            self.password = candidate
+            break
         self.use_shell()
-        self.password = password
         self.logged_in = True
 
     def login_refused(self, password, timeout=300):

@@ -2,7 +2,7 @@
 import json
 
 from helpers import BOOT, SERIAL, UNATTENDED, blank_disk, file_hash, install_unattended
-from machine import SHUTDOWN
+from machine import LOGIN_PASSWORD, SHUTDOWN
 
 
 def check_slot_a(m):
@@ -20,7 +20,10 @@ def test_unattended_install_boots_from_slot_a_and_keeps_state(machine, iso, kern
 
     m = machine(disks=[disk])  # SeaBIOS, the disk alone
     m.expect(r"MaculaOS \(slot A\)", 120)
+    # An unattended install with no password and no key expires the image's: the first
+    # login must choose a new one (login() does, as a person must)
     m.login(BOOT)
+    assert m.password_changed
     check_slot_a(m)
     # the boot state and changes to it: after this boot's assessment, which holds its lock
     m.wait_for_boot_assessed()
@@ -42,7 +45,9 @@ def test_unattended_install_boots_from_slot_a_and_keeps_state(machine, iso, kern
 
     m = machine(disks=[disk], uefi=True)  # the same disk under OVMF
     m.expect(r"MaculaOS \(slot A\)", 180)
-    m.login(BOOT)
+    m.login_refused(LOGIN_PASSWORD)  # the image's password is gone for good
+    m.login(60)  # with the one the first login chose
+    assert not m.password_changed
     check_slot_a(m)
     assert m.run("cat /etc/macula-test") == "kept-etc"
     assert m.run("cat ~/macula-test") == "kept-home"

@@ -112,10 +112,11 @@ add_trust() {
   ((n)) || { echo "customize.sh: $keydir: no public keys" >&2; exit 1; }
 }
 
-# User macula (sudo) with password macula, for the serial console; root cannot log in.
+# User macula (sudo) with the image's password, for the console of a live boot (an installed
+# node expires or locks it: config/image_password.h); root cannot log in.
 add_users() {
   in_root useradd --create-home --shell /bin/bash --groups sudo --comment MaculaOS "$MACULA_USER"
-  echo "$MACULA_USER:$MACULA_USER" | in_root chpasswd
+  echo "$MACULA_USER:$MACULA_IMAGE_PASSWORD" | in_root chpasswd
   in_root passwd --lock root >/dev/null
 }
 

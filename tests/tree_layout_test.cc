@@ -89,4 +89,24 @@ TEST_CASE("macula_core builds no sys/ file, and the executable builds nothing el
   }
 }
 
+// catch_discover_tests hands each name to ctest as one item of a CMake list (a ';' splits it
+// in two, neither found) and back to Catch as an argument (a leading '-' is read as an option).
+TEST_CASE("every test case's name reaches ctest whole, with no semicolon in it and no dash in front") {
+  const std::regex test_case(R"re(TEST_CASE\("([^"]*)")re");
+  std::vector<std::filesystem::path> files = product_files();
+  for (const auto& entry : std::filesystem::directory_iterator(kRepo / "tests")) files.push_back(entry.path());
+  std::vector<std::string> problems;
+  for (const auto& file : files) {
+    if (!file.filename().string().ends_with("_test.cc")) continue;
+    const std::string text = read_whole(file);
+    for (std::sregex_iterator it(text.begin(), text.end(), test_case), e; it != e; ++it) {
+      const std::string name = (*it)[1];
+      if (name.find(';') != std::string::npos || name.starts_with('-'))
+        problems.push_back(file.lexically_relative(kRepo).string() + ": " + name);
+    }
+  }
+  for (const std::string& p : problems) UNSCOPED_INFO(p);
+  CHECK(problems.empty());
+}
+
 }  // namespace macula

@@ -13,6 +13,7 @@
 #include "common/sys/interface_addresses.h"
 #include "common/files.h"
 #include "names/names.h"
+#include "ab/boot_state_store.h"
 #include "config/config_apply.h"
 #include "config/config_reference.h"
 #include "config/image_defaults.h"
@@ -123,7 +124,8 @@ Result<ConfigStage> stage_named(const std::string& name) {
 // `config status` and the motd.
 Result<int> apply_boot(const NodeConfig& chosen) {
   const std::vector<ConfigIssue>& issues = chosen.issues;
-  const BootPlan plan = boot_plan(chosen.config, read_fetched_github_keys(chosen.config), ::access(kPairingCue, F_OK) == 0);
+  const BootPlan plan = boot_plan(chosen.config, read_fetched_github_keys(chosen.config), ::access(kPairingCue, F_OK) == 0,
+                                  ::access(booted_boot_state_dir().c_str(), F_OK) == 0);
   std::vector<std::string> notes;
   for (const ConfigIssue& issue : issues) notes.push_back(issue.str());
   if (chosen.fallback) notes.push_back(std::string("a source has an error: applied the last config that applied (") + kAppliedConfigPath + ")");

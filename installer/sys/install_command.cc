@@ -114,24 +114,28 @@ Result<InstallRequest> parse_request(std::span<const std::string> args) {
   return req;
 }
 
-Result<std::string> node_config(const InstallRequest& req) {
-  std::string text;
-  if (!req.config_source.empty()) {
-    if (is_url(req.config_source))
-      if (auto plain = require_verified_transport(req.config_source, "give the config as a file"); !plain)
-        return fail("--config", plain.error());
-    auto read = read_resource(req.config_source, {.ca_file = req.ca_file}, kMaxConfigBytes);
-    if (!read) return fail("--config", read.error());
-    text = *read;
-  }
-  return merge_node_config(text, req.config_source.empty() ? "flags" : req.config_source, req.flags);
+// The --config's text (empty without one).
+Result<std::string> given_config(const InstallRequest& req) {
+  if (req.config_source.empty()) return std::string();
+  if (is_url(req.config_source))
+    if (auto plain = require_verified_transport(req.config_source, "give the config as a file"); !plain)
+      return fail("--config", plain.error());
+  auto read = read_resource(req.config_source, {.ca_file = req.ca_file}, kMaxConfigBytes);
+  if (!read) return fail("--config", read.error());
+  return read;
 }
 
 Result<int> install(InstallRequest req) {
+  auto given = given_config(req);
+  if (!given) return fail(given.error());
+  const std::string source = req.config_source.empty() ? "flags" : req.config_source;
   // a person at a terminal is asked what --yes (or a config) would leave to the defaults
-  if (!req.yes && ::isatty(STDIN_FILENO))
-    if (auto r = ask_install_questions(terminal_prompter(), req.flags, sha512_crypt); !r) return fail(r.error());
-  auto config = node_config(req);
+  if (!req.yes && ::isatty(STDIN_FILENO)) {
+    auto tree = given->empty() ? Result<ConfigNode>(ConfigNode{}) : parse_config(*given, source);
+    if (!tree) return fail(tree.error());
+    if (auto r = ask_install_questions(terminal_prompter(), req.flags, sha512_crypt, *tree); !r) return fail(r.error());
+  }
+  auto config = merge_node_config(*given, source, req.flags);
   if (!config) return fail(config.error());
   MachineInstallSystem machine;
   return install_disk(machine, req, *config, kGrubDiskCfg);
