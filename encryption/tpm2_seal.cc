@@ -14,14 +14,14 @@ using tpm2::Bytes;
 using tpm2::Response;
 
 // The response, in a buffer wiped when it goes (an Unseal response holds the key, if encrypted).
-Result<SecretBytes> exchange(TpmTransport& tpm, const Bytes& command) {
+Result<SecretBytes> send(TpmTransport& tpm, const Bytes& command) {
   auto bytes = tpm.transmit(command);
   if (!bytes) return fail(bytes.error());
   return SecretBytes(std::move(*bytes));
 }
 
 Result<Response> call(TpmTransport& tpm, const Bytes& command, const std::string& name) {
-  auto bytes = exchange(tpm, command);
+  auto bytes = send(tpm, command);
   if (!bytes) return fail(bytes.error());
   return Response::parse(bytes->bytes(), name);
 }
@@ -103,7 +103,7 @@ Result<Response> call_in(TpmTransport& tpm, tpm2::Session& session, tpm2::Comman
   const Bytes names[] = {name};
   auto command = session.command(code, handles, names, std::move(parameters), attributes);
   if (!command) return fail(command.error());
-  auto bytes = exchange(tpm, *command);
+  auto bytes = send(tpm, *command);
   if (!bytes) return fail(bytes.error());
   auto checked = session.response(bytes->bytes(), code, what);
   if (!checked) return fail(checked.error());
