@@ -94,7 +94,7 @@ Bytes concat(std::initializer_list<std::span<const std::uint8_t>> parts) {
 
 const Bytes kSalt(32, 0x5a), kNonceCaller(32, 0xc0), kNonceTpm(32, 0x7b);
 
-TEST_CASE("a command's HMAC: sessionKey over cpHash, nonceCaller, nonceTPM, attributes; decrypt encrypts inSensitive") {
+TEST_CASE("a command's HMAC: sessionKey over cpHash, nonceCaller, nonceTPM, attributes, and decrypt encrypts inSensitive") {
   Session session(0x02000000, SecretBytes(kSalt), kNonceCaller, kNonceTpm);
   const Bytes session_key = bytes(kdfa(kSalt, "ATH", kNonceTpm, kNonceCaller, 256));
   const std::uint32_t handles[] = {0x80000000};
