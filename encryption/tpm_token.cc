@@ -25,13 +25,15 @@ Result<tpm2::Bytes> blob(json_object* token, const char* field) {
 }  // namespace
 
 std::string tpm_token_json(const SealedSecret& sealed) {
+  const std::string srk =
+      sealed.srk_public.empty() ? "" : ",\"tpm2-srk\":" + json_quote(base64_text(as_text(sealed.srk_public), true));
   std::string pcrs;
   for (int pcr : sealed.pcrs) pcrs += (pcrs.empty() ? "" : ",") + std::to_string(pcr);
   // LUKS2 wants "keyslots" in every token; the keyslot is tied to it afterwards.
   return "{\"type\":" + json_quote(kTpmTokenType) + ",\"keyslots\":[]," +
          "\"tpm2-private\":" + json_quote(base64_text(as_text(sealed.private_area), true)) + "," +
          "\"tpm2-public\":" + json_quote(base64_text(as_text(sealed.public_area), true)) + "," +
-         "\"tpm2-pcrs\":[" + pcrs + "]}";
+         "\"tpm2-pcrs\":[" + pcrs + "]" + srk + "}";
 }
 
 Result<SealedSecret> parse_tpm_token(std::string_view json) {
@@ -46,6 +48,11 @@ Result<SealedSecret> parse_tpm_token(std::string_view json) {
   if (!public_area) return fail(public_area.error());
   sealed.private_area = std::move(*private_area);
   sealed.public_area = std::move(*public_area);
+  if (field_string(token->get(), "tpm2-srk")) {  // absent from tokens made before it was recorded
+    auto srk_public = blob(token->get(), "tpm2-srk");
+    if (!srk_public) return fail(srk_public.error());
+    sealed.srk_public = std::move(*srk_public);
+  }
   json_object* pcrs = nullptr;
   if (!json_object_object_get_ex(token->get(), "tpm2-pcrs", &pcrs) || !json_object_is_type(pcrs, json_type_array))
     return fail("the TPM token has no tpm2-pcrs list");

@@ -18,6 +18,9 @@ struct SealedSecret {
   tpm2::Bytes private_area;  // TPM2B_PRIVATE's contents: only the TPM that sealed it loads it
   tpm2::Bytes public_area;   // TPM2B_PUBLIC's contents
   std::vector<int> pcrs;     // SHA-256 PCRs it is bound to (empty: none)
+  // The storage root key's public area when it was sealed: unseal salts its session to this key
+  // and refuses a TPM whose key differs. Empty in tokens made before it was recorded.
+  tpm2::Bytes srk_public;
 };
 
 std::string tpm_token_json(const SealedSecret& sealed);

@@ -8,7 +8,7 @@
 
 #include "common/result.h"
 #include "encryption/sys/luks_volume.h"
-#include "encryption/sys/tpm2_seal.h"
+#include "encryption/sys/tpm_device.h"
 
 namespace macula {
 
