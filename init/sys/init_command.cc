@@ -52,8 +52,8 @@ MaculaOS's PID 1. Reads the kernel command line:
   macula.break[=STAGE]  drop to a shell before STAGE: modules, devices, mount, overlay,
                       pivot (default pivot); exit the shell to go on
   macula.shell=0|1    0 forbids every shell (breaks, shell mode, emergency)
-  macula.emergency=shell|reboot|poweroff   on a fatal error (default shell; exiting the
-                      emergency shell retries the boot)
+  macula.emergency=shell|reboot|poweroff   on a fatal error (default: reboot on an
+                      installed disk, a shell elsewhere; exiting the shell retries the boot)
   macula.timeout=SECONDS   how long to wait for the boot media (default 10)
   macula.modules=a,b  more modules to load from the initramfs
   console=...         recorded in boot.json; the last one is /dev/console
