@@ -6,6 +6,10 @@
 namespace macula {
 
 Result<JsonPtr> parse_json_object(std::string_view text, std::string_view source) {
+  return parse_json(text, source, json_type_object);
+}
+
+Result<JsonPtr> parse_json(std::string_view text, std::string_view source, json_type top) {
   const std::string src(source);
   json_tokener* tok = json_tokener_new();
   if (!tok) return fail(src + ": out of memory");
@@ -13,7 +17,8 @@ Result<JsonPtr> parse_json_object(std::string_view text, std::string_view source
   const json_tokener_error err = json_tokener_get_error(tok);
   json_tokener_free(tok);
   if (!root || err != json_tokener_success) return fail(src + ": not valid JSON (" + json_tokener_error_desc(err) + ")");
-  if (!json_object_is_type(root.get(), json_type_object)) return fail(src + ": expected a JSON object");
+  if (!json_object_is_type(root.get(), top))
+    return fail(src + ": expected a JSON " + (top == json_type_array ? "list" : "object"));
   return root;
 }
 

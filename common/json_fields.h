@@ -17,6 +17,8 @@ using JsonPtr = std::unique_ptr<json_object, decltype(&json_object_put)>;
 
 // The top-level object of text; an error names source and what was wrong.
 Result<JsonPtr> parse_json_object(std::string_view text, std::string_view source);
+// The same for a top level of another type (json_type_array: a list).
+Result<JsonPtr> parse_json(std::string_view text, std::string_view source, json_type top);
 
 // The field's string, or nullptr when it is absent or not a string.
 const char* field_string(json_object* o, const char* key);
