@@ -2,7 +2,10 @@
 // in which order, is upgrade/upgrade_sequence.h; the node's effects, upgrade/sys/upgrade_system.h.
 #include "upgrade/sys/upgrade_command.h"
 
+#include <sys/utsname.h>
+
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 
 #include "ab/sys/boot_context.h"
@@ -10,7 +13,10 @@
 #include "common/files.h"
 #include "config/config_sources.h"
 #include "config/node_config.h"
+#include "net/sys/post_json.h"
 #include "net/sys/resource.h"
+#include "setup/setup_plan.h"
+#include "upgrade/github_releases.h"
 #include "upgrade/signature.h"
 #include "upgrade/upgrade_sequence.h"
 #include "upgrade/sys/upgrade_system.h"
@@ -46,6 +52,38 @@ constexpr OptionSpec kOptions[] = {
     {"keys", 0, true},   {"allow-downgrade", 0, false},
 };
 
+// The release of channel a github:// source offers for this machine (github_releases.h),
+// through GitHub's REST API: unauthenticated, so 60 requests an hour per address.
+Result<ReleaseSource> github_release(const GithubRepo& repo, const std::string& channel, const std::string& ca_file) {
+  struct utsname machine {};
+  ::uname(&machine);
+  auto arch = release_arch(machine.machine);
+  if (!arch) return fail(arch.error());
+  const std::string url = github_releases_url(repo);
+  // GitHub refuses a request without a User-Agent; the version pins the API's answer
+  auto answer = request_json({.url = url,
+                              .headers = {"User-Agent: " + version_line(), "X-GitHub-Api-Version: 2022-11-28"},
+                              .accept = "application/vnd.github+json",
+                              .ca_file = ca_file,
+                              .max_bytes = 8 << 20});  // 100 releases with their notes
+  if (!answer) return fail(answer.error());
+  const RateLimitHeaders limit{.retry_after = answer->header("Retry-After"),
+                               .remaining = answer->header("X-RateLimit-Remaining"),
+                               .reset = answer->header("X-RateLimit-Reset")};
+  if (auto until = rate_limited_until(answer->status, limit, std::time(nullptr))) {
+    const std::time_t when = *until;
+    std::tm utc{};
+    char at[32] = {};
+    std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S UTC", ::gmtime_r(&when, &utc));
+    return fail(ErrorKind::busy, "GET " + url + ": GitHub's API rate limit: try again after " + at);
+  }
+  if (answer->status != 200)
+    return fail(ErrorKind::network, "GET " + url + ": HTTP " + std::to_string(answer->status));
+  auto release = pick_github_release(answer->body, channel, *arch, url);
+  if (!release) return fail(release.error());
+  return ReleaseSource{.manifest = release->manifest_url, .channel = channel};
+}
+
 // Where the release is: --from, else maculaos.upgrade.url and .channel of the node config.
 Result<ReleaseSource> release_source(const ParsedArgs& p) {
   if (p.has("from")) {
@@ -63,6 +101,9 @@ Result<ReleaseSource> release_source(const ParsedArgs& p) {
     return fail(ErrorKind::not_found, "no release source: the node config sets no maculaos.upgrade.url: "
                 "give --from URL|DIR|FILE, or set it in " + std::string(kNodeConfigPath) + ", " + kConfigDropInDir +
                 ", the live media's " + std::string(kMediaConfig) + " or the kernel command line (maculaos.upgrade.url=)");
+  auto github = parse_github_source(settings.url);
+  if (!github) return fail("maculaos.upgrade.url", github.error());
+  if (*github) return github_release(**github, settings.channel, p.value_or("ca", ""));
   return ReleaseSource{.manifest = settings.url + "/" + settings.channel + "/manifest.json", .channel = settings.channel};
 }
 
