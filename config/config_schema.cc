@@ -10,6 +10,7 @@
 
 #include "common/edit_distance.h"
 #include "common/json.h"
+#include "upgrade/github_releases.h"
 
 namespace macula {
 
@@ -164,8 +165,11 @@ std::string https_url(std::string_view text) {
   return matches(text, "https://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an https:// URL";
 }
 
-std::string http_url(std::string_view text) {
-  return matches(text, "https?://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an http:// or https:// URL";
+// maculaos.upgrade.url: a server's base URL, or GitHub's releases of a repository.
+std::string release_source_url(std::string_view text) {
+  if (auto github = parse_github_source(text); !github) return "expected github://OWNER/REPO";
+  else if (*github) return "";
+  return matches(text, "https?://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an http:// or https:// URL, or github://OWNER/REPO";
 }
 
 // What Flux's GitRepository reads (it takes http, https and ssh; https is the one that needs no
@@ -363,7 +367,7 @@ constexpr Field kLive[] = {
     {"persistence_size", scalar(disk_size)},
 };
 constexpr Field kUpgrade[] = {
-    {"url", scalar(http_url)},
+    {"url", scalar(release_source_url)},
     {"channel", scalar(channel)},
 };
 constexpr Field kBoot[] = {

@@ -97,6 +97,8 @@ TEST_CASE("each key refuses a bad value, naming the place, the key and what was 
   CHECK_THAT(lines_of("maculaos: {firewall: {allow: [22/icmp]}}\n").at(0), Contains("expected PORT/tcp"));
   CHECK_THAT(lines_of("maculaos: {live: {persistence_size: lots}}\n").at(0), Contains("expected a size"));
   CHECK_THAT(lines_of("maculaos: {upgrade: {url: ftp://x}}\n").at(0), Contains("expected an http:// or https:// URL"));
+  CHECK_THAT(lines_of("maculaos: {upgrade: {url: github://macula-io}}\n").at(0), Contains("expected github://OWNER/REPO"));
+  CHECK(lines_of("maculaos: {upgrade: {url: github://macula-io/macula-os}}\n").empty());
   CHECK_THAT(lines_of("maculaos: {boot: {watchdog: 7200}}\n").at(0), Contains("from 0 (off) to 3600"));
   CHECK_THAT(lines_of("maculaos: {boot: {grub_password: hunter2}}\n").at(0),
              Contains("expected GRUB's PBKDF2 hash") && !Contains("hunter2"));

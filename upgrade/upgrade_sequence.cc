@@ -134,7 +134,7 @@ Result<UpgradeCheck> check_for_upgrade(UpgradeSystem& system, const ReleaseSourc
   auto release = fetch_release(system, source);
   if (!release) return fail(release.error());
   const bool newer = compare_versions(release->version, current) > 0;
-  return UpgradeCheck{current, release->version, release->channel, newer};
+  return UpgradeCheck{current, release->version, release->channel, newer, source.released, source.notes_url};
 }
 
 std::string check_text(const UpgradeCheck& check) {
@@ -145,6 +145,8 @@ std::string check_text(const UpgradeCheck& check) {
 std::string check_json(const UpgradeCheck& check) {
   JsonObject out;
   out.add("current", check.current).add("available", check.available).add("channel", check.channel).add("newer", check.newer);
+  if (!check.released.empty()) out.add("released", check.released);
+  if (!check.notes_url.empty()) out.add("notes", check.notes_url);
   return out.str() + "\n";
 }
 

@@ -26,6 +26,9 @@ namespace macula {
 struct ReleaseSource {
   std::string manifest = {};
   std::string channel = {};
+  // what a GitHub release says of itself (github_releases.h); empty for other sources
+  std::string released = {};   // its date, 2026-12-01T10:00:00Z
+  std::string notes_url = {};  // its page
 };
 
 // The installed disk's boot state, open and locked for one command (BootContext in the
@@ -91,6 +94,8 @@ struct UpgradeCheck {
   std::string available;
   std::string channel;
   bool newer = false;
+  std::string released = {};   // as the source says (ReleaseSource), or empty
+  std::string notes_url = {};
 };
 Result<UpgradeCheck> check_for_upgrade(UpgradeSystem& system, const ReleaseSource& source);
 

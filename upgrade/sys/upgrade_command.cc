@@ -81,7 +81,10 @@ Result<ReleaseSource> github_release(const GithubRepo& repo, const std::string& 
     return fail(ErrorKind::network, "GET " + url + ": HTTP " + std::to_string(answer->status));
   auto release = pick_github_release(answer->body, channel, *arch, url);
   if (!release) return fail(release.error());
-  return ReleaseSource{.manifest = release->manifest_url, .channel = channel};
+  return ReleaseSource{.manifest = release->manifest_url,
+                       .channel = channel,
+                       .released = release->published_at,
+                       .notes_url = release->notes_url};
 }
 
 // Where the release is: --from, else maculaos.upgrade.url and .channel of the node config.
