@@ -369,6 +369,7 @@ constexpr Field kLive[] = {
 constexpr Field kUpgrade[] = {
     {"url", scalar(release_source_url)},
     {"channel", scalar(channel)},
+    {"auto_check", scalar(boolean)},
 };
 constexpr Field kBoot[] = {
     {"watchdog", scalar(watchdog_seconds)},

@@ -153,6 +153,7 @@ UpgradeSettings upgrade_settings(const ConfigNode& config) {
   UpgradeSettings settings;
   settings.url = config_text(config, "maculaos.upgrade.url").value_or("");
   settings.channel = config_text(config, "maculaos.upgrade.channel").value_or(settings.channel);
+  if (auto on = config_text(config, "maculaos.upgrade.auto_check")) settings.auto_check = parse_boolean(*on).value_or(true);
   while (settings.url.ends_with('/')) settings.url.pop_back();
   return settings;
 }

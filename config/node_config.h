@@ -37,8 +37,9 @@ Result<std::string> merge_node_config(std::string_view yaml, std::string_view so
 
 // maculaos.upgrade: where releases come from.
 struct UpgradeSettings {
-  std::string url;                 // base URL; the manifest is <url>/<channel>/manifest.json
+  std::string url;                 // base URL (<url>/<channel>/manifest.json), or github://OWNER/REPO
   std::string channel = "stable";
+  bool auto_check = true;          // the channel checked after boot and daily (upgrade/auto_check.h)
 };
 UpgradeSettings upgrade_settings(const ConfigNode& config);
 

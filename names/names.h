@@ -171,6 +171,10 @@ inline constexpr const char* kNoCloudInstanceDir = "/var/lib/maculaos/nocloud";
 inline constexpr std::string_view kNoCloudInstanceIdFile = "instance-id";
 // Setup (or pairing) has run: the boot no longer asks for it.
 inline constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
+// The last answer of the release channel's automatic check (upgrade/auto_check.h): 0644, read by
+// sysinfo and the motd.
+inline constexpr const char* kUpgradeStateDir = "/var/lib/maculaos/upgrade";
+inline constexpr const char* kAvailableReleasePath = "/var/lib/maculaos/upgrade/available.json";
 
 // ---- The image's own files ----
 // The user the image ships: the console login, sudo, SSH.

@@ -65,7 +65,7 @@ enable_services() {
   # services: one logs in while they start (DHCP, mDNS, chrony, sshd, pairing).
   for svc in maculaos-config macula-identity agetty.ttyS0 agetty.tty1; do in_root rc-update add "$svc" boot; done
   # local comes last (`after *`) and, on an installed system, assesses the boot
-  for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mdns-name macula-mesh k3s macula-logs \
+  for svc in macula-network maculaos-config-network ssh chrony dbus avahi-daemon macula-mdns-name macula-mesh k3s macula-logs macula-update-check \
              macula-firstboot local; do
     in_root rc-update add "$svc" default
   done

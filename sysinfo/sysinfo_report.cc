@@ -74,6 +74,7 @@ std::string sysinfo_json(const SystemFacts& f) {
   out.add("os", f.os).add("hostname", f.hostname).add("boot_mode", f.boot_mode).add("slot", f.slot).add("kernel", f.kernel);
   out.add("uptime_seconds", static_cast<std::int64_t>(f.uptime.count())).add("memory", memory).add("disk", disk);
   out.add("addresses", f.addresses).add("mesh_roles", f.mesh_roles).add("realm", f.realm).add("k3s", f.k3s);
+  out.add("update", f.update);
   return out.str() + "\n";
 }
 
@@ -93,11 +94,13 @@ std::string sysinfo_text(const SystemFacts& f) {
       {"k3s", or_unknown(f.k3s)},
   };
   std::string text;
-  for (const auto& [label, value] : lines) {
+  const auto line = [&](const char* label, const std::string& value) {
     char head[16];
     std::snprintf(head, sizeof head, "%8s: ", label);
     text += head + value + "\n";
-  }
+  };
+  for (const auto& [label, value] : lines) line(label, value);
+  if (!f.update.empty()) line("Update", f.update + " (sudo maculaos upgrade --apply --reboot)");
   return text;
 }
 

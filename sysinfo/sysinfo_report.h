@@ -22,6 +22,9 @@ struct SystemFacts {
   std::vector<std::string> mesh_roles;  // peer, bootstrap, gateway: the ones on
   std::string realm;
   std::string k3s;  // "running (k3s version ...)", "stopped", "not installed (...)"
+  // upgrade/auto_check.h's line for the last check ("0.2.0 is available (stable), ..."); empty
+  // when none was kept or the release is not newer: no Update line then
+  std::string update{};
 };
 
 // "  Label: value" lines, labels aligned; a fact not known shows as "unknown".

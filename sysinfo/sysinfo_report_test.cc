@@ -25,6 +25,11 @@ TEST_CASE("sysinfo: one aligned line per fact, unknowns named") {
         "    Mesh: peer, gateway in io.macula\n"
         "     k3s: running (k3s version v1.31.4+k3s1)\n");
   CHECK(sysinfo_text({}).find("      OS: unknown\n    Host: unknown\n    Boot: unknown\n") == 0);
+  CHECK(sysinfo_text({}).find("Update:") == std::string::npos);  // none kept, or not newer: no line
+  facts.update = "0.2.0 is available (stable), released 2026-12-01";
+  CHECK(sysinfo_text(facts).ends_with(
+      "     k3s: running (k3s version v1.31.4+k3s1)\n"
+      "  Update: 0.2.0 is available (stable), released 2026-12-01 (sudo maculaos upgrade --apply --reboot)\n"));
 }
 
 TEST_CASE("sysinfo --json: each fact as a field, sizes in bytes, lists as arrays") {

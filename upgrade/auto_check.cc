@@ -4,6 +4,7 @@
 
 #include "common/json.h"
 #include "common/json_fields.h"
+#include "upgrade/release_manifest.h"
 
 namespace macula {
 
@@ -42,8 +43,8 @@ Result<KeptCheck> parse_kept_check(std::string_view json, std::string_view sourc
   return kept;
 }
 
-std::string available_line(const UpgradeCheck& check) {
-  if (!check.newer) return "";
+std::string available_line(const UpgradeCheck& check, std::string_view running) {
+  if (compare_versions(check.available, running) <= 0) return "";
   std::string line = check.available + " is available (" + check.channel + ")";
   if (!check.released.empty()) line += ", released " + check.released.substr(0, check.released.find('T'));
   if (!check.notes_url.empty()) line += ": " + check.notes_url;

@@ -35,7 +35,8 @@ std::string kept_check_json(const KeptCheck& kept);
 Result<KeptCheck> parse_kept_check(std::string_view json, std::string_view source);
 
 // "0.2.0 is available (stable), released 2026-12-01: URL" (the date's day only; the parts the
-// source gave), or "" when the release is not newer than the running version.
-std::string available_line(const UpgradeCheck& check);
+// source gave), or "" when the release is not newer than `running` (the version that runs now:
+// a check kept before an upgrade may name the version the node has since moved to).
+std::string available_line(const UpgradeCheck& check, std::string_view running);
 
 }  // namespace macula

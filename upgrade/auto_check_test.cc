@@ -47,11 +47,12 @@ TEST_CASE("a kept check that was cut short or changed by hand is an error naming
   CHECK_FALSE(parse_kept_check("{\"current\": ", "fixture available.json"));
 }
 
-TEST_CASE("the line people read: the version, channel, day and page, and nothing when up to date") {
-  CHECK(available_line({"0.1.0", "0.2.0", "stable", true, "2026-12-01T10:00:00Z", "https://fixture.example/v0.2.0"}) ==
-        "0.2.0 is available (stable), released 2026-12-01: https://fixture.example/v0.2.0");
-  CHECK(available_line({"0.1.0", "0.2.0", "stable", true}) == "0.2.0 is available (stable)");
-  CHECK(available_line({"0.2.0", "0.2.0", "stable", false}).empty());
+TEST_CASE("the line people read: the version, channel, day and page, and nothing once the node runs it") {
+  const UpgradeCheck kept{"0.1.0", "0.2.0", "stable", true, "2026-12-01T10:00:00Z", "https://fixture.example/v0.2.0"};
+  CHECK(available_line(kept, "0.1.0") == "0.2.0 is available (stable), released 2026-12-01: https://fixture.example/v0.2.0");
+  CHECK(available_line({"0.1.0", "0.2.0", "stable", true}, "0.1.0") == "0.2.0 is available (stable)");
+  CHECK(available_line(kept, "0.2.0").empty());  // upgraded since the check
+  CHECK(available_line(kept, "0.3.0").empty());
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "common/process.h"
 #include "names/names.h"
 #include "sysinfo/sysinfo_report.h"
+#include "upgrade/auto_check.h"
 
 namespace macula {
 
@@ -89,6 +90,8 @@ Result<int> run_sysinfo(std::span<const std::string> argv) {
   if (auto addresses = interface_addresses()) facts.addresses = address_texts(*addresses);
   read_mesh(facts);
   facts.k3s = k3s_state();
+  if (auto kept = read_file(kAvailableReleasePath))
+    if (auto check = parse_kept_check(*kept, kAvailableReleasePath)) facts.update = available_line(check->check, MACULAOS_VERSION);
   std::fputs((args->has("json") ? sysinfo_json : sysinfo_text)(facts).c_str(), stdout);
   return 0;
 }

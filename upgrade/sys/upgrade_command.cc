@@ -4,8 +4,12 @@
 
 #include <sys/utsname.h>
 
+#include <sodium.h>
+
+#include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 #include <filesystem>
 
 #include "ab/sys/boot_context.h"
@@ -16,6 +20,7 @@
 #include "net/sys/post_json.h"
 #include "net/sys/resource.h"
 #include "setup/setup_plan.h"
+#include "upgrade/auto_check.h"
 #include "upgrade/github_releases.h"
 #include "upgrade/signature.h"
 #include "upgrade/upgrade_sequence.h"
@@ -25,7 +30,7 @@ namespace macula {
 
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: maculaos upgrade --check|--apply|--rollback|--status [OPTIONS]
+constexpr std::string_view kUsage = R"(usage: maculaos upgrade --check|--apply|--rollback|--status|--watch [OPTIONS]
 
 A/B upgrades from signed releases (see docs/upgrades.md).
   --check [--json]    print the running and the available version; exit 0 if a newer one
@@ -37,6 +42,9 @@ A/B upgrades from signed releases (see docs/upgrades.md).
                       (by default refused: a replayed old release must not take a node back)
   --rollback          make the other slot primary again (it must be good)
   --status [--json]   both slots, the booted one, the trial, and any fallback
+  --watch             the auto_check service's loop (maculaos.upgrade.auto_check): once the
+                      booted slot is good, check the channel, keep the answer for sysinfo
+                      and the motd, and check again a day later (sooner after a failure)
 Options:
   --from URL|DIR|FILE the release: a manifest URL or file, or the URL or directory that
                       holds manifest.json (default: maculaos.upgrade.url and .channel of
@@ -49,7 +57,7 @@ Options:
 constexpr OptionSpec kOptions[] = {
     {"check", 0, false}, {"apply", 0, false}, {"rollback", 0, false}, {"status", 0, false},
     {"json", 0, false},  {"from", 0, true},   {"reboot", 0, false},   {"ca", 0, true},
-    {"keys", 0, true},   {"allow-downgrade", 0, false},
+    {"keys", 0, true},   {"allow-downgrade", 0, false}, {"watch", 0, false},
 };
 
 // The release of channel a github:// source offers for this machine (github_releases.h),
@@ -130,13 +138,53 @@ Result<int> run_action(const ParsedArgs& p) {
   return 0;
 }
 
+// Whether this boot waits before its first check: an installed node's slot on trial, until the
+// boot assessment marks it good (a live system has no boot state: no wait).
+bool on_trial() {
+  auto view = read_boot_view();
+  return view && view->booted && view->state.trial == *view->booted;
+}
+
+// One check of the configured channel; its answer kept (0644: sysinfo reads it as any user).
+Result<UpgradeCheck> check_and_keep(const ParsedArgs& p, NodeUpgradeSystem& node) {
+  auto src = release_source(p);
+  if (!src) return fail(src.error());
+  auto check = check_for_upgrade(node, *src);
+  if (!check) return fail(check.error());
+  if (auto r = make_directory(kUpgradeStateDir, 0755); !r) return fail(r.error());
+  const KeptCheck kept{.check = *check, .checked_at = static_cast<std::int64_t>(std::time(nullptr))};
+  if (auto r = write_file_atomic(kAvailableReleasePath, kept_check_json(kept), 0644); !r) return fail(r.error());
+  return check;
+}
+
+// --watch: the auto_check service's loop. Its output is the service's log, never the console.
+Result<int> watch(const ParsedArgs& p) {
+  NodeUpgradeSystem node(p.value_or("ca", ""), p.value_or("keys", kReleaseKeysDir), stdout);
+  while (on_trial()) std::this_thread::sleep_for(std::chrono::seconds(30));
+  for (int failures = 0;;) {
+    auto config = read_node_config();
+    if (config && !upgrade_settings(config->config).auto_check) {
+      std::puts("maculaos.upgrade.auto_check is off: no checks");
+      return 0;
+    }
+    auto check = check_and_keep(p, node);
+    failures = check ? 0 : failures + 1;
+    if (check)
+      std::printf("checked: %s\n", check->newer ? available_line(*check, check->current).c_str() : "up to date");
+    else
+      std::printf("check failed (%d in a row): %s\n", failures, check.error().text().c_str());
+    std::fflush(stdout);
+    std::this_thread::sleep_for(next_check_delay(failures, ::randombytes_random()));
+  }
+}
+
 Result<int> run_upgrade(std::span<const std::string> args) {
   auto p = parse_args("maculaos upgrade", kOptions, args);
   if (!p) return fail(p.error());
   int actions = 0;
-  for (const char* a : {"check", "apply", "rollback", "status"}) actions += p->has(a);
+  for (const char* a : {"check", "apply", "rollback", "status", "watch"}) actions += p->has(a);
   if (actions != 1 || !p->positional.empty())
-    return usage_error("expected one of --check, --apply, --rollback, --status (see maculaos upgrade --help)");
+    return usage_error("expected one of --check, --apply, --rollback, --status, --watch (see maculaos upgrade --help)");
   if (p->has("json") && !p->has("check") && !p->has("status"))
     return usage_error("--json: only with --check or --status (see maculaos upgrade --help)");
   if (p->has("status")) {
@@ -145,6 +193,7 @@ Result<int> run_upgrade(std::span<const std::string> args) {
     std::fputs((p->has("json") ? status_json : status_text)(*view).c_str(), stdout);
     return 0;
   }
+  if (p->has("watch")) return watch(*p);
   return run_action(*p);
 }
 
@@ -152,7 +201,7 @@ Result<int> run_upgrade(std::span<const std::string> args) {
 
 Applet upgrade_applet() {
   // --check and --status read what any user may (with --from, or a config readable by them)
-  static constexpr std::string_view kRootWords[] = {"--apply", "--rollback"};
+  static constexpr std::string_view kRootWords[] = {"--apply", "--rollback", "--watch"};
   return {.name = "upgrade", .summary = "A/B upgrade from a signed release, rollback, status", .usage = kUsage,
           .run = run_upgrade, .options = kOptions, .root_words = kRootWords};
 }
