@@ -38,23 +38,6 @@ struct Writer {
   Writer& sized(std::span<const std::uint8_t> b) { return number(static_cast<std::uint32_t>(b.size()), 2).raw(b); }
 };
 
-struct Reader {
-  std::span<const std::uint8_t> bytes;
-  std::size_t at = 0;
-  std::uint32_t number(int n) {
-    std::uint32_t v = 0;
-    while (n--) v = v << 8 | bytes[at++];
-    return v;
-  }
-  Bytes raw(std::size_t n) {
-    Bytes out(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.begin() + static_cast<std::ptrdiff_t>(at + n));
-    at += n;
-    return out;
-  }
-  Bytes sized() { return raw(number(2)); }
-  Bytes rest() { return raw(bytes.size() - at); }
-};
-
 Bytes srk_public_area(const EccPoint& point) {
   return Writer{hex("0023 000b 00030472 0000 0006 0080 0043 0010 0003 0010")}.sized(point.x).sized(point.y).bytes;
 }
@@ -80,7 +63,7 @@ class FakeTpm final : public TpmTransport {
   Result<Bytes> transmit(const Bytes& command) override {
     traffic.push_back(command);
     Bytes response = answer(command);
-    const std::uint32_t code = Reader{command, 6}.number(4);
+    const std::uint32_t code = ByteReader{command, 6}.number(4);
     if (tamper) tamper(code, response);
     traffic.push_back(response);
     return response;
@@ -106,7 +89,7 @@ class FakeTpm final : public TpmTransport {
   };
 
   Bytes answer(const Bytes& command) {
-    Reader r{command};
+    ByteReader r{command};
     r.number(2);
     r.number(4);
     const std::uint32_t code = r.number(4);
@@ -127,7 +110,7 @@ class FakeTpm final : public TpmTransport {
         r.number(4);
         const Bytes nonce_caller = r.sized();
         const Bytes encrypted_salt = r.sized();
-        Reader salt{encrypted_salt};
+        ByteReader salt{encrypted_salt};
         Session session;
         session.type = static_cast<std::uint8_t>(r.number(1));
         session.nonce_tpm = Bytes(32, static_cast<std::uint8_t>(0x40 + sessions_.size()));
@@ -175,7 +158,7 @@ class FakeTpm final : public TpmTransport {
   }
 
   // Create and Unseal: one handle, one session.
-  Bytes authorized(std::uint32_t code, Reader& r) {
+  Bytes authorized(std::uint32_t code, ByteReader& r) {
     const std::uint32_t handle = r.number(4);
     r.number(4);
     Session& session = sessions_[r.number(4)];
@@ -196,7 +179,7 @@ class FakeTpm final : public TpmTransport {
 
     Bytes out;
     if (code == tpm2::kCreate) {
-      Reader in{parameters};
+      ByteReader in{parameters};
       in.number(2);
       in.sized();  // userAuth
       const Bytes secret = in.sized();
@@ -206,7 +189,7 @@ class FakeTpm final : public TpmTransport {
       out = Writer().sized(blob).sized(public_area).bytes;
     } else {
       const auto& [secret, public_area] = sealed[loaded_];
-      const bool needs_policy = Reader{public_area, 8}.number(2) != 0;  // authPolicy's size
+      const bool needs_policy = ByteReader{public_area, 8}.number(2) != 0;  // authPolicy's size
       unseal_session_types.push_back(session.type);
       if (needs_policy && !(session.type == 1 && session.pcrs_checked)) return with_header(0x8001, kRcPolicyFail, {});
       out = Writer().sized(secret).bytes;

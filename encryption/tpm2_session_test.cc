@@ -70,22 +70,6 @@ TEST_CASE("a salt for the SRK: what the TPM derives from the ephemeral point wit
   CHECK(salt_for(kPublicA)->encrypted.x != salt->encrypted.x);  // ephemeral: a new key each time
 }
 
-struct Reader {
-  const Bytes& bytes;
-  std::size_t at = 0;
-  std::uint32_t number(int n) {
-    std::uint32_t v = 0;
-    while (n--) v = v << 8 | bytes.at(at++);
-    return v;
-  }
-  Bytes raw(std::size_t n) {
-    Bytes out(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.begin() + static_cast<std::ptrdiff_t>(at + n));
-    at += n;
-    return out;
-  }
-  Bytes sized() { return raw(number(2)); }
-};
-
 Bytes concat(std::initializer_list<std::span<const std::uint8_t>> parts) {
   Bytes out;
   for (auto part : parts) out.insert(out.end(), part.begin(), part.end());
@@ -103,7 +87,7 @@ TEST_CASE("a command's HMAC: sessionKey over cpHash, nonceCaller, nonceTPM, attr
   const std::uint8_t attributes = Session::kContinueSession | Session::kDecrypt;
   const Bytes command = session.command(kCreate, handles, names, SecretBytes(parameters), attributes).value();
 
-  Reader r{command};
+  ByteReader r{command};
   CHECK(r.number(2) == 0x8002);
   CHECK(r.number(4) == command.size());
   CHECK(r.number(4) == kCreate);
@@ -152,7 +136,7 @@ TEST_CASE("a response's HMAC is checked before its encrypted parameter is truste
 
   Session session(0x03000000, SecretBytes(kSalt), kNonceCaller, kNonceTpm);
   const Bytes command = session.command(kUnseal, item, names, SecretBytes(), attributes).value();
-  const Bytes nonce = Reader{command, 22}.sized();
+  const Bytes nonce = ByteReader{command, 22}.sized();
   const Bytes response = unseal_response(session_key, nonce, next_nonce, secret, attributes);
   CHECK(std::search(response.begin(), response.end(), secret.begin(), secret.end()) == response.end());
   auto checked = session.response(response, kUnseal, "Unseal");
@@ -161,7 +145,7 @@ TEST_CASE("a response's HMAC is checked before its encrypted parameter is truste
 
   // The next command's HMAC is under the TPM's newest nonce.
   const Bytes again = session.command(kUnseal, item, names, SecretBytes(), attributes).value();
-  Reader r{again, 22};
+  ByteReader r{again, 22};
   const Bytes nonce2 = r.sized();
   r.number(1);
   const Bytes cp_hash = sha256(concat({hex("0000015e"), names[0]}));

@@ -69,8 +69,8 @@ def accelerator(kernel):
     return "kvm" if b"Linux version" in out else "tcg"
 
 
-def password_file(disk):
-    """Where the harness remembers the password a first login set on disk."""
+def remembered_password_file(disk):
+    """Where the harness remembers the password a first login set on disk (an image's path)."""
     return pathlib.Path(f"{disk}.login-password")
 
 
@@ -80,7 +80,7 @@ class Machine:
     def __init__(self, log_path, *, kernel=None, initrd=None, append=None, cdrom=None,
                  disks=(), uefi=False, memory=1024, probe_kernel=None, reboot=False,
                  release_port=None, tls_port=None, boot_disk=None, firmware_on_serial=False, host_ports=(),
-                 read_only=False, lan=None, nic_id=0x56, stick=None, tpm_state=None):
+                 read_only=False, lan=None, nic_id=0x56, stick=None, tpm_state=None, password_file=None):
         """reboot: a guest that resets (reboot, panic=N, the watchdog) starts again, in a new
         QEMU process (cold_reboots) writing to the same console and log; by default QEMU exits
         instead (-no-reboot).
@@ -102,12 +102,17 @@ class Machine:
         guest's /dev/sda), which the firmware boots first.
         tpm_state: a directory: the machine has a TPM 2.0 (swtpm, TIS), whose state is kept
         there from one Machine to the next, as a machine's own TPM keeps it.
+        password_file: where login() remembers the password a first login set; by default
+        beside the boot disk's file. A disk given as a URL (an NBD server's) names its image's.
         """
         self.log_path = pathlib.Path(log_path)
         self.password = LOGIN_PASSWORD  # for sudo; login() changes it
         # the file that remembers the password the first login set on the disk this machine
         # boots (its first, or boot_disk): the next Machine on the disk logs in with it
-        self.password_file = (password_file(disks[boot_disk or 0]) if disks and not stick else None)
+        boot_image = str(disks[boot_disk or 0]) if disks and not stick else None
+        self.password_file = (pathlib.Path(password_file) if password_file
+                              else remembered_password_file(boot_image) if boot_image and ":" not in boot_image
+                              else None)
         self.password_changed = False  # the login of this machine had to set a new password
         self.logged_in = False  # at the shell of a login in this boot (the fixture's last check)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

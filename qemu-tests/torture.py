@@ -27,7 +27,7 @@ import time
 sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 import helpers  # noqa: E402
 from flaky_http import FlakyHTTPServer  # noqa: E402
-from machine import KERNEL_PANIC, RELEASE_HOST, Machine  # noqa: E402
+from machine import KERNEL_PANIC, RELEASE_HOST, Machine, remembered_password_file  # noqa: E402
 from torn_disk import TornDisk  # noqa: E402
 
 # What is going on when the power goes, and how long into it (seconds, drawn uniformly).
@@ -73,7 +73,8 @@ class Torture:
     def start(self, name, **kw):
         self.tally.boots += 1
         return self.start_machine(name, disks=[self.disk.url], release_port=self.server.port,
-                                  firmware_on_serial=True, **kw)
+                                  firmware_on_serial=True,
+                                  password_file=remembered_password_file(self.disk.image), **kw)
 
     def failure(self, m, why):
         self.tally.failures += 1
