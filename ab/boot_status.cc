@@ -53,7 +53,7 @@ std::string status_text(const BootView& v) {
   return out;
 }
 
-std::string status_json(const BootView& v) {
+JsonObject status_object(const BootView& v) {
   const BootState& s = v.state;
   auto slot_json = [&](Slot slot) {
     JsonObject o;
@@ -75,8 +75,10 @@ std::string status_json(const BootView& v) {
       .add("a", slot_json(Slot::a))
       .add("b", slot_json(Slot::b))
       .add("sequence", static_cast<std::int64_t>(s.seq));
-  return o.str() + "\n";
+  return o;
 }
+
+std::string status_json(const BootView& v) { return status_object(v).str() + "\n"; }
 
 Verdict assess(const BootView& v, bool checks_passed) {
   const BootState& s = v.state;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ab/boot_state.h"
+#include "common/json.h"
 
 namespace macula {
 
@@ -22,6 +23,8 @@ struct BootView {
 std::optional<std::string> fallback_notice(const BootView& view);
 
 std::string status_text(const BootView& view);
+// --status --json (docs/json-output.md); status_object is that object, for outputs that add to it.
+JsonObject status_object(const BootView& view);
 std::string status_json(const BootView& view);
 
 // The end-of-boot assessment (maculaos boot assess, run by the OpenRC local service).

@@ -14,6 +14,7 @@ constexpr ServiceLog kServiceLogs[] = {
     {"macula-bootstrap", kBootstrapLogPath, "the mesh bootstrap daemon (when its role is on)"},
     {"macula-gateway", kGatewayLogPath, "the mesh gateway daemon (when its role is on)"},
     {"macula-logs", kRotationLogPath, "the rotation of these logs, when a pass failed"},
+    {"macula-update-check", kUpdateCheckLogPath, "maculaos.upgrade.auto_check's checks of the release channel"},
 };
 
 }  // namespace

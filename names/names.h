@@ -202,12 +202,14 @@ inline constexpr const char* kK3sBinary = "/opt/macula/bin/k3s";
 inline constexpr const char* kK3sLogPath = "/var/log/k3s.log";
 inline constexpr const char* kFirstbootLogPath = "/var/log/macula-firstboot.log";
 inline constexpr const char* kMdnsNameLogPath = "/var/log/macula-mdns-name.log";
-// The mesh roles' services and macula-logs (rootfs/overlay/etc/init.d) each log to LOG_DIR/SERVICE.log.
+// The mesh roles' services, macula-logs and macula-update-check (rootfs/overlay/etc/init.d) each
+// log to LOG_DIR/SERVICE.log.
 inline constexpr const char* kLogDir = "/var/log";
 inline constexpr const char* kMeshLogPath = "/var/log/macula-mesh.log";
 inline constexpr const char* kBootstrapLogPath = "/var/log/macula-bootstrap.log";
 inline constexpr const char* kGatewayLogPath = "/var/log/macula-gateway.log";
 inline constexpr const char* kRotationLogPath = "/var/log/macula-logs.log";  // the macula-logs service's own
+inline constexpr const char* kUpdateCheckLogPath = "/var/log/macula-update-check.log";
 
 // ---- The table names_export writes: each name as shell and GRUB see it ----
 struct ExportedName {

@@ -80,6 +80,64 @@ def publish_releases(root, k3s_version, flux_version):
     return f"/k3s-io/k3s/releases/download/{k3s_version}/k3s"
 
 
+# The image's release source (rootfs/overlay/usr/share/maculaos/config.yaml: maculaos.upgrade.url)
+IMAGE_RELEASE_REPO = "macula-io/macula-os"
+RELEASES_PATH = f"/repos/{IMAGE_RELEASE_REPO}/releases"  # on api.github.com
+CDN = "objects.githubusercontent.com"  # where github.com's download links redirect to
+
+
+def publish_github_releases(server, tmp_path):
+    """A TEST FIXTURE of GitHub for the image's release source: the releases list of its REST
+    API (a stable release, a newer prerelease and a newer draft), and each release's
+    manifest-amd64.json and signature behind github.com's download links, which redirect to the
+    CDN's host as GitHub's do. The releases are signed by the key the image trusts; their images
+    are small stand-ins (a check reads the manifest only). Returns {channel: version}."""
+    versions = {"stable": helpers.next_version(), "beta": "9.0.0-beta.1", "draft": "9.9.9"}
+    stand_in = tmp_path / "image-stand-in"
+    stand_in.write_bytes(b"a test fixture, not an image\n")
+    releases = []
+    for channel, version in versions.items():
+        tag = f"v{version}"
+        helpers.make_release(server.root / "fixture-cdn" / tag, version, channel=channel,
+                             kernel=stand_in, initrd=stand_in, rootfs=stand_in)
+        assets = []
+        for name in ("manifest-amd64.json", "manifest-amd64.json.sig"):
+            download = f"/{IMAGE_RELEASE_REPO}/releases/download/{tag}/{name}"
+            server.redirect(download, f"https://{CDN}/fixture-cdn/{tag}/{name}", times=None)
+            assets.append({"name": name, "browser_download_url": f"https://github.com{download}"})
+        releases.insert(0, {"tag_name": tag, "draft": channel == "draft", "prerelease": channel == "beta",
+                            "html_url": f"https://github.com/{IMAGE_RELEASE_REPO}/releases/tag/{tag}",
+                            "published_at": "2026-12-01T09:30:00Z", "assets": assets})
+    listing = server.root / RELEASES_PATH.lstrip("/")
+    listing.parent.mkdir(parents=True)
+    listing.write_text(json.dumps(releases))
+    return versions
+
+
+def check_github_channels(m, server, tmp_path):
+    """`maculaos upgrade --check` against the image's own source (no config sets one): the
+    stable channel's release, then beta's, then GitHub's rate limit said with its reset time."""
+    versions = publish_github_releases(server, tmp_path)
+    m.sudo(f"echo '10.0.2.100 api.github.com {CDN}' >> /etc/hosts")
+    assert m.run("maculaos config get maculaos.upgrade.url") == f"github://{IMAGE_RELEASE_REPO}"
+    check = json.loads(m.run("maculaos upgrade --check --json"))
+    assert (check["available"], check["channel"], check["newer"]) == (versions["stable"], "stable", True), check
+    assert check["notes"] == f"https://github.com/{IMAGE_RELEASE_REPO}/releases/tag/v{versions['stable']}", check
+    assert check["released"] == "2026-12-01T09:30:00Z", check
+    assert server.headers_for(RELEASES_PATH, "User-Agent")[-1].startswith("maculaos ")
+    m.sudo("printf 'maculaos:\\n  upgrade: {channel: beta}\\n' > /var/lib/maculaos/config.d/60-beta.yaml")
+    check = json.loads(m.run("maculaos upgrade --check --json"))
+    assert (check["available"], check["channel"]) == (versions["beta"], "beta"), check
+    # the auto_check service may ask too: the limit holds until cleared
+    reset = 1_900_000_000  # 2030-03-17 17:46:40 UTC
+    server.status(RELEASES_PATH, 403, times=None,
+                  headers={"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+    code, out = m.run_status("maculaos upgrade --check 2>&1")
+    server.clear(RELEASES_PATH)
+    assert code == 8 and "GitHub's API rate limit: try again after 2030-03-17 17:46:40 UTC" in out, (code, out)  # 8: busy
+    assert len(out.splitlines()) == 1, out
+
+
 def run_wizard(m, bundle, tmp_path):
     """`maculaos setup --from bundle` on the serial console, as a person drives it: the
     screens on an 80x24 terminal, keys typed. Returns the Summary's screen."""
@@ -145,13 +203,15 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
     pinned versions) installs k3s and Flux and starts k3s until its API answers. Then the
     config names a newer k3s, fetched from the HTTPS stand-in of github.com: a tampered copy is
     refused with both hashes and nothing installed; a transfer cut in the middle resumes with a
-    Range request; the new k3s replaces the running one; a second run fetches nothing."""
+    Range request; the new k3s replaces the running one; a second run fetches nothing. Last,
+    the same stand-in answers for GitHub's API: `upgrade --check` finds the image's default
+    source's releases of each channel (check_github_channels)."""
     bundle = tmp_path / "bundle"
     publish_releases(bundle, IMAGE_K3S, IMAGE_FLUX)
     bundle_iso = tmp_path / "bundle.iso"
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "MACULA_BUNDLE", "-r", "-o", str(bundle_iso), str(bundle)],
                    check=True)
-    ca = make_test_ca(tmp_path, ["github.com"])
+    ca = make_test_ca(tmp_path, ["github.com", "api.github.com", CDN])
     tls = server_context(ca)
     with FlakyHTTPServer(tmp_path / "www", ssl_context=tls) as server:
         k3s_path = publish_releases(server.root, NEXT_K3S, IMAGE_FLUX)
@@ -247,6 +307,8 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         url = f"http://{hostname}.local"
         qr = out.split(f"setup: on the LAN: {url}\n", 1)[1].split("setup: done", 1)[0]
         assert helpers.decode_terminal_qr(qr.splitlines(), tmp_path) == url, out
+
+        check_github_channels(m, server, tmp_path)
 
 
 def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, installed_disk, tmp_path):

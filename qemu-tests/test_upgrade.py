@@ -14,6 +14,7 @@ from torture import Torture
 BOOT = helpers.BOOT
 APPLY = 900  # download ~100 MB through user networking, decompress, write, read back (TCG)
 RELEASE_URL = f"http://{RELEASE_HOST}"
+AVAILABLE = "/var/lib/maculaos/upgrade/available.json"  # names.h kAvailableReleasePath
 
 
 def publish(server, version=None, **images):
@@ -88,6 +89,10 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     m.wait_for_network()
     code, out = m.sudo_status("maculaos upgrade --check")
     assert code == 3 and "up to date" in out, (code, out)  # 3: no newer version
+    # auto_check's service checked once B was marked good (the fleet's source), and kept it
+    m.run(f"for i in $(seq 120); do grep -q '\"available\": \"{version}\"' {AVAILABLE} && break; sleep 1; done; "
+          f"grep -q '\"available\": \"{version}\"' {AVAILABLE}", timeout=150)
+    assert "update: none newer on stable (checked " in m.run("maculaos upgrade --status")
 
     out = m.sudo("maculaos upgrade --rollback --reboot", check=False)
     assert "slot a" in out and "primary again" in out, out
@@ -95,6 +100,10 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     m.login(BOOT)
     s = helpers.upgrade_status(m)
     assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "good", s
+    # back on the older version, the login (sysinfo under the motd) names the kept release
+    at_login = m.log().rsplit("login:", 1)[1]
+    assert f"  Update: {version} is available (stable) (sudo maculaos upgrade --apply --reboot)" in at_login, at_login
+    assert s["update"]["available"] == version and s["update"]["channel"] == "stable", s
     assert KERNEL_PANIC not in m.log()
 
 

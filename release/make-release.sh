@@ -10,7 +10,7 @@ usage() {
 Makes a signed MaculaOS release: the directory a node's `maculaos upgrade` downloads from.
 
 Usage: release/make-release.sh --version V --channel C --key KEY.pem \
-         --kernel VMLINUZ --initrd INITRD --rootfs ROOTFS.squashfs OUT_DIR
+         --kernel VMLINUZ --initrd INITRD --rootfs ROOTFS.squashfs [--arch ARCH] OUT_DIR
 
 OUT_DIR then holds:
   rootfs.squashfs.zst, vmlinuz.zst, initrd.zst.zst   each input compressed with zstd -19
@@ -20,6 +20,9 @@ OUT_DIR then holds:
                       download_size (of the .zst)
   manifest.json.sig   ECDSA signature (DER) over SHA-256 of manifest.json's exact bytes, made
                       with KEY.pem (an EC P-256 private key)
+  manifest-ARCH.json, manifest-ARCH.json.sig
+                      the same two files under the names a GitHub release's assets carry
+                      (ARCH: amd64, the default, or arm64; docs/upgrades.md)
 
 The release is built in a temporary directory beside OUT_DIR and renamed into place, so
 OUT_DIR is either the whole new release or what it was before. The inputs are not checked
@@ -35,11 +38,11 @@ parse_args() {
   while (($#)); do
     case $1 in
       -h|--help) usage; exit 0 ;;
-      --version|--channel|--key|--kernel|--initrd|--rootfs)
+      --version|--channel|--key|--kernel|--initrd|--rootfs|--arch)
         (($# >= 2)) || die "$1: missing value"
         name=${1#--} value=$2
         shift 2 ;;
-      --version=*|--channel=*|--key=*|--kernel=*|--initrd=*|--rootfs=*)
+      --version=*|--channel=*|--key=*|--kernel=*|--initrd=*|--rootfs=*|--arch=*)
         name=${1%%=*} name=${name#--} value=${1#*=}
         shift ;;
       -*) misuse "unknown option '$1'" ;;
@@ -57,6 +60,7 @@ parse_args() {
     [[ -n "${opt[$name]}" ]] || die "--$name: empty value"
   done
   [[ -n "$out" ]] || misuse "OUT_DIR: missing"
+  opt[arch]=${opt[arch]:-amd64}
 }
 
 check_args() {
@@ -66,6 +70,8 @@ check_args() {
     die "--version: '${opt[version]}': no spaces or control characters allowed"
   [[ "${opt[channel]}" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] ||
     die "--channel: '${opt[channel]}': letters, digits, '.', '_' and '-' only"
+  [[ "${opt[arch]}" == amd64 || "${opt[arch]}" == arm64 ]] ||
+    die "--arch: '${opt[arch]}': expected amd64 or arm64"
   for name in key kernel initrd rootfs; do
     file=${opt[$name]}
     [[ -e "$file" ]] || die "--$name: $file: no such file"
@@ -138,6 +144,9 @@ main() {
     die "--key: $key: the signature does not verify"
   fi
   rm -f "$tmp/.pub.pem"
+  # a GitHub release is one flat list of assets: the manifest under its architecture's name
+  cp "$tmp/manifest.json" "$tmp/manifest-${opt[arch]}.json"
+  cp "$tmp/manifest.json.sig" "$tmp/manifest-${opt[arch]}.json.sig"
   chmod 0644 "$tmp"/*
   chmod 0755 "$tmp"
 

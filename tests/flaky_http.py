@@ -63,7 +63,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
 
         if "status" in faults:
-            self._answer(faults["status"], f"injected status {faults['status']}\n", head)
+            code, headers = faults["status"]
+            self._answer(code, f"injected status {code}\n", head, **headers)
             return
 
         file = flaky._resolve(path)
@@ -251,9 +252,9 @@ class FlakyHTTPServer:
         """200 with the whole file even when a Range was asked for."""
         self._set(path, "ignore_range", True, times)
 
-    def status(self, path, code, times=1):
-        """Answers with this HTTP status (and a short text body) instead of the file."""
-        self._set(path, "status", int(code), times)
+    def status(self, path, code, times=1, headers=None):
+        """Answers with this HTTP status (a short text body, and these headers: a dict) instead of the file."""
+        self._set(path, "status", (int(code), dict(headers or {})), times)
 
     def redirect(self, path, location, times=1):
         """Answers 302 with `Location: location` instead of the file."""

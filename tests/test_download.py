@@ -338,6 +338,21 @@ def make_release(out, key, tmp_path, version="9.9.9"):
     return out
 
 
+def test_a_release_carries_its_manifest_under_the_names_of_a_github_release_too(tmp_path):
+    key = make_key(tmp_path / "keys", "release")
+    release = make_release(tmp_path / "release", key, tmp_path)
+    for suffix in ("", ".sig"):
+        assert (release / f"manifest-amd64.json{suffix}").read_bytes() == (release / f"manifest.json{suffix}").read_bytes()
+    inputs = [a for name in ("vmlinuz", "initrd", "rootfs") for a in (f"--{name.replace('vmlinuz', 'kernel')}", tmp_path / f"in-{name}")]
+    common = [REPO / "release/make-release.sh", "--version", "9.9.9", "--channel", "stable", "--key", key, *inputs]
+    subprocess.run([*common, "--arch", "arm64", tmp_path / "arm"], check=True, capture_output=True)
+    assert sorted(p.name for p in (tmp_path / "arm").glob("manifest*")) == \
+        ["manifest-arm64.json", "manifest-arm64.json.sig", "manifest.json", "manifest.json.sig"]
+    r = subprocess.run([*common, "--arch", "sparc", tmp_path / "sparc"], capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr == "make-release: --arch: 'sparc': expected amd64 or arm64\n", r.stderr
+    assert not (tmp_path / "sparc").exists()
+
+
 def test_release_check_verifies_the_signature_first(maculaos_bin, server, tmp_path):
     keys = tmp_path / "keys"
     good = make_key(keys, "release")

@@ -4,6 +4,7 @@
 
 #include "common/json.h"
 #include "common/json_fields.h"
+#include "common/utc_time.h"
 #include "upgrade/release_manifest.h"
 
 namespace macula {
@@ -17,11 +18,7 @@ std::chrono::seconds next_check_delay(int failures_in_a_row, std::uint32_t rando
 }
 
 std::string kept_check_json(const KeptCheck& kept) {
-  std::string check = check_json(kept.check);  // {"current": ...}\n
-  JsonObject when;
-  when.add("checked_at", kept.checked_at);
-  // one object: the check's fields, then when
-  return check.substr(0, check.rfind('}')) + ", " + when.str().substr(1) + "\n";
+  return check_object(kept.check).add("checked_at", kept.checked_at).str() + "\n";
 }
 
 Result<KeptCheck> parse_kept_check(std::string_view json, std::string_view source) {
@@ -49,6 +46,12 @@ std::string available_line(const UpgradeCheck& check, std::string_view running) 
   if (!check.released.empty()) line += ", released " + check.released.substr(0, check.released.find('T'));
   if (!check.notes_url.empty()) line += ": " + check.notes_url;
   return line;
+}
+
+std::string update_status_line(const KeptCheck& kept, std::string_view running) {
+  if (std::string line = available_line(kept.check, running); !line.empty()) return "update: " + line + "\n";
+  return "update: none newer on " + kept.check.channel + " (checked " +
+         utc_time_text(kept.checked_at, "%Y-%m-%d %H:%M UTC") + ")\n";
 }
 
 }  // namespace macula

@@ -39,4 +39,8 @@ Result<KeptCheck> parse_kept_check(std::string_view json, std::string_view sourc
 // a check kept before an upgrade may name the version the node has since moved to).
 std::string available_line(const UpgradeCheck& check, std::string_view running);
 
+// `upgrade --status`'s line of the kept check: "update: " and available_line, or "update: none
+// newer on stable (checked 2026-12-07 10:00 UTC)".
+std::string update_status_line(const KeptCheck& kept, std::string_view running);
+
 }  // namespace macula

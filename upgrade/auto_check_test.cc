@@ -55,5 +55,13 @@ TEST_CASE("the line people read: the version, channel, day and page, and nothing
   CHECK(available_line(kept, "0.3.0").empty());
 }
 
+TEST_CASE("upgrade --status says what the kept check found, or when it found nothing newer") {
+  const KeptCheck found{.check = {"0.1.0", "0.2.0", "stable", true, "2026-12-01T09:30:00Z", ""},
+                        .checked_at = 1'800'000'000};
+  CHECK(update_status_line(found, "0.1.0") == "update: 0.2.0 is available (stable), released 2026-12-01\n");
+  // the node has since moved to 0.2.0: the kept check is no news
+  CHECK(update_status_line(found, "0.2.0") == "update: none newer on stable (checked 2027-01-15 08:00 UTC)\n");
+}
+
 }  // namespace
 }  // namespace macula

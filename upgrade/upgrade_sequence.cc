@@ -142,12 +142,14 @@ std::string check_text(const UpgradeCheck& check) {
          (check.newer ? "a newer version is available: maculaos upgrade --apply\n" : "up to date\n");
 }
 
-std::string check_json(const UpgradeCheck& check) {
+JsonObject check_object(const UpgradeCheck& check) {
   JsonObject out;
   out.add("current", check.current).add("available", check.available).add("channel", check.channel).add("newer", check.newer);
   if (!check.released.empty()) out.add("released", check.released);
   if (!check.notes_url.empty()) out.add("notes", check.notes_url);
-  return out.str() + "\n";
+  return out;
 }
+
+std::string check_json(const UpgradeCheck& check) { return check_object(check).str() + "\n"; }
 
 }  // namespace macula

@@ -16,6 +16,7 @@
 #include "ab/boot_status.h"
 #include "ab/slot_content.h"
 #include "common/held.h"
+#include "common/json.h"
 #include "common/result.h"
 #include "upgrade/release_manifest.h"
 
@@ -105,7 +106,9 @@ inline constexpr int kExitNoUpdate = 3;
 inline int check_exit_status(const UpgradeCheck& check) { return check.newer ? 0 : kExitNoUpdate; }
 // "current: ..", "available: ..", and what to do: --check's lines.
 std::string check_text(const UpgradeCheck& check);
-// --check --json (docs/json-output.md): current, available, channel, newer.
+// --check --json (docs/json-output.md): current, available, channel, newer, and released and
+// notes when the source gave them; check_object is that object, for outputs that hold a check.
+JsonObject check_object(const UpgradeCheck& check);
 std::string check_json(const UpgradeCheck& check);
 
 }  // namespace macula

@@ -14,6 +14,7 @@
 #include "common/fd.h"
 #include "common/files.h"
 #include "common/process.h"
+#include "common/utc_time.h"
 #include "support/support_bundle.h"
 #include "support/zstd_compress.h"
 
@@ -73,14 +74,6 @@ class MachineSources : public SupportSources {
   }
 };
 
-std::string stamp(std::time_t now) {
-  char text[32];
-  struct tm utc {};
-  ::gmtime_r(&now, &utc);
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
-  return text;
-}
-
 Result<int> run(std::span<const std::string> argv) {
   auto args = parse_args("support", kOptions, argv);
   if (!args) return fail(args.error());
@@ -92,7 +85,7 @@ Result<int> run(std::span<const std::string> argv) {
   const std::time_t now = std::time(nullptr);
   struct utsname names {};
   ::uname(&names);
-  const std::string dir = std::string("maculaos-support-") + names.nodename + "-" + stamp(now);
+  const std::string dir = std::string("maculaos-support-") + names.nodename + "-" + utc_time_text(now, "%Y%m%dT%H%M%SZ");
   const std::string output = args->value_or("output", dir + ".tar.zst");
 
   MachineSources sources;

@@ -15,6 +15,7 @@
 #include "ab/sys/boot_context.h"
 #include "common/args.h"
 #include "common/files.h"
+#include "common/utc_time.h"
 #include "config/config_sources.h"
 #include "config/node_config.h"
 #include "net/sys/post_json.h"
@@ -78,13 +79,9 @@ Result<ReleaseSource> github_release(const GithubRepo& repo, const std::string& 
   const RateLimitHeaders limit{.retry_after = answer->header("Retry-After"),
                                .remaining = answer->header("X-RateLimit-Remaining"),
                                .reset = answer->header("X-RateLimit-Reset")};
-  if (auto until = rate_limited_until(answer->status, limit, std::time(nullptr))) {
-    const std::time_t when = *until;
-    std::tm utc{};
-    char at[32] = {};
-    std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S UTC", ::gmtime_r(&when, &utc));
-    return fail(ErrorKind::busy, "GET " + url + ": GitHub's API rate limit: try again after " + at);
-  }
+  if (auto until = rate_limited_until(answer->status, limit, std::time(nullptr)))
+    return fail(ErrorKind::busy, "GET " + url + ": GitHub's API rate limit: try again after " +
+                                     utc_time_text(*until, "%Y-%m-%d %H:%M:%S UTC"));
   if (answer->status != 200)
     return fail(ErrorKind::network, "GET " + url + ": HTTP " + std::to_string(answer->status));
   auto release = pick_github_release(answer->body, channel, *arch, url);
@@ -178,6 +175,25 @@ Result<int> watch(const ParsedArgs& p) {
   }
 }
 
+// --status: the boot state, and what the auto_check service last found (none kept: no line;
+// a kept file that does not read: a line saying so, the status still printed).
+Result<int> status(bool json) {
+  auto view = read_boot_view();
+  if (!view) return fail(view.error());
+  std::optional<Result<KeptCheck>> kept;
+  if (auto text = read_file(kAvailableReleasePath)) kept = parse_kept_check(*text, kAvailableReleasePath);
+  if (json) {
+    JsonObject out = status_object(*view);
+    if (kept && *kept) out.add("update", check_object((*kept)->check).add("checked_at", (*kept)->checked_at));
+    std::fputs((out.str() + "\n").c_str(), stdout);
+    return 0;
+  }
+  std::string out = status_text(*view);
+  if (kept) out += *kept ? update_status_line(**kept, MACULAOS_VERSION) : "update: " + kept->error().text() + "\n";
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
 Result<int> run_upgrade(std::span<const std::string> args) {
   auto p = parse_args("maculaos upgrade", kOptions, args);
   if (!p) return fail(p.error());
@@ -187,12 +203,7 @@ Result<int> run_upgrade(std::span<const std::string> args) {
     return usage_error("expected one of --check, --apply, --rollback, --status, --watch (see maculaos upgrade --help)");
   if (p->has("json") && !p->has("check") && !p->has("status"))
     return usage_error("--json: only with --check or --status (see maculaos upgrade --help)");
-  if (p->has("status")) {
-    auto view = read_boot_view();
-    if (!view) return fail(view.error());
-    std::fputs((p->has("json") ? status_json : status_text)(*view).c_str(), stdout);
-    return 0;
-  }
+  if (p->has("status")) return status(p->has("json"));
   if (p->has("watch")) return watch(*p);
   return run_action(*p);
 }
