@@ -11,6 +11,7 @@
 #include "common/edit_distance.h"
 #include "common/json.h"
 #include "upgrade/github_releases.h"
+#include "upgrade/maintenance_window.h"
 
 namespace macula {
 
@@ -298,6 +299,23 @@ std::string grub_pbkdf2_hash(std::string_view text) {
          "not a plain-text password";
 }
 
+// maculaos.upgrade.maintenance_window: the parser's reason, without the name it repeats
+std::string maintenance_window(std::string_view text) {
+  auto window = parse_maintenance_window(text);
+  if (window) return {};
+  const std::string reason = window.error().text();
+  return reason.substr(reason.find("': ") + 3);
+}
+
+// maculaos.upgrade.max_unavailable: nodes of a cluster that may upgrade at once
+std::string node_count(std::string_view text) {
+  unsigned count = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+  return ec == std::errc() && end == text.data() + text.size() && count >= 1 && count <= 100
+             ? ""
+             : "expected a number of nodes from 1 to 100";
+}
+
 std::string watchdog_seconds(std::string_view text) {
   unsigned seconds = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
@@ -370,6 +388,9 @@ constexpr Field kUpgrade[] = {
     {"url", scalar(release_source_url)},
     {"channel", scalar(channel)},
     {"auto_check", scalar(boolean)},
+    {"auto_apply", scalar(boolean)},
+    {"maintenance_window", scalar(maintenance_window)},
+    {"max_unavailable", scalar(node_count)},
 };
 constexpr Field kBoot[] = {
     {"watchdog", scalar(watchdog_seconds)},

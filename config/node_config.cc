@@ -154,6 +154,12 @@ UpgradeSettings upgrade_settings(const ConfigNode& config) {
   settings.url = config_text(config, "maculaos.upgrade.url").value_or("");
   settings.channel = config_text(config, "maculaos.upgrade.channel").value_or(settings.channel);
   if (auto on = config_text(config, "maculaos.upgrade.auto_check")) settings.auto_check = parse_boolean(*on).value_or(true);
+  if (auto on = config_text(config, "maculaos.upgrade.auto_apply")) settings.auto_apply = parse_boolean(*on).value_or(false);
+  settings.maintenance_window = config_text(config, "maculaos.upgrade.maintenance_window").value_or("");
+  const std::string count = config_text(config, "maculaos.upgrade.max_unavailable").value_or("1");
+  if (auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), settings.max_unavailable);
+      ec != std::errc() || settings.max_unavailable < 1)
+    settings.max_unavailable = 1;
   while (settings.url.ends_with('/')) settings.url.pop_back();
   return settings;
 }

@@ -40,6 +40,9 @@ struct UpgradeSettings {
   std::string url;                 // base URL (<url>/<channel>/manifest.json), or github://OWNER/REPO
   std::string channel = "stable";
   bool auto_check = true;          // the channel checked after boot and daily (upgrade/auto_check.h)
+  bool auto_apply = false;         // a newer release applied by the check's service (upgrade/auto_apply.h)
+  std::string maintenance_window;  // when it may be ("": any time; upgrade/maintenance_window.h)
+  int max_unavailable = 1;         // nodes of a cluster upgrading at once
 };
 UpgradeSettings upgrade_settings(const ConfigNode& config);
 

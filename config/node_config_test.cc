@@ -87,6 +87,18 @@ TEST_CASE("upgrade settings come from maculaos.upgrade, channel stable by defaul
   CHECK(upgrade_settings(merged_config({{"c.yaml", "hostname: n1\n"}})).url.empty());
 }
 
+TEST_CASE("auto_apply is off unless set, with any time as its window and one node at a time") {
+  UpgradeSettings s = upgrade_settings(merged_config({{"c.yaml", "hostname: n1\n"}}));
+  CHECK_FALSE(s.auto_apply);
+  CHECK(s.maintenance_window.empty());
+  CHECK(s.max_unavailable == 1);
+  s = upgrade_settings(merged_config(
+      {{"c.yaml", "maculaos:\n  upgrade: {auto_apply: true, maintenance_window: 'Sun 02:00-04:00', max_unavailable: 3}\n"}}));
+  CHECK(s.auto_apply);
+  CHECK(s.maintenance_window == "Sun 02:00-04:00");
+  CHECK(s.max_unavailable == 3);
+}
+
 TEST_CASE("upgrade settings: config.d over config.yaml, the command line over both") {
   const std::vector<ConfigText> texts = {
       {"/var/lib/maculaos/config.yaml", "maculaos: {upgrade: {url: 'https://a.example', channel: beta}}\n"},

@@ -175,6 +175,8 @@ inline constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
 // sysinfo and the motd.
 inline constexpr const char* kUpgradeStateDir = "/var/lib/maculaos/upgrade";
 inline constexpr const char* kAvailableReleasePath = "/var/lib/maculaos/upgrade/available.json";
+// auto_apply on a k3s node: the node drained and the cluster's Lease held, until the boot after
+inline constexpr const char* kPendingApplyPath = "/var/lib/maculaos/upgrade/applying.json";
 
 // ---- The image's own files ----
 // The user the image ships: the console login, sudo, SSH.
@@ -199,6 +201,8 @@ inline constexpr const char* kInstallerPath = "/usr/sbin/macula-install";
 // linked to it, Flux, the mesh daemons. On PATH for logins and sudo.
 inline constexpr const char* kProductBinDir = "/opt/macula/bin";
 inline constexpr const char* kK3sBinary = "/opt/macula/bin/k3s";
+// k3s's admin kubeconfig: on servers only (an agent's kubelet may not take Leases or drain)
+inline constexpr const char* kK3sAdminKubeconfig = "/etc/rancher/k3s/k3s.yaml";
 inline constexpr const char* kK3sLogPath = "/var/log/k3s.log";
 inline constexpr const char* kFirstbootLogPath = "/var/log/macula-firstboot.log";
 inline constexpr const char* kMdnsNameLogPath = "/var/log/macula-mdns-name.log";

@@ -119,20 +119,21 @@ def check_github_channels(m, server, tmp_path):
     stable channel's release, then beta's, then GitHub's rate limit said with its reset time."""
     versions = publish_github_releases(server, tmp_path)
     m.sudo(f"echo '10.0.2.100 api.github.com {CDN}' >> /etc/hosts")
-    assert m.run("maculaos config get maculaos.upgrade.url") == f"github://{IMAGE_RELEASE_REPO}"
-    check = json.loads(m.run("maculaos upgrade --check --json"))
+    # (the node's config is root's: sudo, as docs/upgrades.md says)
+    assert m.sudo("maculaos config get maculaos.upgrade.url") == f"github://{IMAGE_RELEASE_REPO}"
+    check = json.loads(m.sudo("maculaos upgrade --check --json 2>/dev/null"))
     assert (check["available"], check["channel"], check["newer"]) == (versions["stable"], "stable", True), check
     assert check["notes"] == f"https://github.com/{IMAGE_RELEASE_REPO}/releases/tag/v{versions['stable']}", check
     assert check["released"] == "2026-12-01T09:30:00Z", check
     assert server.headers_for(RELEASES_PATH, "User-Agent")[-1].startswith("maculaos ")
     m.sudo("printf 'maculaos:\\n  upgrade: {channel: beta}\\n' > /var/lib/maculaos/config.d/60-beta.yaml")
-    check = json.loads(m.run("maculaos upgrade --check --json"))
+    check = json.loads(m.sudo("maculaos upgrade --check --json 2>/dev/null"))
     assert (check["available"], check["channel"]) == (versions["beta"], "beta"), check
     # the auto_check service may ask too: the limit holds until cleared
     reset = 1_900_000_000  # 2030-03-17 17:46:40 UTC
     server.status(RELEASES_PATH, 403, times=None,
                   headers={"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
-    code, out = m.run_status("maculaos upgrade --check 2>&1")
+    code, out = m.sudo_status("maculaos upgrade --check 2>&1")
     server.clear(RELEASES_PATH)
     assert code == 8 and "GitHub's API rate limit: try again after 2030-03-17 17:46:40 UTC" in out, (code, out)  # 8: busy
     assert len(out.splitlines()) == 1, out

@@ -1,6 +1,7 @@
 """A/B upgrades on an installed disk: a signed release served from the host (reached by the
 guest at http://10.0.2.100/ only), the switch to slot B on trial, the health check marking it
 good, rollback, the three ways a new release can fail to boot, and refused releases."""
+import json
 import os
 import random
 import re
@@ -64,7 +65,7 @@ def refused_apply(m, source, statuses):
     return out
 
 
-def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
+def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, release_server):
     version = helpers.next_version()
     publish(release_server, version)
     m = boot_installed(machine, installed_disk, release_server)
@@ -90,9 +91,10 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     code, out = m.sudo_status("maculaos upgrade --check")
     assert code == 3 and "up to date" in out, (code, out)  # 3: no newer version
     # auto_check's service checked once B was marked good (the fleet's source), and kept it
-    m.run(f"for i in $(seq 120); do grep -q '\"available\": \"{version}\"' {AVAILABLE} && break; sleep 1; done; "
-          f"grep -q '\"available\": \"{version}\"' {AVAILABLE}", timeout=150)
-    assert "update: none newer on stable (checked " in m.run("maculaos upgrade --status")
+    # in the state (root's)
+    m.sudo(f"for i in $(seq 120); do grep -q '\"available\": \"{version}\"' {AVAILABLE} && break; sleep 1; done; "
+           f"grep -q '\"available\": \"{version}\"' {AVAILABLE}", timeout=150)
+    assert "update: none newer on stable (checked " in m.sudo("maculaos upgrade --status")
 
     out = m.sudo("maculaos upgrade --rollback --reboot", check=False)
     assert "slot a" in out and "primary again" in out, out
@@ -100,10 +102,26 @@ def test_upgrade_to_b_then_rollback(machine, installed_disk, release_server):
     m.login(BOOT)
     s = helpers.upgrade_status(m)
     assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "good", s
-    # back on the older version, the login (sysinfo under the motd) names the kept release
+    # back on the older version, the login's motd names the kept release
     at_login = m.log().rsplit("login:", 1)[1]
-    assert f"  Update: {version} is available (stable) (sudo maculaos upgrade --apply --reboot)" in at_login, at_login
-    assert s["update"]["available"] == version and s["update"]["channel"] == "stable", s
+    assert f"Update: {version} is available (stable) (sudo maculaos upgrade --apply --reboot)" in at_login, at_login
+    update = json.loads(m.sudo("maculaos upgrade --status --json"))["update"]
+    assert update["available"] == version and update["channel"] == "stable", update
+
+    # auto_apply, in a maintenance window open now (the node's time, UTC) for four minutes:
+    # the service applies the kept release by itself, reboots into it, and B is marked good
+    day, start = m.run("date +'%a %H:%M'").split()
+    hour, minute = map(int, start.split(":"))
+    end_minute = (hour * 60 + minute + 4) % (24 * 60)
+    end = f"{end_minute // 60:02d}:{end_minute % 60:02d}"
+    m.sudo("printf 'maculaos:\\n  upgrade: {auto_apply: true, maintenance_window: \"%s\"}\\n' "
+           f"'{day} {start}-{end}' > /var/lib/maculaos/config.d/60-auto.yaml && rc-service macula-update-check restart")
+    assert m.expect_boot_of_slot(APPLY + BOOT) == "b"
+    m.login(BOOT)
+    s = assessed_status(m)
+    assert s["booted"] == "b" and s["primary"] == "b" and s["b"]["health"] == "good", s
+    log = m.sudo("cat /var/log/macula-update-check.log")
+    assert f"auto_apply: applying {version}, then rebooting into it" in log, log
     assert KERNEL_PANIC not in m.log()
 
 

@@ -31,6 +31,20 @@ def test_each_error_is_one_line_with_its_place_and_no_secret(maculaos_bin, tmp_p
     assert "my-plain-secret" not in r.stderr + r.stdout
 
 
+def test_a_maintenance_window_and_max_unavailable_are_checked_as_written(maculaos_bin, tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("maculaos:\n  upgrade:\n    auto_apply: true\n    maintenance_window: 'Mon-Fri 01:30-03:00'\n"
+                   "    max_unavailable: 2\n")
+    assert validate(maculaos_bin, cfg).returncode == 0
+    cfg.write_text("maculaos:\n  upgrade:\n    maintenance_window: Sunday 2am\n    max_unavailable: 0\n")
+    r = validate(maculaos_bin, cfg)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        f'{cfg}:3:25: maculaos.upgrade.maintenance_window: "Sunday 2am": expected [DAYS ]HH:MM-HH:MM in the '
+        "node's time, such as 'Sun 02:00-04:00' or 'Mon-Fri 01:30-03:00'",
+        f'{cfg}:4:22: maculaos.upgrade.max_unavailable: "0": expected a number of nodes from 1 to 100'], r.stderr
+
+
 def test_a_file_that_does_not_parse_or_is_missing_is_one_line(maculaos_bin, tmp_path):
     cfg = tmp_path / "config.yaml"
     cfg.write_text("hostname: a\n\tmaculaos: {}\n")

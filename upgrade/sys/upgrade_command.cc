@@ -25,6 +25,7 @@
 #include "upgrade/github_releases.h"
 #include "upgrade/signature.h"
 #include "upgrade/upgrade_sequence.h"
+#include "upgrade/sys/auto_apply_run.h"
 #include "upgrade/sys/upgrade_system.h"
 
 namespace macula {
@@ -143,7 +144,11 @@ bool on_trial() {
 }
 
 // One check of the configured channel; its answer kept (0644: sysinfo reads it as any user).
-Result<UpgradeCheck> check_and_keep(const ParsedArgs& p, NodeUpgradeSystem& node) {
+struct KeptAnswer {
+  ReleaseSource source;
+  UpgradeCheck check;
+};
+Result<KeptAnswer> check_and_keep(const ParsedArgs& p, NodeUpgradeSystem& node) {
   auto src = release_source(p);
   if (!src) return fail(src.error());
   auto check = check_for_upgrade(node, *src);
@@ -151,27 +156,35 @@ Result<UpgradeCheck> check_and_keep(const ParsedArgs& p, NodeUpgradeSystem& node
   if (auto r = make_directory(kUpgradeStateDir, 0755); !r) return fail(r.error());
   const KeptCheck kept{.check = *check, .checked_at = static_cast<std::int64_t>(std::time(nullptr))};
   if (auto r = write_file_atomic(kAvailableReleasePath, kept_check_json(kept), 0644); !r) return fail(r.error());
-  return check;
+  return KeptAnswer{*src, *check};
 }
 
-// --watch: the auto_check service's loop. Its output is the service's log, never the console.
+// --watch: the auto_check service's loop (and auto_apply's). Its output is the service's log,
+// never the console.
 Result<int> watch(const ParsedArgs& p) {
   NodeUpgradeSystem node(p.value_or("ca", ""), p.value_or("keys", kReleaseKeysDir), stdout);
   while (on_trial()) std::this_thread::sleep_for(std::chrono::seconds(30));
   for (int failures = 0;;) {
+    // a k3s node back from auto_apply's reboot: in service again before anything else
+    const bool settled = settle_pending_apply();
     auto config = read_node_config();
-    if (config && !upgrade_settings(config->config).auto_check) {
+    const UpgradeSettings settings = config ? upgrade_settings(config->config) : UpgradeSettings{};
+    if (!settings.auto_check) {
       std::puts("maculaos.upgrade.auto_check is off: no checks");
       return 0;
     }
-    auto check = check_and_keep(p, node);
-    failures = check ? 0 : failures + 1;
-    if (check)
-      std::printf("checked: %s\n", check->newer ? available_line(*check, check->current).c_str() : "up to date");
+    auto answer = check_and_keep(p, node);
+    failures = answer ? 0 : failures + 1;
+    if (answer)
+      std::printf("checked: %s\n", answer->check.newer ? available_line(answer->check, answer->check.current).c_str() : "up to date");
     else
-      std::printf("check failed (%d in a row): %s\n", failures, check.error().text().c_str());
+      std::printf("check failed (%d in a row): %s\n", failures, answer.error().text().c_str());
     std::fflush(stdout);
-    std::this_thread::sleep_for(next_check_delay(failures, ::randombytes_random()));
+    auto delay = next_check_delay(failures, ::randombytes_random());
+    if (answer && answer->check.newer && settings.auto_apply)
+      if (auto back = auto_apply(node, answer->source, answer->check, settings)) delay = std::min(delay, *back);
+    if (!settled) delay = std::min<std::chrono::seconds>(delay, std::chrono::minutes(1));
+    std::this_thread::sleep_for(delay);
   }
 }
 
