@@ -41,6 +41,11 @@ std::optional<std::string> fallback_notice(const BootView& v) {
   return std::nullopt;
 }
 
+std::string running_version(const BootView* view) {
+  if (!view || !view->booted || view->state.info(*view->booted).version.empty()) return MACULAOS_VERSION;
+  return view->state.info(*view->booted).version;
+}
+
 std::string status_text(const BootView& v) {
   const BootState& s = v.state;
   std::string out = "booted: " + (v.booted ? slot_name(*v.booted) : "not from a slot") + "\n";

@@ -22,6 +22,10 @@ struct BootView {
 // trial (or follows a slot marked bad at boot); nothing otherwise.
 std::optional<std::string> fallback_notice(const BootView& view);
 
+// The version this boot runs: the booted slot's (as its slot.json named it), else this binary's
+// (a live boot, or a slot that named none).
+std::string running_version(const BootView* view);
+
 std::string status_text(const BootView& view);
 // --status --json (docs/json-output.md); status_object is that object, for outputs that add to it.
 JsonObject status_object(const BootView& view);

@@ -51,4 +51,14 @@ TEST_CASE("status shows the trial and its tries") {
                 "trial: slot b, 2 of 3 tries left\n");
 }
 
+TEST_CASE("the running version is the booted slot's, else this binary's") {
+  const BootView on_b = trial_of_b(2, Slot::b);
+  CHECK(running_version(&on_b) == "0.2.0");
+  const BootView on_a = trial_of_b(2, Slot::a);
+  CHECK(running_version(&on_a) == "0.1.0");
+  const BootView live = trial_of_b(2, std::nullopt);
+  CHECK(running_version(&live) == MACULAOS_VERSION);
+  CHECK(running_version(nullptr) == MACULAOS_VERSION);
+}
+
 }  // namespace macula

@@ -129,8 +129,8 @@ Result<void> roll_back(UpgradeSystem& system, bool reboot) {
 }
 
 Result<UpgradeCheck> check_for_upgrade(UpgradeSystem& system, const ReleaseSource& source) {
-  std::string current = MACULAOS_VERSION;
-  if (auto view = system.read_boot_view(); view && view->booted) current = view->state.info(*view->booted).version;
+  auto view = system.read_boot_view();
+  const std::string current = running_version(view ? &*view : nullptr);
   auto release = fetch_release(system, source);
   if (!release) return fail(release.error());
   const bool newer = compare_versions(release->version, current) > 0;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "ab/sys/boot_context.h"
 #include "common/args.h"
 #include "common/boot_report_facts.h"
 #include "common/files.h"
@@ -91,7 +92,10 @@ Result<int> run_sysinfo(std::span<const std::string> argv) {
   read_mesh(facts);
   facts.k3s = k3s_state();
   if (auto kept = read_file(kAvailableReleasePath))
-    if (auto check = parse_kept_check(*kept, kAvailableReleasePath)) facts.update = available_line(check->check, MACULAOS_VERSION);
+    if (auto check = parse_kept_check(*kept, kAvailableReleasePath)) {
+      auto view = read_boot_view();
+      facts.update = available_line(check->check, running_version(view ? &*view : nullptr));
+    }
   std::fputs((args->has("json") ? sysinfo_json : sysinfo_text)(facts).c_str(), stdout);
   return 0;
 }

@@ -202,7 +202,7 @@ Result<int> status(bool json) {
     return 0;
   }
   std::string out = status_text(*view);
-  if (kept) out += *kept ? update_status_line(**kept, MACULAOS_VERSION) : "update: " + kept->error().text() + "\n";
+  if (kept) out += *kept ? update_status_line(**kept, running_version(&*view)) : "update: " + kept->error().text() + "\n";
   std::fputs(out.c_str(), stdout);
   return 0;
 }
