@@ -171,8 +171,8 @@ inline constexpr const char* kNoCloudInstanceDir = "/var/lib/maculaos/nocloud";
 inline constexpr std::string_view kNoCloudInstanceIdFile = "instance-id";
 // Setup (or pairing) has run: the boot no longer asks for it.
 inline constexpr const char* kConfiguredFlag = "/var/lib/maculaos/.configured";
-// The last answer of the release channel's automatic check (upgrade/auto_check.h): 0644, read by
-// sysinfo and the motd.
+// The last answer of the release channel's automatic check (upgrade/auto_check.h): 0644 in the
+// root-only state, read by the motd (as root) and sysinfo under sudo.
 inline constexpr const char* kUpgradeStateDir = "/var/lib/maculaos/upgrade";
 inline constexpr const char* kAvailableReleasePath = "/var/lib/maculaos/upgrade/available.json";
 // auto_apply on a k3s node: the node drained and the cluster's Lease held, until the boot after

@@ -46,7 +46,9 @@ A/B upgrades from signed releases (see docs/upgrades.md).
   --status [--json]   both slots, the booted one, the trial, and any fallback
   --watch             the auto_check service's loop (maculaos.upgrade.auto_check): once the
                       booted slot is good, check the channel, keep the answer for sysinfo
-                      and the motd, and check again a day later (sooner after a failure)
+                      and the motd, and check again a day later (sooner after a failure);
+                      with maculaos.upgrade.auto_apply, apply a newer release in the
+                      maintenance window and reboot into it
 Options:
   --from URL|DIR|FILE the release: a manifest URL or file, or the URL or directory that
                       holds manifest.json (default: maculaos.upgrade.url and .channel of
@@ -143,7 +145,8 @@ bool on_trial() {
   return view && view->booted && view->state.trial == *view->booted;
 }
 
-// One check of the configured channel; its answer kept (0644: sysinfo reads it as any user).
+// One check of the configured channel; its answer kept (0644, inside the state that is root's:
+// the motd, run as root, and sudo sysinfo read it).
 struct KeptAnswer {
   ReleaseSource source;
   UpgradeCheck check;
