@@ -102,9 +102,9 @@ def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, rel
     m.login(BOOT)
     s = helpers.upgrade_status(m)
     assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "good", s
-    # back on the older version, the login's motd names the kept release
-    at_login = m.log().rsplit("login:", 1)[1]
-    assert f"Update: {version} is available (stable) (sudo maculaos upgrade --apply --reboot)" in at_login, at_login
+    # back on the older version, the login's motd names the kept release, once
+    at_login = m.log().rsplit("Password:", 1)[1].split("Last login:", 1)[0]
+    assert at_login.count(f"Update: {version} is available (stable) (sudo maculaos upgrade --apply --reboot)") == 1, at_login
     update = json.loads(m.sudo("maculaos upgrade --status --json"))["update"]
     assert update["available"] == version and update["channel"] == "stable", update
 
