@@ -53,8 +53,15 @@ std::optional<PendingApply> lock_and_drain(const UpgradeCheck& check, const Upgr
     return std::nullopt;
   }
   const PendingApply pending{node, **lease, check.available};
-  if (auto r = make_directory(kUpgradeStateDir, 0755); !r) say(r.error().text());
-  if (auto r = write_file_atomic(kPendingApplyPath, pending_apply_json(pending), 0644); !r) say(r.error().text());
+  // without the note, the boot after would leave the node cordoned: no drain without it
+  auto noted = make_directory(kUpgradeStateDir, 0755);
+  if (noted) noted = write_file_atomic(kPendingApplyPath, pending_apply_json(pending), 0644);
+  if (!noted) {
+    say(noted.error().text() + ": not applied; trying again in 5 min");
+    if (auto back = release_node(cluster, pending, std::time(nullptr)); !back) say(back.error().text());
+    retry = kLockRetry;
+    return std::nullopt;
+  }
   say("holding " + pending.lease + "; draining " + node);
   if (auto r = cluster.drain(node); !r) {
     say(r.error().text() + ": not applied; trying again in 5 min");
