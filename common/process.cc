@@ -153,15 +153,20 @@ Result<std::string> run_command(const std::vector<std::string>& argv, const std:
   options.root = root;
   auto run = run_process(argv, options);
   if (!run) return fail(run.error());
+  return command_output(argv, std::move(*run), timeout);
+}
+
+Result<std::string> command_output(const std::vector<std::string>& argv, CommandRun run,
+                                   std::chrono::milliseconds timeout) {
   std::string cmd;
   for (const std::string& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
-  if (run->timed_out)
+  if (run.timed_out)
     return fail(cmd + " did not finish within " + std::to_string(timeout.count() / 1000) +
                 " s: killed, with its process group");
-  if (run->ok()) return std::move(run->out);
-  const std::string why = last_line(run->err);
+  if (run.ok()) return std::move(run.out);
+  const std::string why = last_line(run.err);
   return fail(cmd + " failed" + (why.empty() ? "" : ": " + why) +
-              (run->signal == 0 ? " (exit " + std::to_string(run->exit_code) + ")" : " (killed)"));
+              (run.signal == 0 ? " (exit " + std::to_string(run.exit_code) + ")" : " (killed)"));
 }
 
 }  // namespace macula

@@ -41,4 +41,9 @@ Result<CommandRun> run_process(const std::vector<std::string>& argv, const RunOp
 Result<std::string> run_command(const std::vector<std::string>& argv, const std::string& input = "",
                                 std::chrono::milliseconds timeout = {}, const std::string& root = "");
 
+// run_command's verdict on a finished run of argv (with the timeout it was given), for callers
+// that look at a failed run first: its stdout, or the error run_command would give.
+Result<std::string> command_output(const std::vector<std::string>& argv, CommandRun run,
+                                   std::chrono::milliseconds timeout);
+
 }  // namespace macula

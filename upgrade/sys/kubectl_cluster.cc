@@ -13,7 +13,10 @@ namespace {
 // kubectl's drain waits this long for the node's pods to leave; the run gets a minute more
 constexpr std::chrono::minutes kDrainTimeout{10};
 
+// One kubectl run, kept whole: its refusal is read before it counts as a failure.
 struct Kubectl {
+  std::vector<std::string> argv;
+  std::chrono::milliseconds timeout;
   CommandRun run;
   // kubectl's reason, as the API server named it: "Error from server (AlreadyExists): ..."
   bool refused_as(std::string_view reason) const {
@@ -29,16 +32,14 @@ Result<Kubectl> kubectl(std::vector<std::string> args, const std::string& input 
   options.timeout = timeout;
   auto run = run_process(args, options);
   if (!run) return fail(run.error());
-  return Kubectl{*run};
+  return Kubectl{std::move(args), timeout, std::move(*run)};
 }
 
+// Any other end than success is run_command's error, with what was being done in front.
 Result<void> must_succeed(const Result<Kubectl>& k, const std::string& what) {
   if (!k) return fail(what, k.error());
-  if (k->run.ok()) return {};
-  std::string err = k->run.err;
-  while (!err.empty() && err.back() == '\n') err.pop_back();
-  const std::size_t last = err.rfind('\n');
-  return fail(what + ": kubectl: " + (last == std::string::npos ? err : err.substr(last + 1)));
+  if (auto out = command_output(k->argv, k->run, k->timeout); !out) return fail(what, out.error());
+  return {};
 }
 
 }  // namespace
