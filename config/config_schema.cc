@@ -261,6 +261,12 @@ std::string tls_mode(std::string_view text) {
   return text == "development" || text == "production" ? "" : "expected development or production";
 }
 
+// Decimal digits only (no sign, no space), from lowest to highest.
+bool whole_number_in(std::string_view text, unsigned lowest, unsigned highest, unsigned& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty() && out >= lowest && out <= highest;
+}
+
 std::string port_rule(std::string_view text) {
   static constexpr std::string_view kExpected = "expected PORT/tcp or PORT/udp (or FIRST-LAST/PROTO), ports 1 to 65535";
   const std::size_t slash = text.find('/');
@@ -269,13 +275,10 @@ std::string port_rule(std::string_view text) {
   if (proto != "tcp" && proto != "udp") return std::string(kExpected);
   const std::size_t dash = ports.find('-');
   unsigned first = 0, last = 0;
-  auto number = [](std::string_view s, unsigned& out) {
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && end == s.data() + s.size() && !s.empty() && out >= 1 && out <= 65535;
-  };
-  const bool ok = dash == std::string_view::npos ? number(ports, first)
-                                                 : number(ports.substr(0, dash), first) &&
-                                                       number(ports.substr(dash + 1), last) && first < last;
+  auto port = [](std::string_view s, unsigned& out) { return whole_number_in(s, 1, 65535, out); };
+  const bool ok = dash == std::string_view::npos ? port(ports, first)
+                                                 : port(ports.substr(0, dash), first) &&
+                                                       port(ports.substr(dash + 1), last) && first < last;
   return ok ? "" : std::string(kExpected);
 }
 
@@ -299,29 +302,21 @@ std::string grub_pbkdf2_hash(std::string_view text) {
          "not a plain-text password";
 }
 
-// maculaos.upgrade.maintenance_window: the parser's reason, without the name it repeats
+// maculaos.upgrade.maintenance_window: the parser's reason (the schema names the key and value)
 std::string maintenance_window(std::string_view text) {
   auto window = parse_maintenance_window(text);
-  if (window) return {};
-  const std::string reason = window.error().text();
-  return reason.substr(reason.find("': ") + 3);
+  return window ? "" : window.error().text();
 }
 
 // maculaos.upgrade.max_unavailable: nodes of a cluster that may upgrade at once
 std::string node_count(std::string_view text) {
   unsigned count = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
-  return ec == std::errc() && end == text.data() + text.size() && count >= 1 && count <= 100
-             ? ""
-             : "expected a number of nodes from 1 to 100";
+  return whole_number_in(text, 1, 100, count) ? "" : "expected a number of nodes from 1 to 100";
 }
 
 std::string watchdog_seconds(std::string_view text) {
   unsigned seconds = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty() && seconds <= 3600
-             ? ""
-             : "expected whole seconds from 0 (off) to 3600";
+  return whole_number_in(text, 0, 3600, seconds) ? "" : "expected whole seconds from 0 (off) to 3600";
 }
 
 using Shape = Rule::Shape;

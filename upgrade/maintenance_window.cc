@@ -59,14 +59,14 @@ Result<MaintenanceWindow> parse_maintenance_window(std::string_view text) {
   std::string_view span = text;
   if (const std::size_t space = text.find(' '); space != std::string_view::npos) {
     if (!parse_days(text.substr(0, space), window.days))
-      return fail("maintenance_window '" + std::string(text) + "': " + std::string(kExpected));
+      return fail(std::string(kExpected));
     span = text.substr(space + 1);
   }
   const std::size_t dash = span.find('-');
   const int start = dash == std::string_view::npos ? -1 : parse_clock(span.substr(0, dash));
   const int end = dash == std::string_view::npos ? -1 : parse_clock(span.substr(dash + 1));
-  if (start < 0 || end < 0) return fail("maintenance_window '" + std::string(text) + "': " + std::string(kExpected));
-  if (start == end) return fail("maintenance_window '" + std::string(text) + "': the window opens and closes at once");
+  if (start < 0 || end < 0) return fail(std::string(kExpected));
+  if (start == end) return fail("the window opens and closes at once");
   window.start_minute = start;
   window.length_minutes = (end - start + kDay) % kDay;
   return window;

@@ -21,7 +21,8 @@ struct MaintenanceWindow {
   bool any_time = true;      // the empty window: always open
 };
 
-// Fails with one line naming text and the expected form.
+// Fails with the reason and the expected form, in one line; the caller names the setting and
+// text (the schema does, for a config).
 Result<MaintenanceWindow> parse_maintenance_window(std::string_view text);
 
 // A local time as struct tm breaks it down.

@@ -53,17 +53,16 @@ TEST_CASE("no window is any time") {
   CHECK(window_timing(any, {kMon, 12, 0, 0}).wait == seconds(0));
 }
 
-TEST_CASE("a window that does not read is one line naming it and the form expected") {
+TEST_CASE("a window that does not read is one line saying what was expected") {
   const std::string expected =
       "expected [DAYS ]HH:MM-HH:MM in the node's time, such as 'Sun 02:00-04:00' or 'Mon-Fri 01:30-03:00'";
   for (std::string_view bad : {"Sunday 02:00-04:00", "Sun 2:00-4:00", "Sun 02:00", "Sun 24:00-01:00", "Sun,, 02:00-03:00",
                                "Sun 02:00-04:60", "sun 02:00-04:00", "Sun 02:00-04:00 "}) {
     auto w = parse_maintenance_window(bad);
     REQUIRE_FALSE(w);
-    CHECK(w.error().text() == "maintenance_window '" + std::string(bad) + "': " + expected);
+    CHECK(w.error().text() == expected);
   }
-  CHECK(parse_maintenance_window("Sun 02:00-02:00").error().text() ==
-        "maintenance_window 'Sun 02:00-02:00': the window opens and closes at once");
+  CHECK(parse_maintenance_window("Sun 02:00-02:00").error().text() == "the window opens and closes at once");
 }
 
 }  // namespace
