@@ -39,34 +39,37 @@ std::string node_name() {
 
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
-// A k3s server: the Lease taken and the node drained, the pending apply kept for the boot after.
-// nullopt with `retry` set when the cluster said wait.
-std::optional<PendingApply> lock_and_drain(const UpgradeCheck& check, const UpgradeSettings& settings,
-                                           std::optional<std::chrono::seconds>& retry) {
+// The node uncordoned and its Lease given back, then the note of them removed (kept while that
+// fails: the service's next pass tries again).
+Result<void> give_back(const PendingApply& pending) {
+  KubectlCluster cluster;
+  if (auto r = release_node(cluster, pending, std::time(nullptr)); !r) return r;
+  ::unlink(kPendingApplyPath);
+  return {};
+}
+
+// A k3s server: the Lease taken and the node drained, the pending apply kept for the boot after;
+// nullopt when the cluster or this node says wait.
+std::optional<PendingApply> lock_and_drain(const UpgradeCheck& check, const UpgradeSettings& settings) {
   KubectlCluster cluster;
   const std::string node = node_name();
   auto lease = take_upgrade_lease(cluster, node, settings.max_unavailable, std::time(nullptr));
   if (!lease || !*lease) {
     say(lease ? std::to_string(settings.max_unavailable) + " node(s) of the cluster are upgrading: trying again in 5 min"
               : "the cluster's upgrade lock: " + lease.error().text() + ": trying again in 5 min");
-    retry = kLockRetry;
     return std::nullopt;
   }
   const PendingApply pending{node, **lease, check.available};
   // without the note, the boot after would leave the node cordoned: no drain without it
-  auto noted = make_directory(kUpgradeStateDir, 0755);
-  if (noted) noted = write_file_atomic(kPendingApplyPath, pending_apply_json(pending), 0644);
-  if (!noted) {
-    say(noted.error().text() + ": not applied; trying again in 5 min");
-    if (auto back = release_node(cluster, pending, std::time(nullptr)); !back) say(back.error().text());
-    retry = kLockRetry;
-    return std::nullopt;
+  auto ready = make_directory(kUpgradeStateDir, 0755);
+  if (ready) ready = write_file_atomic(kPendingApplyPath, pending_apply_json(pending), 0644);
+  if (ready) {
+    say("holding " + pending.lease + "; draining " + node);
+    ready = cluster.drain(node);
   }
-  say("holding " + pending.lease + "; draining " + node);
-  if (auto r = cluster.drain(node); !r) {
-    say(r.error().text() + ": not applied; trying again in 5 min");
-    if (auto back = release_node(cluster, pending, std::time(nullptr)); back) ::unlink(kPendingApplyPath);
-    retry = kLockRetry;
+  if (!ready) {
+    say(ready.error().text() + ": not applied; trying again in 5 min");
+    if (auto back = give_back(pending); !back) say(back.error().text());
     return std::nullopt;
   }
   return pending;
@@ -77,7 +80,10 @@ std::optional<PendingApply> lock_and_drain(const UpgradeCheck& check, const Upgr
 std::optional<std::chrono::seconds> auto_apply(UpgradeSystem& system, const ReleaseSource& source,
                                                const UpgradeCheck& check, const UpgradeSettings& settings) {
   auto window = parse_maintenance_window(settings.maintenance_window);
-  if (!window) return say(window.error().text()), std::nullopt;  // the schema refused it already
+  if (!window) {  // the schema refused it already
+    say("maculaos.upgrade.maintenance_window '" + settings.maintenance_window + "': " + window.error().text());
+    return std::nullopt;
+  }
   auto view = read_boot_view();
   const ApplyTiming timing =
       apply_timing(*window, local_now(), view ? &*view : nullptr, check.available, ::randombytes_random());
@@ -99,18 +105,14 @@ std::optional<std::chrono::seconds> auto_apply(UpgradeSystem& system, const Rele
           "(sudo maculaos upgrade --apply, or system-upgrade-controller: docs/upgrades.md)");
       return std::nullopt;
     }
-    std::optional<std::chrono::seconds> retry;
-    pending = lock_and_drain(check, settings, retry);
-    if (!pending) return retry;
+    pending = lock_and_drain(check, settings);
+    if (!pending) return kLockRetry;
   }
   say("applying " + check.available + ", then rebooting into it");
   if (auto r = apply_upgrade(system, source, {.reboot = true}); !r) {
     say(r.error().text());
-    if (pending) {
-      KubectlCluster cluster;
-      if (auto back = release_node(cluster, *pending, std::time(nullptr)); back) ::unlink(kPendingApplyPath);
-      else say(back.error().text());
-    }
+    if (pending)
+      if (auto back = give_back(*pending); !back) say(back.error().text());
   }
   return std::nullopt;
 }
@@ -124,12 +126,10 @@ bool settle_pending_apply() {
     ::unlink(kPendingApplyPath);
     return true;
   }
-  KubectlCluster cluster;
-  if (auto r = release_node(cluster, *pending, std::time(nullptr)); !r) {
+  if (auto r = give_back(*pending); !r) {
     say("back in service after the upgrade to " + pending->version + ": " + r.error().text() + " (trying again)");
     return false;
   }
-  ::unlink(kPendingApplyPath);
   say(pending->node + " uncordoned and " + pending->lease + " given back after the upgrade to " + pending->version);
   return true;
 }
