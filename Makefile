@@ -20,7 +20,7 @@
 #                     SHA256SUMS and SIZES (make img, img-xz, qcow2, ova, tar: one each)
 #   make release      build/releases/CHANNEL/: the signed upgrade of the lite image (manifest.json,
 #                     manifest.json.sig, *.zst); CHANNEL (stable), RELEASE_VERSION (VERSION's),
-#                     SIGNING_KEY (the dev key, made in ~/.cache/maculaos/keys)
+#                     SIGNING_KEY (the dev key, made in ~/.cache/maculaos/keys), K3S=DIR (k3s carried)
 
 SHELL := /bin/bash
 BUILD ?= build
@@ -186,7 +186,8 @@ $(ISO_FULL): $(ROOTFS_FULL) $(ISO_INPUTS)
 # The release of the lite image, signed with SIGNING_KEY, into build/releases/CHANNEL/ (made
 # again on every run: zstd -19 of the root image takes a minute or two). A warning when the
 # image does not trust SIGNING_KEY (right only when retiring that key): nodes that upgrade to it
-# could not verify the next release signed with the same key.
+# could not verify the next release signed with the same key. K3S=DIR (a k3s release in its
+# download layout, of the version the image pins) carries k3s for air-gapped nodes.
 release: initramfs rootfs
 	@toolchain/deps.sh image
 	@$(DEV_KEYS)
@@ -196,7 +197,8 @@ release: initramfs rootfs
 	  done; \
 	  echo "release: warning: PUBLIC_KEYS ($(PUBLIC_KEYS)) do not include the public half of SIGNING_KEY ($(SIGNING_KEY))" >&2
 	@release/make-release.sh --version $(RELEASE_VERSION) --channel $(CHANNEL) --key $(SIGNING_KEY) \
-	  --kernel $(KERNEL_DIR)/vmlinuz --initrd $(INITRAMFS) --rootfs $(ROOTFS_LITE) $(BUILD)/releases/$(CHANNEL)
+	  --kernel $(KERNEL_DIR)/vmlinuz --initrd $(INITRAMFS) --rootfs $(ROOTFS_LITE) $(if $(K3S),--k3s $(K3S)) \
+	  $(BUILD)/releases/$(CHANNEL)
 
 # The images beside the ISO (images/): made from the ISO, its kernel and initramfs, and the
 # root image. The installed-disk image is an unattended install in a QEMU guest (ACCEL).

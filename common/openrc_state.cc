@@ -39,11 +39,14 @@ bool service_started(std::string_view name) {
 
 bool executable_running(std::string_view path) {
   std::error_code ec;
+  // /proc/PID/exe names the file run, its links resolved (k3s's is a link to its version's)
+  const std::filesystem::path file = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return false;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string pid = entry.path().filename();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
     std::error_code link_ec;
-    if (std::filesystem::read_symlink(entry.path() / "exe", link_ec) == path) return true;
+    if (std::filesystem::read_symlink(entry.path() / "exe", link_ec) == file) return true;
   }
   return false;
 }

@@ -30,7 +30,7 @@ RunlevelFacts read_runlevel_facts();
 // `rc-service NAME status` says started (its supervisor, when it has one, runs the daemon).
 bool service_started(std::string_view name);
 
-// A process of this executable runs (/proc/PID/exe).
+// A process of this executable runs (/proc/PID/exe), path's links resolved.
 bool executable_running(std::string_view path);
 
 }  // namespace macula

@@ -166,6 +166,12 @@ std::string https_url(std::string_view text) {
   return matches(text, "https://[^/?#@ ]+(/[^ ]*)?") ? "" : "expected an https:// URL";
 }
 
+// maculaos.setup.source: a server (TLS verified: its sums vouch for the rest), or a directory on
+// the node in the same layout (an air-gapped node's first boot of a slot that pins a new k3s).
+std::string setup_source(std::string_view text) {
+  return https_url(text).empty() || matches(text, "/[^ ]*[^/ ]") ? "" : "expected an https:// URL or an absolute directory";
+}
+
 // maculaos.upgrade.url: a server's base URL, or GitHub's releases of a repository.
 std::string release_source_url(std::string_view text) {
   if (auto github = parse_github_source(text); !github) return "expected github://OWNER/REPO";
@@ -397,7 +403,7 @@ constexpr Field kGitops[] = {
     {"path", scalar(repository_path)},
 };
 constexpr Field kSetup[] = {
-    {"source", scalar(https_url)},
+    {"source", scalar(setup_source)},
     {"k3s_version", scalar(k3s_version)},
     {"flux_version", scalar(flux_version)},
     {"airgap_images", scalar(boolean)},

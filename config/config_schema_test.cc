@@ -111,6 +111,12 @@ TEST_CASE("each key refuses a bad value, naming the place, the key and what was 
   CHECK_THAT(lines_of("maculaos: {setup: {gitops: {path: ../../etc}}}\n").at(0), Contains("(no ..)"));
   CHECK_THAT(lines_of("maculaos: {setup: {gitops: {path: 'a b'}}}\n").at(0), Contains("expected a path inside the repository"));
   CHECK_THAT(lines_of("maculaos: {portal: {url: http://portal.example.org}}\n").at(0), Contains("expected an https:// URL"));
+  // setup's source: a server, TLS verified, or a directory on the node (air-gapped)
+  CHECK(lines_of("maculaos: {setup: {source: /var/lib/maculaos/k3s-releases}}\n").empty());
+  CHECK(lines_of("maculaos: {setup: {source: 'https://mirror.example.org/gh'}}\n").empty());
+  for (const char* source : {"http://mirror.example.org", "k3s-releases", "/"})
+    CHECK_THAT(lines_of(std::string("maculaos: {setup: {source: '") + source + "'}}\n").at(0),
+               Contains("expected an https:// URL or an absolute directory"));
   CHECK_THAT(lines_of("maculaos: {portal: {signing_key: c2hvcnQ=}}\n").at(0), Contains("32-byte Ed25519 public key"));
   CHECK(lines_of("maculaos: {portal: {signing_key: 'O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik='}}\n").empty());
   CHECK_THAT(lines_of("maculaos: []\n").at(0), Contains("maculaos: expected a mapping"));

@@ -200,7 +200,10 @@ inline constexpr const char* kInstallerPath = "/usr/sbin/macula-install";
 // What is installed after the image (the root is read-only, /opt persists): k3s and the tools
 // linked to it, Flux, the mesh daemons. On PATH for logins and sudo.
 inline constexpr const char* kProductBinDir = "/opt/macula/bin";
+// k3s follows the OS (setup/k3s_versions.h): each version setup installed is kept in
+// kK3sVersionsDir/VERSION/k3s, and kK3sBinary links to the one the booted image pins.
 inline constexpr const char* kK3sBinary = "/opt/macula/bin/k3s";
+inline constexpr const char* kK3sVersionsDir = "/opt/macula/k3s";
 // k3s's admin kubeconfig: on servers only (an agent's kubelet may not take Leases or drain)
 inline constexpr const char* kK3sAdminKubeconfig = "/etc/rancher/k3s/k3s.yaml";
 inline constexpr const char* kK3sLogPath = "/var/log/k3s.log";

@@ -116,12 +116,13 @@ def new_disk_identity(disk):
 
 
 def make_release(out_dir, version, *, channel="stable", key=None, kernel=None, initrd=None,
-                 rootfs=None):
+                 rootfs=None, k3s=None):
     """Makes a signed release in out_dir with release/make-release.sh; returns out_dir.
 
     out_dir gets manifest.json, manifest.json.sig, rootfs.squashfs.zst, vmlinuz.zst and
-    initrd.zst.zst. The images default to those under test (MACULA_KERNEL, MACULA_INITRAMFS,
-    MACULA_ROOTFS), the key to MACULA_SIGNING_KEY or the development key.
+    initrd.zst.zst (and the k3s release directory k3s's files, when given). The images default
+    to those under test (MACULA_KERNEL, MACULA_INITRAMFS, MACULA_ROOTFS), the key to
+    MACULA_SIGNING_KEY or the development key.
     """
     def image(value, env):
         value = value or os.environ.get(env)
@@ -135,6 +136,7 @@ def make_release(out_dir, version, *, channel="stable", key=None, kernel=None, i
                "--kernel", image(kernel, "MACULA_KERNEL"),
                "--initrd", image(initrd, "MACULA_INITRAMFS"),
                "--rootfs", image(rootfs, "MACULA_ROOTFS"),
+               *(["--k3s", str(k3s)] if k3s else []),
                str(out_dir)]
     # zstd -3: the level changes nothing the scenarios check, and -19 takes a minute per release
     r = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "ZSTD_LEVEL": "3"})

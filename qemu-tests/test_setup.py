@@ -4,80 +4,25 @@ resumed and idempotent, and starts the k3s service.
 The real k3s cannot be downloaded here: the k3s served is the TEST FIXTURE k3s_fixture
 (qemu-tests/fixtures/k3s_fixture.cc), the Flux tarball holds a fixture script, and the release
 sums are made for them. The product code is the one that runs against the real releases."""
-import hashlib
-import io
 import json
-import os
 import pathlib
 import re
 import subprocess
 import sys
-import tarfile
-
-import pytest
 
 sys.path.append(str(pathlib.Path(__file__).resolve().parent.parent / "tests"))
 from flaky_http import FlakyHTTPServer  # noqa: E402
 from tls_fixture import make_test_ca, server_context  # noqa: E402
 
 import helpers  # noqa: E402
+from setup_releases import FIXTURE_IMAGES, IMAGE_FLUX, IMAGE_K3S, publish_releases, sha256  # noqa: E402
 from machine import SHUTDOWN  # noqa: E402
 
-IMAGE_K3S = "v1.31.4+k3s1"  # the image's pinned versions (rootfs/overlay/usr/share/maculaos/config.yaml)
-IMAGE_FLUX = "2.4.0"
 NEXT_K3S = "v1.31.5+k3s1"  # what the node config moves to, from the network
-FIXTURE_IMAGES = "airgap images of k3s {version} (a test fixture, not a tarball)\n"
-# TEST FIXTURE, not flux: its version, and as `install --export` the two resource kinds of
-# Flux that the GitOps manifests use (CRDs by name only: no controllers run here).
-FIXTURE_FLUX_SCRIPT = """#!/bin/sh
-case "$1" in
-  --version) echo 'flux version {version} (test fixture)' ;;
-  install) printf -- '---\\napiVersion: apiextensions.k8s.io/v1\\nkind: CustomResourceDefinition\\nmetadata:\\n  name: %s\\n' \\
-             gitrepositories.source.toolkit.fluxcd.io kustomizations.kustomize.toolkit.fluxcd.io ;;
-  *) echo "flux (test fixture): '$1': expected --version or install --export" >&2; exit 2 ;;
-esac
-"""
+MISSING_K3S = "v1.31.6+k3s1"  # a version no source has
 FIXTURE_APPLIED = "/var/lib/rancher/k3s/server/fixture-applied"  # what k3s_fixture's kubectl apply keeps
 FLEET = {"url": "https://git.example.org/fleet/edge.git", "branch": "edge", "path": "./clusters/edge"}
 
-
-
-def k3s_fixture():
-    value = os.environ.get("MACULA_K3S_FIXTURE")
-    if not value or not pathlib.Path(value).exists():
-        pytest.fail(f"MACULA_K3S_FIXTURE={value!r}: expected the built k3s_fixture (run the tests with `make test`)")
-    return pathlib.Path(value)
-
-
-def sha256(data):
-    return hashlib.sha256(data).hexdigest()
-
-
-def publish_releases(root, k3s_version, flux_version):
-    """k3s's and Flux's release assets at their GitHub download paths under root, with sums.
-    Returns the k3s binary's path on the server."""
-    k3s = k3s_fixture().read_bytes()
-    k3s_dir = root / "k3s-io/k3s/releases/download" / k3s_version
-    k3s_dir.mkdir(parents=True)
-    (k3s_dir / "k3s").write_bytes(k3s)
-    images = FIXTURE_IMAGES.format(version=k3s_version).encode()
-    (k3s_dir / "k3s-airgap-images-amd64.tar.zst").write_bytes(images)
-    # as the real sums file: every asset of the release, ours among them
-    (k3s_dir / "sha256sum-amd64.txt").write_text(
-        f"{'0' * 64}  k3s-airgap-images-arm64.tar.zst\n{sha256(images)}  k3s-airgap-images-amd64.tar.zst\n"
-        f"{sha256(k3s)}  k3s\n")
-    flux_dir = root / "fluxcd/flux2/releases/download" / f"v{flux_version}"
-    flux_dir.mkdir(parents=True)
-    tarball = io.BytesIO()
-    with tarfile.open(fileobj=tarball, mode="w:gz") as tar:
-        script = FIXTURE_FLUX_SCRIPT.format(version=flux_version).encode()
-        info = tarfile.TarInfo("flux")
-        info.size, info.mode = len(script), 0o755
-        tar.addfile(info, io.BytesIO(script))
-    name = f"flux_{flux_version}_linux_amd64.tar.gz"
-    (flux_dir / name).write_bytes(tarball.getvalue())
-    (flux_dir / f"flux_{flux_version}_checksums.txt").write_text(f"{sha256(tarball.getvalue())}  {name}\n")
-    return f"/k3s-io/k3s/releases/download/{k3s_version}/k3s"
 
 
 # The image's release source (rootfs/overlay/usr/share/maculaos/config.yaml: maculaos.upgrade.url)
@@ -309,7 +254,44 @@ def test_setup_installs_k3s_offline_then_a_new_release_resumed_and_verified(mach
         qr = out.split(f"setup: on the LAN: {url}\n", 1)[1].split("setup: done", 1)[0]
         assert helpers.decode_terminal_qr(qr.splitlines(), tmp_path) == url, out
 
+        check_k3s_follows_the_pin(m, server)
         check_github_channels(m, server, tmp_path)
+
+
+def running_k3s(m):
+    """The binary the k3s service's daemon runs (/proc/PID/exe, its links resolved)."""
+    return m.sudo("readlink /proc/$(pgrep -x k3s | head -1)/exe")
+
+
+def check_k3s_follows_the_pin(m, server):
+    """k3s follows the pinned version: each version in a directory of its own and the link at
+    the pinned one, the old version kept for a fallback. Back on the image's pin (what a fallback
+    to the older slot's image does), the service's next start runs the old version again with no
+    download; a pin no source has leaves the linked k3s running and fails the boot's k3s health
+    check by name."""
+    assert m.run("readlink /opt/macula/bin/k3s") == f"../k3s/{NEXT_K3S}/k3s"
+    assert m.run("ls /opt/macula/k3s").split() == [IMAGE_K3S, NEXT_K3S]
+    assert running_k3s(m) == f"/opt/macula/k3s/{NEXT_K3S}/k3s"
+    assert m.sudo_status("maculaos setup --k3s-health")[0] == 0
+
+    m.sudo("rm /var/lib/maculaos/config.d/50-next.yaml")
+    before = len(server.requests)
+    m.sudo("rc-service k3s restart", timeout=180)
+    assert m.run("readlink /opt/macula/bin/k3s") == f"../k3s/{IMAGE_K3S}/k3s"
+    assert f"setup: k3s {IMAGE_K3S}, the version this image pins, is installed already: linked (it was {NEXT_K3S})" \
+        in m.sudo("cat /var/log/k3s.log")
+    m.sudo("for i in $(seq 60); do kubectl get --raw=/readyz 2>/dev/null && break; sleep 1; done", timeout=90)
+    assert running_k3s(m) == f"/opt/macula/k3s/{IMAGE_K3S}/k3s"
+    assert len(server.requests) == before
+    assert m.sudo_status("maculaos setup --k3s-health")[0] == 0
+
+    m.sudo(f"printf 'maculaos:\\n  setup: {{k3s_version: {MISSING_K3S}}}\\n' > /var/lib/maculaos/config.d/50-next.yaml")
+    m.sudo("rc-service k3s restart", timeout=180)
+    m.sudo("for i in $(seq 60); do kubectl get --raw=/readyz 2>/dev/null && break; sleep 1; done", timeout=90)
+    assert running_k3s(m) == f"/opt/macula/k3s/{IMAGE_K3S}/k3s"
+    code, out = m.sudo_status("maculaos setup --k3s-health")
+    assert code == 1 and f"k3s {IMAGE_K3S} is linked where this image pins {MISSING_K3S}" in out, (code, out)
+    m.sudo("rm /var/lib/maculaos/config.d/50-next.yaml")
 
 
 def test_setup_resumes_after_a_power_cut_and_k3s_starts_at_boot(machine, installed_disk, tmp_path):

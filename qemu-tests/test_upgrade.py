@@ -10,12 +10,16 @@ import time
 
 import helpers
 from machine import KERNEL_PANIC, RELEASE_HOST, SHUTDOWN
+from setup_releases import IMAGE_FLUX, IMAGE_K3S, publish_releases, rootfs_pinning_k3s
 from torture import Torture
 
 BOOT = helpers.BOOT
 APPLY = 900  # download ~100 MB through user networking, decompress, write, read back (TCG)
 RELEASE_URL = f"http://{RELEASE_HOST}"
 AVAILABLE = "/var/lib/maculaos/upgrade/available.json"  # names.h kAvailableReleasePath
+NEXT_K3S = "v1.31.5+k3s1"  # what the release's image pins
+K3S_RELEASES = "/var/lib/maculaos/k3s-releases"  # the node's setup source: a directory, air-gapped
+K3S_FIXTURE_STATE = "/var/lib/rancher/k3s/server"  # k3s_fixture's Leases and node events
 
 
 def publish(server, version=None, **images):
@@ -30,12 +34,12 @@ def not_a_file_system(tmp_path, size=1 << 20):
     return helpers.random_file(tmp_path / "rootfs.squashfs", size)
 
 
-def boot_installed(machine, disk, server=None):
+def boot_installed(machine, disk, server=None, disks=()):
     """Boots the installed disk, logs in, and waits for what an upgrade uses: the network and
     the end of the boot's assessment. (An --apply holds the boot state's lock for minutes:
     started before the assessment, it makes the assessment, at the end of the boot, wait 10 s
     for the lock, then fail as busy, and this boot is never assessed.)"""
-    m = machine(disks=[disk], reboot=True, release_port=server.port if server else None)
+    m = machine(disks=[disk, *disks], reboot=True, release_port=server.port if server else None)
     assert m.expect_boot_of_slot(120) == "a"
     m.login(BOOT)
     if server:
@@ -65,10 +69,44 @@ def refused_apply(m, source, statuses):
     return out
 
 
-def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, release_server):
+def set_up_k3s_from_a_directory(m, bundle):
+    """k3s and Flux installed by `maculaos setup` from releases copied onto the node (the disk
+    labelled MACULA_BUNDLE), the node's setup source from then on; k3s runs."""
+    m.sudo(f"mkdir -p /mnt/bundle && mount -o ro /dev/disk/by-label/MACULA_BUNDLE /mnt/bundle && "
+           f"cp -r /mnt/bundle {K3S_RELEASES} && umount /mnt/bundle && mkdir -p /var/lib/maculaos/config.d && "
+           f"printf 'maculaos:\\n  setup: {{source: {K3S_RELEASES}}}\\n' > /var/lib/maculaos/config.d/40-setup.yaml")
+    out = m.sudo("maculaos setup --unattended 2>&1", timeout=600)
+    assert "k3s answers" in out, out
+
+
+def k3s_follows(m, version, was):
+    """After this boot's assessment (its k3s health check passed): k3s runs version, linked
+    at the service's start from was."""
+    assert m.run("readlink /opt/macula/bin/k3s") == f"../k3s/{version}/k3s"
+    assert m.sudo("readlink /proc/$(pgrep -x k3s | head -1)/exe") == f"/opt/macula/k3s/{version}/k3s"
+    moves = [line for line in m.sudo("cat /var/log/k3s.log").splitlines() if "(it was " in line]
+    assert moves and f"setup: k3s {version}, the version this image pins" in moves[-1], moves
+    assert moves[-1].endswith(f"(it was {was})"), moves
+
+
+def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, release_server, tmp_path):
+    """Also k3s follows the OS: B's image pins a newer k3s, which the release carries (the
+    node's own setup source has only A's): the apply stages it, B's first boot installs it beside
+    A's with no download; a rollback to A runs A's k3s again. auto_apply on this k3s server takes
+    the cluster's Lease and drains the node first, and gives both back on B."""
     version = helpers.next_version()
-    publish(release_server, version)
-    m = boot_installed(machine, installed_disk, release_server)
+    next_k3s = tmp_path / "next-k3s"
+    publish_releases(next_k3s, NEXT_K3S)
+    publish(release_server, version,
+            rootfs=rootfs_pinning_k3s(os.environ["MACULA_ROOTFS"], NEXT_K3S, tmp_path / "rootfs.squashfs"),
+            k3s=next_k3s / "k3s-io/k3s/releases/download" / NEXT_K3S)
+    bundle = tmp_path / "bundle"
+    publish_releases(bundle, IMAGE_K3S, IMAGE_FLUX)
+    bundle_iso = tmp_path / "bundle.iso"
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "MACULA_BUNDLE", "-r", "-o", str(bundle_iso), str(bundle)],
+                   check=True)
+    m = boot_installed(machine, installed_disk, release_server, disks=[bundle_iso])
+    set_up_k3s_from_a_directory(m, bundle)
     # A fleet's drop-in sets the source; config.yaml's is older (a drop-in comes after it).
     m.sudo("printf 'maculaos:\\n  upgrade:\\n    url: http://old.invalid\\n' > /var/lib/maculaos/config.yaml && "
            "mkdir -p /var/lib/maculaos/config.d && "
@@ -78,6 +116,8 @@ def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, rel
     assert code == 0 and f"available: {version}" in out, (code, out)  # 0: a newer version
     out = apply(m, "--reboot")
     assert "signed by maculaos-dev.pub.pem" in out and "verified on disk" in out, out
+    assert (f"k3s {NEXT_K3S}, which the release's image pins, staged in /var/lib/maculaos/setup/k3s-{NEXT_K3S} "
+            "(verified)") in out, out
 
     assert m.expect_boot_of_slot(BOOT) == "b"
     m.login(BOOT)
@@ -87,6 +127,11 @@ def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, rel
     s = assessed_status(m)
     assert s["booted"] == "b" and s["primary"] == "b" and s["b"]["version"] == version, s
     assert s["b"]["health"] == "good" and s["a"]["health"] == "good" and not s["fallback"], s
+    k3s_follows(m, NEXT_K3S, IMAGE_K3S)
+    log = m.sudo("cat /var/log/k3s.log")
+    assert f"k3s {NEXT_K3S}, the version this image pins: verified, installed and linked" in log, log
+    assert f"k3s {NEXT_K3S}: fetching" not in log, log  # the staged files, from the release
+    assert m.run("ls /opt/macula/k3s").split() == [IMAGE_K3S, NEXT_K3S]
     m.wait_for_network()
     code, out = m.sudo_status("maculaos upgrade --check")
     assert code == 3 and "up to date" in out, (code, out)  # 3: no newer version
@@ -100,8 +145,9 @@ def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, rel
     assert "slot a" in out and "primary again" in out, out
     assert m.expect_boot_of_slot(BOOT) == "a"
     m.login(BOOT)
-    s = helpers.upgrade_status(m)
+    s = assessed_status(m)
     assert s["booted"] == "a" and s["primary"] == "a" and s["b"]["health"] == "good", s
+    k3s_follows(m, IMAGE_K3S, NEXT_K3S)
     # back on the older version, the login's motd names the kept release, once
     at_login = m.log().rsplit("Password:", 1)[1].split("Last login:", 1)[0]
     assert at_login.count(f"Update: {version} is available (stable) (sudo maculaos upgrade --apply --reboot)") == 1, at_login
@@ -122,6 +168,14 @@ def test_upgrade_to_b_then_rollback_then_auto_apply(machine, installed_disk, rel
     assert s["booted"] == "b" and s["primary"] == "b" and s["b"]["health"] == "good", s
     log = m.sudo("cat /var/log/macula-update-check.log")
     assert f"auto_apply: applying {version}, then rebooting into it" in log, log
+    k3s_follows(m, NEXT_K3S, IMAGE_K3S)
+    # drained before, uncordoned after, and the Lease given back (once k3s answered on B)
+    node = m.run("hostname")
+    m.sudo(f"for i in $(seq 120); do grep -q uncordon {K3S_FIXTURE_STATE}/fixture-node-events && break; sleep 1; done",
+           timeout=150)
+    assert m.sudo(f"cat {K3S_FIXTURE_STATE}/fixture-node-events").splitlines() == [f"drain {node}", f"uncordon {node}"]
+    m.sudo(f"for i in $(seq 30); do [ -z \"$(ls -A {K3S_FIXTURE_STATE}/fixture-leases)\" ] && break; sleep 1; done; "
+           f"[ -z \"$(ls -A {K3S_FIXTURE_STATE}/fixture-leases)\" ]", timeout=60)
     assert KERNEL_PANIC not in m.log()
 
 

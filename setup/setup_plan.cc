@@ -1,5 +1,7 @@
 #include "setup/setup_plan.h"
 
+#include "names/names.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -49,6 +51,10 @@ Result<SetupSettings> setup_settings(const ConfigNode& config) {
     settings.gitops = std::move(gitops);
   }
   return settings;
+}
+
+std::string setup_download_dir(std::string_view component, std::string_view version) {
+  return std::string(kSetupDir) + "/" + std::string(component) + "-" + std::string(version);
 }
 
 Result<std::string> release_arch(std::string_view machine) {

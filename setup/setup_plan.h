@@ -45,6 +45,11 @@ struct SetupAsset {
   std::string sums_url;
 };
 
+// Where setup keeps a component's (k3s, flux) downloads of one version: its sums file, the
+// download in progress (FILE.part) and, once whole and verified, FILE. An upgrade stages the
+// k3s a release carries there too.
+std::string setup_download_dir(std::string_view component, std::string_view version);
+
 // uname's machine name -> the release architecture (x86_64 -> amd64, aarch64 -> arm64,
 // armv7l -> arm); an error for one k3s is not released for.
 Result<std::string> release_arch(std::string_view machine);

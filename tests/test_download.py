@@ -353,6 +353,30 @@ def test_a_release_carries_its_manifest_under_the_names_of_a_github_release_too(
     assert not (tmp_path / "sparc").exists()
 
 
+def test_a_release_carries_the_k3s_its_image_pins_when_given_one(tmp_path):
+    key = make_key(tmp_path / "keys", "release")
+    make_release(tmp_path / "plain", key, tmp_path)
+    k3s = tmp_path / "k3s-io/k3s/releases/download/v1.31.5+k3s1"  # a TEST FIXTURE k3s release
+    k3s.mkdir(parents=True)
+    (k3s / "k3s").write_bytes(b"fixture k3s binary\n")
+    (k3s / "sha256sum-amd64.txt").write_text(f"{hashlib.sha256(b'fixture k3s binary' + bytes([10])).hexdigest()}  k3s\n")
+    inputs = [a for name in ("vmlinuz", "initrd", "rootfs") for a in (f"--{name.replace('vmlinuz', 'kernel')}", tmp_path / f"in-{name}")]
+    common = [REPO / "release/make-release.sh", "--version", "9.9.9", "--channel", "stable", "--key", key, *inputs]
+    subprocess.run([*common, "--k3s", k3s, tmp_path / "release"], check=True, capture_output=True)
+    manifest = json.loads((tmp_path / "release/manifest.json").read_text())
+    assert manifest["k3s"]["version"] == "v1.31.5+k3s1"
+    for entry, name in zip(manifest["k3s"]["files"], ["k3s", "sha256sum-amd64.txt"], strict=True):
+        data = (k3s / name).read_bytes()
+        assert (entry["name"], entry["url"], entry["size"]) == (name, f"k3s/{name}.zst", len(data))
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert subprocess.run(["zstd", "-dc", tmp_path / "release" / entry["url"]], capture_output=True).stdout == data
+    assert "k3s" not in json.loads((tmp_path / "plain/manifest.json").read_text())
+    r = subprocess.run([*common, "--arch", "arm64", "--k3s", k3s, tmp_path / "arm"], capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr == (f"make-release: --k3s: {k3s}/k3s-arm64: no such readable file "
+                                              "(k3s's arm64 release has it)\n"), r.stderr
+    assert not (tmp_path / "arm").exists()
+
+
 def test_release_check_verifies_the_signature_first(maculaos_bin, server, tmp_path):
     keys = tmp_path / "keys"
     good = make_key(keys, "release")

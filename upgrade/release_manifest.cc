@@ -11,7 +11,22 @@ namespace macula {
 
 namespace {
 
-Result<Artifact> parse_artifact(json_object* o, std::string_view where) {
+bool is_slot_file(std::string_view name) {
+  return std::find(std::begin(kSlotFileNames), std::end(kSlotFileNames), name) != std::end(kSlotFileNames);
+}
+
+// A name that is one file in a directory of the node's: letters, digits and ._+- (no '/'),
+// not starting with '.', at most 128 bytes.
+bool is_plain_file_name(std::string_view name) {
+  return !name.empty() && name.size() <= 128 && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' || c == '-';
+  });
+}
+
+// One file of the release; `known` says whether its name is one this list may hold, `expected`
+// what such a name is.
+Result<Artifact> parse_artifact(json_object* o, std::string_view where, bool (*known)(std::string_view),
+                                std::string_view expected) {
   const std::string at(where);
   if (!json_object_is_type(o, json_type_object)) return fail(at + ": expected an object");
   Artifact a;
@@ -22,8 +37,7 @@ Result<Artifact> parse_artifact(json_object* o, std::string_view where) {
   if (!name) return fail(at + ": missing \"name\"");
   a.name = name;
   const std::string what = at + " (" + a.name + ")";
-  if (std::find(std::begin(kSlotFileNames), std::end(kSlotFileNames), a.name) == std::end(kSlotFileNames))
-    return fail(what + ": unknown artifact (expected rootfs.squashfs, vmlinuz or initrd.zst)");
+  if (!known(a.name)) return fail(what + ": unknown artifact (expected " + std::string(expected) + ")");
   if (!url || !*url) return fail(what + ": missing \"url\"");
   a.url = url;
   if (!field_u64(o, "size", a.size)) return fail(what + ": missing or negative \"size\"");
@@ -93,6 +107,28 @@ int compare_identifiers(std::string_view a, std::string_view b) {
   return a.compare(b) < 0 ? -1 : a.compare(b) > 0;
 }
 
+Result<K3sRelease> parse_k3s_release(json_object* o, const std::string& at) {
+  if (!json_object_is_type(o, json_type_object)) return fail(at + ": expected an object");
+  K3sRelease k3s;
+  const char* version = field_string(o, "version");
+  if (!version || !is_plain_file_name(version))
+    return fail(at + ": \"version\" must be a k3s release tag (letters, digits and ._+-, like v1.31.4+k3s1)");
+  k3s.version = version;
+  json_object* list = nullptr;
+  if (!json_object_object_get_ex(o, "files", &list) || !json_object_is_type(list, json_type_array) ||
+      json_object_array_length(list) == 0)
+    return fail(at + ": missing \"files\" (a list of the binary and its sums file)");
+  for (size_t i = 0; i < json_object_array_length(list); ++i) {
+    auto a = parse_artifact(json_object_array_get_idx(list, i), at + " file " + std::to_string(i + 1),
+                            is_plain_file_name, "a plain file name");
+    if (!a) return fail(a.error());
+    for (const Artifact& seen : k3s.files)
+      if (seen.name == a->name) return fail(at + ": file " + a->name + " is listed twice");
+    k3s.files.push_back(std::move(*a));
+  }
+  return k3s;
+}
+
 }  // namespace
 
 Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view source) {
@@ -118,7 +154,8 @@ Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view s
     return fail(src + ": missing \"artifacts\" (a list)");
   std::vector<Artifact> found;
   for (size_t i = 0; i < json_object_array_length(list); ++i) {
-    auto a = parse_artifact(json_object_array_get_idx(list, i), src + ": artifact " + std::to_string(i + 1));
+    auto a = parse_artifact(json_object_array_get_idx(list, i), src + ": artifact " + std::to_string(i + 1),
+                            is_slot_file, "rootfs.squashfs, vmlinuz or initrd.zst");
     if (!a) return fail(a.error());
     for (const Artifact& seen : found)
       if (seen.name == a->name) return fail(src + ": artifact " + a->name + " is listed twice");
@@ -128,6 +165,12 @@ Result<ReleaseManifest> parse_manifest(std::string_view json, std::string_view s
     auto it = std::find_if(found.begin(), found.end(), [&](const Artifact& a) { return a.name == name; });
     if (it == found.end()) return fail(src + ": no artifact named " + std::string(name) + " (a slot needs it)");
     m.artifacts.push_back(*it);
+  }
+  json_object* k3s = nullptr;
+  if (json_object_object_get_ex(o, "k3s", &k3s)) {
+    auto carried = parse_k3s_release(k3s, src + ": k3s");
+    if (!carried) return fail(carried.error());
+    m.k3s = std::move(*carried);
   }
   return m;
 }

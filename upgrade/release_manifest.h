@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,10 +23,20 @@ struct Artifact {
   std::uint64_t download_size = 0;  // bytes transferred; 0 if not given
 };
 
+// The k3s a release's image pins, carried for nodes that cannot reach k3s's own releases (an
+// air-gapped `upgrade --from DIR`): its files under the names k3s's release gives them (the
+// binary, its sums file), which the apply stages where setup keeps downloads, for the new
+// slot's first boot (setup/k3s_versions.h).
+struct K3sRelease {
+  std::string version;          // a k3s release tag: a file name, v1.31.4+k3s1
+  std::vector<Artifact> files;  // each name a plain file name
+};
+
 struct ReleaseManifest {
   std::string version;
   std::string channel;
   std::vector<Artifact> artifacts;  // in kSlotFileNames order
+  std::optional<K3sRelease> k3s;    // "k3s": {"version", "files": [artifact...]}, when carried
 };
 
 // Fails with "SOURCE: what is wrong" unless every field is present and sane.

@@ -22,6 +22,12 @@ std::string manifest(const std::string& artifacts, const std::string& format = "
 const std::string kAll = artifact("vmlinuz") + "," + artifact("rootfs.squashfs", R"(, "download_size": 4)") + "," +
                          artifact("initrd.zst");
 
+// A manifest carrying k3s: `files` inside "k3s": {"version": VERSION, "files": [...]}.
+std::string with_k3s(const std::string& files, const std::string& version = "v1.31.5+k3s1") {
+  std::string json = manifest(kAll);
+  return json.insert(json.size() - 1, R"(, "k3s": {"version": ")" + version + R"(", "files": [)" + files + "]}");
+}
+
 std::string error_of(const std::string& json) {
   auto m = parse_manifest(json, "m.json");
   REQUIRE_FALSE(m);
@@ -101,6 +107,28 @@ TEST_CASE("a manifest's version must be SemVer") {
     CHECK_FALSE(is_semver(bad));
   }
   CHECK_FALSE(is_semver("1.2.3-" + std::string(70, 'x')));
+}
+
+TEST_CASE("a release may carry the k3s its image pins: the files under k3s's own names") {
+  CHECK_FALSE(parse_manifest(manifest(kAll), "m.json")->k3s);
+  auto m = parse_manifest(with_k3s(artifact("k3s") + "," + artifact("sha256sum-amd64.txt")), "m.json");
+  REQUIRE(m);
+  REQUIRE(m->k3s);
+  CHECK(m->k3s->version == "v1.31.5+k3s1");
+  REQUIRE(m->k3s->files.size() == 2);
+  CHECK(m->k3s->files[0].name == "k3s");
+  CHECK(m->k3s->files[0].url == "k3s.zst");
+  CHECK(m->k3s->files[1].name == "sha256sum-amd64.txt");
+  CHECK(m->artifacts.size() == 3);
+}
+
+TEST_CASE("a carried k3s whose names would leave its directory is refused, naming them") {
+  CHECK(error_of(with_k3s(artifact("../../usr/bin/maculaos"))) ==
+        "m.json: k3s file 1 (../../usr/bin/maculaos): unknown artifact (expected a plain file name)");
+  CHECK(error_of(with_k3s(artifact(".hidden"))).find("unknown artifact") != std::string::npos);
+  CHECK(error_of(with_k3s(artifact("k3s"), "../v1")).starts_with("m.json: k3s: \"version\" must be a k3s release tag"));
+  CHECK(error_of(with_k3s(artifact("k3s") + "," + artifact("k3s"))) == "m.json: k3s: file k3s is listed twice");
+  CHECK(error_of(with_k3s("")) == "m.json: k3s: missing \"files\" (a list of the binary and its sums file)");
 }
 
 }  // namespace macula

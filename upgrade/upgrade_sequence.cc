@@ -33,11 +33,11 @@ Result<ReleaseManifest> fetch_release(UpgradeSystem& system, const ReleaseSource
   return parsed;
 }
 
-// One artifact into the slot; its size and SHA-256 checked against the (signed) manifest.
+// One artifact into the file path; its size and SHA-256 checked against the (signed) manifest.
 Result<CopiedFile> write_artifact(UpgradeSystem& system, const Artifact& a, const ReleaseSource& src,
-                                  const std::string& slot_dir) {
+                                  const std::string& path) {
   const std::string location = resolve_location(src.manifest, a.url);
-  auto file = system.write_artifact(a, location, slot_dir + "/" + a.name);
+  auto file = system.write_artifact(a, location, path);
   if (!file) return fail(file.error());
   if (file->size != a.size)
     return fail(ErrorKind::verification, location + ": " + std::to_string(file->size) + " bytes, the manifest says " +
@@ -58,7 +58,7 @@ Result<void> fill_slot(UpgradeSystem& system, const std::string& device, Slot sl
   const std::string& dir = (*mounted)->path();
   std::vector<CopiedFile> files;
   for (const Artifact& a : release.artifacts) {
-    auto file = write_artifact(system, a, src, dir);
+    auto file = write_artifact(system, a, src, dir + "/" + a.name);
     if (!file) return fail(file.error());
     files.push_back(*file);
   }
@@ -71,6 +71,29 @@ Result<void> fill_slot(UpgradeSystem& system, const std::string& device, Slot sl
     system.say("upgrade: " + f.name + " verified on disk (sha256 " + f.sha256 + ")");
   }
   return system.write_slot_manifest(dir, release.version, files);
+}
+
+// The k3s the release carries, when this node runs k3s, into setup's download directory of
+// its version: each file takes its name only once verified against the signed manifest, and
+// the new slot's first boot installs it from there with no network (setup --follow-os).
+Result<void> stage_k3s(UpgradeSystem& system, const ReleaseManifest& release, const ReleaseSource& src) {
+  if (!release.k3s) return {};
+  const K3sRelease& k3s = *release.k3s;
+  auto dir = system.k3s_staging_dir(k3s.version);
+  if (!dir) return fail(dir.error());
+  if (!*dir) {
+    system.say("upgrade: the release carries k3s " + k3s.version +
+               ": not staged (k3s is not set up on this node, or has this version installed)");
+    return {};
+  }
+  for (const Artifact& a : k3s.files) {
+    const std::string path = **dir + "/" + a.name;
+    auto file = write_artifact(system, a, src, path + ".staged");
+    if (!file) return fail(file.error());
+    if (auto r = system.move_file(path + ".staged", path); !r) return r;
+  }
+  system.say("upgrade: k3s " + k3s.version + ", which the release's image pins, staged in " + **dir + " (verified)");
+  return {};
 }
 
 Result<void> reboot_if(UpgradeSystem& system, bool reboot) {
@@ -101,6 +124,8 @@ Result<void> apply_upgrade(UpgradeSystem& system, const ReleaseSource& source, c
                     " (an old release replayed?): nothing written; --allow-downgrade installs it anyway");
 
   const Slot standby = other(*booted);
+  if (auto r = stage_k3s(system, *release, source); !r)
+    return fail("the release's k3s: nothing written to slot " + name_of(standby), r.error());
   system.detach_stale_mount();  // the lock is ours now
   if (boot.state().info(standby) != SlotInfo{} || boot.state().trial == standby)
     if (auto r = boot.commit({BootChange::Kind::clear, standby}); !r) return fail(r.error());

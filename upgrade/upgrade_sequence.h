@@ -70,6 +70,12 @@ class UpgradeSystem {
   virtual Result<std::string> sha256_from_disk(const std::string& path) = 0;
   virtual Result<void> write_slot_manifest(const std::string& slot_dir, const std::string& version,
                                            std::span<const CopiedFile> files) = 0;
+  // Where a release's k3s is staged for the new slot's first boot: setup's download directory
+  // of that version, made now; none when setup has not installed k3s on this node, or has
+  // installed that version already.
+  virtual Result<std::optional<std::string>> k3s_staging_dir(const std::string& version) = 0;
+  // A file written and synced by write_artifact takes its name: renamed, the directory synced.
+  virtual Result<void> move_file(const std::string& from, const std::string& to) = 0;
   virtual void sync() = 0;
   virtual Result<void> reboot() = 0;
 

@@ -41,6 +41,7 @@ class FakeNode final : public UpgradeSystem {
   std::map<std::string, std::string> disk;    // path in the mounted slot -> bytes
   std::string torn_file;                      // its bytes land on disk with the first one changed
   std::string fail_at;
+  bool runs_k3s = false;  // setup installed k3s here
   std::vector<std::string> events;
   std::vector<std::string> said;
 
@@ -98,6 +99,17 @@ class FakeNode final : public UpgradeSystem {
                                    std::span<const CopiedFile> files) override {
     if (auto r = effect("slot.json " + slot_dir + " " + version); !r) return r;
     for (const CopiedFile& f : files) disk[slot_dir + "/slot.json"] += f.name + " ";
+    return {};
+  }
+  Result<std::optional<std::string>> k3s_staging_dir(const std::string& version) override {
+    if (!runs_k3s) return std::optional<std::string>();
+    if (auto r = effect("k3s dir " + version); !r) return fail(r.error());
+    return std::optional<std::string>("/setup/k3s-" + version);
+  }
+  Result<void> move_file(const std::string& from, const std::string& to) override {
+    if (auto r = effect("move " + from + " " + to); !r) return r;
+    disk[to] = disk.at(from);
+    disk.erase(from);
     return {};
   }
   void sync() override { events.push_back("sync"); }
@@ -160,16 +172,26 @@ struct Release {
   std::map<std::string, std::string> files = {
       {"rootfs.squashfs", "the root image"}, {"vmlinuz", "the kernel"}, {"initrd.zst", "the initramfs"}};
   std::string format = "1";
+  std::map<std::string, std::string> k3s_files = {};  // carried: under k3s/ on the server
 };
 
-std::string manifest_json(const Release& r) {
+constexpr const char* kCarriedK3s = "v1.31.5+k3s1";
+
+std::string artifacts_json(const std::map<std::string, std::string>& files, const std::string& dir) {
   std::string artifacts;
-  for (const auto& [name, bytes] : r.files)
-    artifacts += std::string(artifacts.empty() ? "" : ", ") + R"({"name": ")" + name + R"(", "url": ")" + name +
+  for (const auto& [name, bytes] : files)
+    artifacts += std::string(artifacts.empty() ? "" : ", ") + R"({"name": ")" + name + R"(", "url": ")" + dir + name +
                  R"(", "compression": "none", "size": )" + std::to_string(bytes.size()) + R"(, "sha256": ")" +
                  sha256_of(bytes) + R"("})";
+  return "[" + artifacts + "]";
+}
+
+std::string manifest_json(const Release& r) {
+  const std::string k3s = r.k3s_files.empty() ? std::string()
+                                              : R"(, "k3s": {"version": ")" + std::string(kCarriedK3s) +
+                                                    R"(", "files": )" + artifacts_json(r.k3s_files, "k3s/") + "}";
   return R"({"format": )" + r.format + R"(, "version": ")" + r.version + R"(", "channel": ")" + r.channel +
-         R"(", "artifacts": [)" + artifacts + "]}";
+         R"(", "artifacts": )" + artifacts_json(r.files, "") + k3s + "}";
 }
 
 // The release on the server, signed by the trusted key.
@@ -178,6 +200,14 @@ void publish(FakeNode& node, const Release& r) {
   node.served[kManifest] = json;
   node.served[kManifest + ".sig"] = FakeNode::sign(json);
   for (const auto& [name, bytes] : r.files) node.served[kServer + name] = bytes;
+  for (const auto& [name, bytes] : r.k3s_files) node.served[std::string(kServer) + "k3s/" + name] = bytes;
+}
+
+// A release carrying the k3s its image pins: the binary and its sums file.
+Release release_with_k3s() {
+  Release r;
+  r.k3s_files = {{"k3s", "the k3s binary"}, {"sha256sum-amd64.txt", "the k3s sums"}};
+  return r;
 }
 
 const ReleaseSource kSource{.manifest = kManifest, .channel = "stable"};
@@ -540,6 +570,53 @@ TEST_CASE("check refuses a release that is not signed by a trusted key") {
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::StartsWith(kManifest + " is not signed by a trusted key"));
   CHECK(node.said.empty());
+}
+
+TEST_CASE("a release carrying k3s stages it on a k3s node, each file verified, before the standby slot is touched") {
+  FakeNode node = node_with_old_standby();
+  node.runs_k3s = true;
+  publish(node, release_with_k3s());
+  REQUIRE(apply_upgrade(node, kSource, {}));
+  const std::string dir = std::string("/setup/k3s-") + kCarriedK3s;
+  const auto& e = node.events;
+  CHECK(index_of(e, "write " + dir + "/k3s.staged") < index_of(e, "move " + dir + "/k3s.staged " + dir + "/k3s"));
+  CHECK(index_of(e, "move " + dir + "/sha256sum-amd64.txt.staged " + dir + "/sha256sum-amd64.txt") <
+        index_of(e, "commit clear b"));
+  CHECK(node.disk.at(dir + "/k3s") == "the k3s binary");
+  CHECK(node.disk.at(dir + "/sha256sum-amd64.txt") == "the k3s sums");
+  CHECK_FALSE(node.disk.contains(dir + "/k3s.staged"));
+  CHECK(std::ranges::count(node.said, "upgrade: k3s v1.31.5+k3s1, which the release's image pins, staged in " + dir +
+                                          " (verified)") == 1);
+  CHECK(node.state.trial == Slot::b);
+}
+
+TEST_CASE("a release carrying k3s stages nothing on a node setup has not given k3s") {
+  FakeNode node = node_with_old_standby();
+  publish(node, release_with_k3s());
+  REQUIRE(apply_upgrade(node, kSource, {}));
+  for (const std::string& event : node.events) CHECK(event.find("k3s") == std::string::npos);
+  CHECK(std::ranges::count(node.said, "upgrade: the release carries k3s v1.31.5+k3s1: not staged (k3s is not set up "
+                                      "on this node, or has this version installed)") == 1);
+  CHECK(node.state.trial == Slot::b);
+}
+
+TEST_CASE("a carried k3s that differs from the manifest stops the apply before the standby slot is touched") {
+  FakeNode node = node_with_old_standby();
+  node.runs_k3s = true;
+  publish(node, release_with_k3s());
+  node.served[std::string(kServer) + "k3s/k3s"] = "the k3s binarY";
+  const BootState before = node.state;
+  auto r = apply_upgrade(node, kSource, {});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == ErrorKind::verification);
+  CHECK(r.error().message.starts_with("the release's k3s: nothing written to slot b: "));
+  CHECK(r.error().message.find("differs from the manifest's") != std::string::npos);
+  CHECK(node.state == before);
+  for (const std::string& event : node.events) {
+    CHECK_FALSE(event.starts_with("commit "));
+    CHECK_FALSE(event.starts_with("move "));
+  }
+  CHECK_FALSE(node.disk.contains(std::string("/setup/k3s-") + kCarriedK3s + "/k3s"));
 }
 
 }  // namespace macula

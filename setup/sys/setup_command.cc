@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <optional>
 
@@ -15,6 +16,7 @@ namespace macula {
 namespace {
 
 constexpr std::string_view kUsage = R"(usage: maculaos setup [--unattended] [--from DIR]
+       maculaos setup --follow-os | --k3s-health
 
 Sets up the node on its first boot, from the versions and source in the node config
 (maculaos.setup: k3s_version, flux_version, source, airgap_images, gitops; the image pins
@@ -34,9 +36,21 @@ b: back, q: quit); it starts by itself at a login on tty1 until the node is set 
   --unattended   never ask (fleets, tests): the same steps, progress as lines
   --from DIR     install from DIR, a bundle of the releases in their download layout
                  (DIR/k3s-io/k3s/releases/download/VERSION/k3s, ...): no network
+
+k3s follows the OS: each k3s version is kept in /opt/macula/k3s/VERSION, and
+/opt/macula/bin/k3s links to the one the booted image pins (a fallback to the previous slot
+runs its k3s again).
+  --follow-os    point k3s at the version the node config pins, fetching and verifying it
+                 first when it is not installed (the k3s service runs this before each start)
+  --k3s-health   the boot's health check: exit 0 when setup has not run, or when k3s is the
+                 pinned version and answers within 45 s under its service
 )";
 
-constexpr OptionSpec kOptions[] = {{"unattended", 0, false}, {"from", 0, true}};
+constexpr OptionSpec kOptions[] = {
+    {"unattended", 0, false}, {"from", 0, true}, {"follow-os", 0, false}, {"k3s-health", 0, false}};
+
+// The boot's health checks have 60 s each (maculaos boot assess).
+constexpr std::chrono::seconds kHealthWait{45};
 
 // The steps in order, as lines (a log, a serial console, a fleet's script).
 Result<int> run_unattended(const SetupRun& run) {
@@ -73,8 +87,22 @@ Result<int> run_setup(std::span<const std::string> argv) {
   auto args = parse_args("maculaos setup", kOptions, argv);
   if (!args) return fail(args.error());
   if (!args->positional.empty()) return usage_error("unexpected '" + args->positional[0] + "' (see maculaos setup --help)");
+  const bool follow = args->has("follow-os"), health = args->has("k3s-health");
+  if ((follow || health) && (args->has("from") || args->has("unattended") || (follow && health)))
+    return usage_error("--follow-os and --k3s-health each go alone (see maculaos setup --help)");
   auto run = plan_setup(args->has("from") ? std::optional(args->values.at("from")) : std::nullopt);
   if (!run) return fail(run.error());
+  if (health) {
+    if (auto r = check_k3s_follows(*run, kHealthWait); !r) return fail("k3s health", r.error());
+    return 0;
+  }
+  if (follow) {
+    if (auto r = prepare_setup(); !r) return fail(r.error());
+    auto said = follow_pinned_k3s(*run);
+    if (!said) return fail("k3s follows the OS", said.error());
+    std::printf("setup: %s\n", said->c_str());
+    return 0;
+  }
   if (auto r = prepare_setup(); !r) return fail(r.error());
   if (args->has("unattended") || !::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return run_unattended(*run);
   return run_wizard(*run);

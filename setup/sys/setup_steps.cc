@@ -5,6 +5,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <thread>
+#include <vector>
 
 #include "common/boot_report_facts.h"
 #include "common/fd.h"
@@ -26,6 +28,7 @@
 #include "net/sys/download.h"
 #include "net/sys/fetch_file.h"
 #include "net/sys/resource.h"
+#include "setup/k3s_versions.h"
 
 namespace macula {
 
@@ -51,9 +54,9 @@ constexpr std::chrono::seconds kBootWait{900};
 
 std::string bin_path(std::string_view name) { return std::string(kProductBinDir) + "/" + std::string(name); }
 
-// kSetupDir/NAME-VERSION, made when missing: a component's sums, downloads and markers.
+// setup_download_dir, made when missing: a component's sums, downloads and markers.
 Result<std::string> component_dir(std::string_view name, const std::string& version) {
-  std::string dir = std::string(kSetupDir) + "/" + std::string(name) + "-" + version;
+  std::string dir = setup_download_dir(name, version);
   if (auto r = make_directory(dir, 0700); !r) return fail(r.error());
   return dir;
 }
@@ -133,18 +136,76 @@ Result<void> link_k3s_tools() {
 }
 
 
+// What is at kK3sBinary: nothing (setup has not run), a link (naming its version when setup
+// made it), or the file an earlier setup installed there.
+struct K3sLink {
+  bool set_up = false;
+  std::optional<std::string> version;
+};
+
+K3sLink read_k3s_link() {
+  struct stat st {};
+  if (::lstat(kK3sBinary, &st) != 0) return {};
+  std::error_code ec;
+  const std::filesystem::path target = std::filesystem::read_symlink(kK3sBinary, ec);
+  return {true, ec ? std::nullopt : k3s_linked_version(target.string())};
+}
+
+// The versions with a binary in kK3sVersionsDir.
+std::vector<std::string> installed_k3s_versions() {
+  std::vector<std::string> versions;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(kK3sVersionsDir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string version = it->path().filename().string();
+    if (::access(k3s_version_binary(version).c_str(), X_OK) == 0) versions.push_back(version);
+  }
+  return versions;
+}
+
+// Points kK3sBinary at version's binary by a rename over it (a start of k3s finds the old link
+// or the new one, after a power cut too); whether it named another before.
+Result<bool> link_k3s_version(const std::string& version, const K3sLink& now) {
+  if (now.version == version) return false;
+  const std::string staged = std::string(kK3sBinary) + ".new";
+  ::unlink(staged.c_str());
+  if (::symlink(k3s_link_target(version).c_str(), staged.c_str()) != 0) return fail_errno("link " + staged);
+  if (::rename(staged.c_str(), kK3sBinary) != 0) return fail_errno("rename " + staged + " to " + kK3sBinary);
+  UniqueFd dir(::open(kProductBinDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir || ::fsync(dir.get()) != 0) return fail_errno(std::string("sync ") + kProductBinDir);
+  return true;
+}
+
+// Removes the versions no slot pins any more; a failure only costs space, so it is said, not returned.
+void remove_k3s_versions(const std::vector<std::string>& versions) {
+  for (const std::string& version : versions) {
+    std::error_code ec;
+    std::filesystem::remove_all(std::string(kK3sVersionsDir) + "/" + version, ec);
+    if (ec) std::fprintf(stderr, "setup: remove k3s %s: %s\n", version.c_str(), ec.message().c_str());
+    else std::printf("setup: k3s %s removed: no slot pins it\n", version.c_str());
+  }
+}
+
+// k3s run.settings.k3s_version in its version's directory (fetched and verified unless there
+// already), kK3sBinary pointed at it, the versions neither slot needs removed; whether the link
+// changed (a running k3s is then an old one).
 Result<bool> install_k3s(const SetupRun& run) {
-  auto work_dir = component_dir("k3s", run.settings.k3s_version);
+  const std::string& version = run.settings.k3s_version;
+  auto work_dir = component_dir("k3s", version);
   if (!work_dir) return fail(work_dir.error());
-  bool replaced = false;
-  const std::string what = "k3s " + run.settings.k3s_version;
-  auto installed = install_asset(k3s_binary_asset(run.settings, run.arch), *work_dir, what, bin_path("k3s"),
+  const std::string what = "k3s " + version;
+  const std::string binary = k3s_version_binary(version);
+  auto installed = install_asset(k3s_binary_asset(run.settings, run.arch), *work_dir, what, binary,
                                  [&](const std::string& verified) -> Result<void> {
-                                   replaced = true;
-                                   return move_into_place(verified, bin_path("k3s"), 0755);
+                                   const std::string dir = std::filesystem::path(binary).parent_path();
+                                   if (auto made = make_directory(dir, 0755); !made) return fail(made.error());
+                                   return move_into_place(verified, binary, 0755);
                                  });
   if (!installed) return fail(installed.error());
+  const K3sLink before = read_k3s_link();
+  auto replaced = link_k3s_version(version, before);
+  if (!replaced) return fail(replaced.error());
   if (auto r = link_k3s_tools(); !r) return fail(r.error());
+  if (*replaced) remove_k3s_versions(plan_k3s_follow(version, true, before.version, installed_k3s_versions()).unneeded);
   if (run.settings.airgap_images) {
     const SetupAsset images = k3s_images_asset(run.settings, run.arch);
     const std::string target = std::string(kAirgapImagesDir) + "/" + images.name;
@@ -154,9 +215,8 @@ Result<bool> install_k3s(const SetupRun& run) {
     });
     if (!r) return fail(r.error());
   }
-  return replaced;
+  return *replaced;
 }
-
 
 // Until OpenRC has finished the boot (common/openrc_state.h): a login comes before it, and the
 // k3s service started now, with the runlevel still to reach it, would be started twice.
@@ -189,8 +249,8 @@ Result<void> start_k3s(bool replaced) {
 
 // A server: until k3s's own client gets "ok" from the API's readiness check (through the
 // kubeconfig k3s writes, TLS verified). An agent: until its service runs.
-Result<void> wait_for_k3s(const SetupRun& run) {
-  const auto deadline = std::chrono::steady_clock::now() + kApiWait;
+Result<void> wait_for_k3s(const SetupRun& run, std::chrono::seconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
   std::string last;
   for (int attempt = 0;; ++attempt) {
     if (run.k3s_mode == "agent") {
@@ -201,7 +261,9 @@ Result<void> wait_for_k3s(const SetupRun& run) {
       }
       last = status.error().message;
     } else {
-      auto ready = run_command({bin_path("k3s"), "kubectl", "get", "--raw=/readyz"}, "", std::chrono::seconds(30));
+      const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+      auto ready = run_command({bin_path("k3s"), "kubectl", "get", "--raw=/readyz"}, "",
+                               std::clamp(left, std::chrono::seconds(1), std::chrono::seconds(30)));
       if (ready && ready->starts_with("ok")) {
         std::printf("setup: k3s answers: its API is ready\n");
         return {};
@@ -209,12 +271,22 @@ Result<void> wait_for_k3s(const SetupRun& run) {
       last = ready ? "answered '" + *ready + "'" : ready.error().message;
     }
     if (std::chrono::steady_clock::now() >= deadline)
-      return fail("k3s did not answer within " + std::to_string(kApiWait.count()) + " s (last: " + last +
+      return fail("k3s did not answer within " + std::to_string(wait.count()) + " s (last: " + last +
                   "): see " + kK3sLogPath);
     if (attempt % 10 == 0) std::printf("setup: waiting for k3s (%s)\n", run.k3s_mode.c_str());
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::seconds(3));
   }
+}
+
+// k3s answers within wait, and runs under its service, which restarts it (answering alone is
+// not enough: a k3s started by hand outside it dies for good).
+Result<void> k3s_answers_under_its_service(const SetupRun& run, std::chrono::seconds wait) {
+  if (auto r = wait_for_k3s(run, wait); !r) return r;
+  if (service_run(service_started("k3s"), executable_running(kK3sBinary)) != ServiceRun::started)
+    return fail("k3s answers but its service is not started (it runs outside its supervisor): "
+                "sudo rc-service k3s restart, then see " + std::string(kK3sLogPath));
+  return {};
 }
 
 std::string node_name() {
@@ -286,6 +358,7 @@ Result<NodeSummary> node_summary() {
 
 Result<void> prepare_setup() {
   if (auto r = make_directory(kSetupDir, 0700); !r) return r;
+  if (auto r = make_directory(kK3sVersionsDir, 0755); !r) return r;
   return make_directory(kProductBinDir, 0755);
 }
 
@@ -294,12 +367,37 @@ Result<void> run_k3s_step(const SetupRun& run) {
   auto replaced = install_k3s(run);
   if (!replaced) return fail(replaced.error());
   if (auto r = start_k3s(*replaced); !r) return r;
-  if (auto r = wait_for_k3s(run); !r) return r;
-  // k3s answering is not enough: it must run under its service, which restarts it
-  if (service_run(service_started("k3s"), executable_running(kK3sBinary)) != ServiceRun::started)
-    return fail("k3s answers but its service is not started (it runs outside its supervisor): "
-                "sudo rc-service k3s restart, then see " + std::string(kK3sLogPath));
-  return {};
+  return k3s_answers_under_its_service(run, kApiWait);
+}
+
+Result<std::string> follow_pinned_k3s(const SetupRun& run) {
+  const std::string& pinned = run.settings.k3s_version;
+  const K3sLink link = read_k3s_link();
+  const K3sFollowPlan plan = plan_k3s_follow(pinned, link.set_up, link.version, installed_k3s_versions());
+  const std::string was = " (it was " + link.version.value_or("a k3s installed before versions had directories") + ")";
+  switch (plan.action) {
+    case K3sFollow::not_set_up: return std::string("k3s is not set up (maculaos setup installs it): nothing to follow");
+    case K3sFollow::nothing: return "k3s " + pinned + ", the version this image pins";
+    case K3sFollow::relink: {
+      if (auto r = link_k3s_version(pinned, link); !r) return fail(r.error());
+      remove_k3s_versions(plan.unneeded);
+      return "k3s " + pinned + ", the version this image pins, is installed already: linked" + was;
+    }
+    case K3sFollow::fetch: {
+      if (auto r = install_k3s(run); !r) return fail("k3s " + pinned + ", the version this image pins", r.error());
+      return "k3s " + pinned + ", the version this image pins: verified, installed and linked" + was;
+    }
+  }
+  return fail("unknown plan");
+}
+
+Result<void> check_k3s_follows(const SetupRun& run, std::chrono::seconds wait) {
+  const K3sLink link = read_k3s_link();
+  if (!link.set_up) return {};
+  if (link.version != run.settings.k3s_version)
+    return fail("k3s " + link.version.value_or("(not from a version directory)") + " is linked where this image pins " +
+                run.settings.k3s_version + " (its fetch failed?): see " + kK3sLogPath);
+  return k3s_answers_under_its_service(run, wait);
 }
 
 Result<void> check_source(const SetupRun& run) {

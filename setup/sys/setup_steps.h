@@ -4,6 +4,7 @@
 // /var/lib/maculaos/setup, so any step can be run again, after a cut or a reboot too.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,15 @@ Result<void> check_source(const SetupRun& run);
 // k3s installed (and its airgap images when asked), (re)started, and answering: its API's
 // readiness (a server) or its service running (an agent).
 Result<void> run_k3s_step(const SetupRun& run);
+
+// k3s follows the OS (setup/k3s_versions.h): kK3sBinary pointed at the version the booted
+// image's config pins, fetched and verified first when not installed. Run before each start of
+// the k3s service. Returns what it did, as a sentence.
+Result<std::string> follow_pinned_k3s(const SetupRun& run);
+
+// The boot's health check of k3s: nothing to check before setup has run; else k3s is the
+// pinned version and answers within wait, under its service.
+Result<void> check_k3s_follows(const SetupRun& run, std::chrono::seconds wait);
 
 // The Flux CLI installed (callers skip it when no flux_version is set).
 Result<void> install_flux(const SetupRun& run);

@@ -29,6 +29,8 @@ class NodeUpgradeSystem final : public UpgradeSystem {
   Result<std::string> sha256_from_disk(const std::string& path) override;
   Result<void> write_slot_manifest(const std::string& slot_dir, const std::string& version,
                                    std::span<const CopiedFile> files) override;
+  Result<std::optional<std::string>> k3s_staging_dir(const std::string& version) override;
+  Result<void> move_file(const std::string& from, const std::string& to) override;
   void sync() override;
   Result<void> reboot() override;
   void say(const std::string& line) override;
