@@ -5,7 +5,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -29,6 +28,7 @@
 #include "net/sys/fetch_file.h"
 #include "net/sys/resource.h"
 #include "setup/k3s_versions.h"
+#include "setup/sys/k3s_node.h"
 
 namespace macula {
 
@@ -60,10 +60,6 @@ Result<std::string> component_dir(std::string_view name, const std::string& vers
   if (auto r = make_directory(dir, 0700); !r) return fail(r.error());
   return dir;
 }
-
-// `rc-service k3s ACTION`. No timeout: run_command would kill what is left in the command's
-// process group, and starting the service leaves supervise-daemon there.
-Result<std::string> k3s_service(const char* action) { return run_command({"/sbin/rc-service", "k3s", action}); }
 
 // The release's sums file: kept from an earlier run, else fetched (TLS verified: it is what
 // vouches for everything else).
@@ -235,60 +231,6 @@ Result<void> wait_for_boot() {
   }
 }
 
-// Starts k3s (again, when a new binary replaced a running one).
-Result<void> start_k3s(bool replaced) {
-  const bool running = service_started("k3s");
-  if (running && !replaced) return {};
-  std::printf("setup: %s the k3s service (%s)\n", running ? "restarting" : "starting", kK3sLogPath);
-  // restart, not start: at boot, before k3s was installed, the service went inactive, and
-  // OpenRC's start leaves an inactive service as it is.
-  auto started = k3s_service("restart");
-  if (!started) return fail("start the k3s service", started.error());
-  return {};
-}
-
-// A server: until k3s's own client gets "ok" from the API's readiness check (through the
-// kubeconfig k3s writes, TLS verified). An agent: until its service runs.
-Result<void> wait_for_k3s(const SetupRun& run, std::chrono::seconds wait) {
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  std::string last;
-  for (int attempt = 0;; ++attempt) {
-    if (run.k3s_mode == "agent") {
-      auto status = k3s_service("status");
-      if (status) {
-        std::printf("setup: k3s agent running; it joins %s\n", run.server_url.c_str());
-        return {};
-      }
-      last = status.error().message;
-    } else {
-      const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
-      auto ready = run_command({bin_path("k3s"), "kubectl", "get", "--raw=/readyz"}, "",
-                               std::clamp(left, std::chrono::seconds(1), std::chrono::seconds(30)));
-      if (ready && ready->starts_with("ok")) {
-        std::printf("setup: k3s answers: its API is ready\n");
-        return {};
-      }
-      last = ready ? "answered '" + *ready + "'" : ready.error().message;
-    }
-    if (std::chrono::steady_clock::now() >= deadline)
-      return fail("k3s did not answer within " + std::to_string(wait.count()) + " s (last: " + last +
-                  "): see " + kK3sLogPath);
-    if (attempt % 10 == 0) std::printf("setup: waiting for k3s (%s)\n", run.k3s_mode.c_str());
-    std::fflush(stdout);
-    std::this_thread::sleep_for(std::chrono::seconds(3));
-  }
-}
-
-// k3s answers within wait, and runs under its service, which restarts it (answering alone is
-// not enough: a k3s started by hand outside it dies for good).
-Result<void> k3s_answers_under_its_service(const SetupRun& run, std::chrono::seconds wait) {
-  if (auto r = wait_for_k3s(run, wait); !r) return r;
-  if (service_run(service_started("k3s"), executable_running(kK3sBinary)) != ServiceRun::started)
-    return fail("k3s answers but its service is not started (it runs outside its supervisor): "
-                "sudo rc-service k3s restart, then see " + std::string(kK3sLogPath));
-  return {};
-}
-
 std::string node_name() {
   struct utsname names {};
   ::uname(&names);
@@ -366,8 +308,9 @@ Result<void> run_k3s_step(const SetupRun& run) {
   if (auto r = wait_for_boot(); !r) return r;  // its network too, which the download needs
   auto replaced = install_k3s(run);
   if (!replaced) return fail(replaced.error());
-  if (auto r = start_k3s(*replaced); !r) return r;
-  return k3s_answers_under_its_service(run, kApiWait);
+  NodeK3s node;
+  if (auto r = start_k3s(node, *replaced); !r) return r;
+  return k3s_answers_under_its_service(node, {run.k3s_mode, run.server_url}, kApiWait);
 }
 
 Result<std::string> follow_pinned_k3s(const SetupRun& run) {
@@ -397,7 +340,8 @@ Result<void> check_k3s_follows(const SetupRun& run, std::chrono::seconds wait) {
   if (link.version != run.settings.k3s_version)
     return fail("k3s " + link.version.value_or("(not from a version directory)") + " is linked where this image pins " +
                 run.settings.k3s_version + " (its fetch failed?): see " + kK3sLogPath);
-  return k3s_answers_under_its_service(run, wait);
+  NodeK3s node;
+  return k3s_answers_under_its_service(node, {run.k3s_mode, run.server_url}, wait);
 }
 
 Result<void> check_source(const SetupRun& run) {
