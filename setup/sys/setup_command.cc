@@ -90,6 +90,12 @@ Result<int> run_setup(std::span<const std::string> argv) {
   const bool follow = args->has("follow-os"), health = args->has("k3s-health");
   if ((follow || health) && (args->has("from") || args->has("unattended") || (follow && health)))
     return usage_error("--follow-os and --k3s-health each go alone (see maculaos setup --help)");
+  // Before the node config is read: a config error of setup's keys must not fail the boot's
+  // health check of a node that never set up k3s.
+  if ((follow || health) && !k3s_set_up()) {
+    std::printf("setup: k3s is not set up (maculaos setup installs it): nothing to %s\n", follow ? "follow" : "check");
+    return 0;
+  }
   auto run = plan_setup(args->has("from") ? std::optional(args->values.at("from")) : std::nullopt);
   if (!run) return fail(run.error());
   if (health) {

@@ -313,6 +313,8 @@ Result<void> run_k3s_step(const SetupRun& run) {
   return k3s_answers_under_its_service(node, {run.k3s_mode, run.server_url}, kApiWait);
 }
 
+bool k3s_set_up() { return read_k3s_link().set_up; }
+
 Result<std::string> follow_pinned_k3s(const SetupRun& run) {
   const std::string& pinned = run.settings.k3s_version;
   const K3sLink link = read_k3s_link();

@@ -37,6 +37,9 @@ Result<void> check_source(const SetupRun& run);
 // readiness (a server) or its service running (an agent).
 Result<void> run_k3s_step(const SetupRun& run);
 
+// Something is at kK3sBinary: setup has installed k3s on this node.
+bool k3s_set_up();
+
 // k3s follows the OS (setup/k3s_versions.h): kK3sBinary pointed at the version the booted
 // image's config pins, fetched and verified first when not installed. Run before each start of
 // the k3s service. Returns what it did, as a sentence.
