@@ -38,6 +38,21 @@ Result<void> make_directory(const std::string& path, mode_t mode) {
   return {};
 }
 
+Result<void> rename_durably(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return fail_errno("rename " + from + " to " + to);
+  const std::string dir = std::filesystem::path(to).parent_path();
+  UniqueFd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd || ::fsync(fd.get()) != 0) return fail_errno("sync " + dir);
+  return {};
+}
+
+Result<void> replace_symlink(const std::string& target, const std::string& path) {
+  const std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());
+  if (::symlink(target.c_str(), tmp.c_str()) != 0) return fail_errno("symlink " + tmp);
+  return rename_durably(tmp, path);
+}
+
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
   const std::size_t slash = path.rfind('/');
   const std::string dir_path = slash == std::string::npos ? "." : path.substr(0, slash + 1);

@@ -24,6 +24,14 @@ Result<void> make_directory(const std::string& path, mode_t mode);
 // the file holds either the old or the new content, never a mix.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode);
 
+// Renames from (already made durable by its writer) to to, then fsyncs to's directory: after a
+// power cut to names the old file or the new one.
+Result<void> rename_durably(const std::string& from, const std::string& to);
+
+// path becomes a symbolic link to target by a rename of path.tmp over it (a reader finds the old
+// link or the new one, never none), made durable.
+Result<void> replace_symlink(const std::string& target, const std::string& path);
+
 // Who a file written by root for someone else belongs to.
 struct FileOwner {
   uid_t uid = 0;

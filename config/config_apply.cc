@@ -220,10 +220,7 @@ Result<void> set_timezone(const std::string& zone) {
   const std::string file = "/usr/share/zoneinfo/" + zone;
   struct stat st{};
   if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return fail(zone + ": not a time zone of tzdata (" + file + ")");
-  const std::string tmp = "/etc/localtime.tmp";
-  ::unlink(tmp.c_str());
-  if (::symlink(file.c_str(), tmp.c_str()) != 0) return fail_errno("symlink " + tmp);
-  if (::rename(tmp.c_str(), "/etc/localtime") != 0) return fail_errno("rename " + tmp + " /etc/localtime");
+  if (auto r = replace_symlink(file, "/etc/localtime"); !r) return r;
   return write_file_atomic("/etc/timezone", zone + "\n", 0644);
 }
 

@@ -30,15 +30,12 @@ std::optional<std::string> k3s_linked_version(std::string_view target) {
   return std::string(version);
 }
 
-K3sFollowPlan plan_k3s_follow(std::string_view pinned, bool set_up, const std::optional<std::string>& linked,
+K3sFollowPlan plan_k3s_follow(std::string_view pinned, const std::optional<std::string>& linked,
                               const std::vector<std::string>& installed) {
-  if (!set_up) return {};
   K3sFollowPlan plan;
   const bool pinned_installed = std::find(installed.begin(), installed.end(), pinned) != installed.end();
-  if (linked == pinned && pinned_installed) {
-    plan.action = K3sFollow::nothing;
-    return plan;  // the other slot's version is not known here: it is the one linked before the last move
-  }
+  // the other slot's version is not known here: it is the one linked before the last move
+  if (linked == pinned && pinned_installed) return plan;
   plan.action = pinned_installed ? K3sFollow::relink : K3sFollow::fetch;
   for (const std::string& version : installed)
     if (version != pinned && version != linked) plan.unneeded.push_back(version);

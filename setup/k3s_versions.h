@@ -22,24 +22,24 @@ std::string k3s_link_target(std::string_view version);
 // The version a link target names; none for another target (or a link of another shape).
 std::optional<std::string> k3s_linked_version(std::string_view target);
 
+// On a node where setup installed k3s (before, there is nothing to follow):
 enum class K3sFollow {
-  not_set_up,  // no k3s at kK3sBinary: setup has not run, nothing follows
   nothing,     // the link names the pinned version already
   relink,      // the pinned version is installed: point the link at it
   fetch,       // the pinned version is not installed: fetch and verify it, then point the link
 };
 
 struct K3sFollowPlan {
-  K3sFollow action = K3sFollow::not_set_up;
+  K3sFollow action = K3sFollow::nothing;
   // When the link moves: the versions no slot needs once it names the pinned one, all but that
   // and the one linked now (the other slot's, which a fallback runs again). Nothing when it
   // does not move: which version the other slot pins is known only as the link leaves it.
   std::vector<std::string> unneeded;
 };
 
-// set_up: something is at kK3sBinary; linked: the version its link names (none: a file, from
-// before versions had directories); installed: the versions with a binary in kK3sVersionsDir.
-K3sFollowPlan plan_k3s_follow(std::string_view pinned, bool set_up, const std::optional<std::string>& linked,
+// linked: the version kK3sBinary's link names (none: a file, from before versions had
+// directories); installed: the versions with a binary in kK3sVersionsDir.
+K3sFollowPlan plan_k3s_follow(std::string_view pinned, const std::optional<std::string>& linked,
                               const std::vector<std::string>& installed);
 
 }  // namespace macula

@@ -102,14 +102,13 @@ Result<int> run_setup(std::span<const std::string> argv) {
     if (auto r = check_k3s_follows(*run, kHealthWait); !r) return fail("k3s health", r.error());
     return 0;
   }
+  if (auto r = prepare_setup(); !r) return fail(r.error());
   if (follow) {
-    if (auto r = prepare_setup(); !r) return fail(r.error());
     auto said = follow_pinned_k3s(*run);
     if (!said) return fail("k3s follows the OS", said.error());
     std::printf("setup: %s\n", said->c_str());
     return 0;
   }
-  if (auto r = prepare_setup(); !r) return fail(r.error());
   if (args->has("unattended") || !::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return run_unattended(*run);
   return run_wizard(*run);
 }

@@ -162,12 +162,7 @@ std::vector<std::string> installed_k3s_versions() {
 // or the new one, after a power cut too); whether it named another before.
 Result<bool> link_k3s_version(const std::string& version, const K3sLink& now) {
   if (now.version == version) return false;
-  const std::string staged = std::string(kK3sBinary) + ".new";
-  ::unlink(staged.c_str());
-  if (::symlink(k3s_link_target(version).c_str(), staged.c_str()) != 0) return fail_errno("link " + staged);
-  if (::rename(staged.c_str(), kK3sBinary) != 0) return fail_errno("rename " + staged + " to " + kK3sBinary);
-  UniqueFd dir(::open(kProductBinDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir || ::fsync(dir.get()) != 0) return fail_errno(std::string("sync ") + kProductBinDir);
+  if (auto r = replace_symlink(k3s_link_target(version), kK3sBinary); !r) return fail(r.error());
   return true;
 }
 
@@ -201,7 +196,7 @@ Result<bool> install_k3s(const SetupRun& run) {
   auto replaced = link_k3s_version(version, before);
   if (!replaced) return fail(replaced.error());
   if (auto r = link_k3s_tools(); !r) return fail(r.error());
-  if (*replaced) remove_k3s_versions(plan_k3s_follow(version, true, before.version, installed_k3s_versions()).unneeded);
+  if (*replaced) remove_k3s_versions(plan_k3s_follow(version, before.version, installed_k3s_versions()).unneeded);
   if (run.settings.airgap_images) {
     const SetupAsset images = k3s_images_asset(run.settings, run.arch);
     const std::string target = std::string(kAirgapImagesDir) + "/" + images.name;
@@ -318,10 +313,9 @@ bool k3s_set_up() { return read_k3s_link().set_up; }
 Result<std::string> follow_pinned_k3s(const SetupRun& run) {
   const std::string& pinned = run.settings.k3s_version;
   const K3sLink link = read_k3s_link();
-  const K3sFollowPlan plan = plan_k3s_follow(pinned, link.set_up, link.version, installed_k3s_versions());
+  const K3sFollowPlan plan = plan_k3s_follow(pinned, link.version, installed_k3s_versions());
   const std::string was = " (it was " + link.version.value_or("a k3s installed before versions had directories") + ")";
   switch (plan.action) {
-    case K3sFollow::not_set_up: return std::string("k3s is not set up (maculaos setup installs it): nothing to follow");
     case K3sFollow::nothing: return "k3s " + pinned + ", the version this image pins";
     case K3sFollow::relink: {
       if (auto r = link_k3s_version(pinned, link); !r) return fail(r.error());
@@ -338,7 +332,6 @@ Result<std::string> follow_pinned_k3s(const SetupRun& run) {
 
 Result<void> check_k3s_follows(const SetupRun& run, std::chrono::seconds wait) {
   const K3sLink link = read_k3s_link();
-  if (!link.set_up) return {};
   if (link.version != run.settings.k3s_version)
     return fail("k3s " + link.version.value_or("(not from a version directory)") + " is linked where this image pins " +
                 run.settings.k3s_version + " (its fetch failed?): see " + kK3sLogPath);

@@ -40,13 +40,13 @@ Result<void> run_k3s_step(const SetupRun& run);
 // Something is at kK3sBinary: setup has installed k3s on this node.
 bool k3s_set_up();
 
-// k3s follows the OS (setup/k3s_versions.h): kK3sBinary pointed at the version the booted
-// image's config pins, fetched and verified first when not installed. Run before each start of
-// the k3s service. Returns what it did, as a sentence.
+// k3s follows the OS (setup/k3s_versions.h), on a node where k3s_set_up(): kK3sBinary pointed
+// at the version the booted image's config pins, fetched and verified first when not
+// installed. Run before each start of the k3s service. Returns what it did, as a sentence.
 Result<std::string> follow_pinned_k3s(const SetupRun& run);
 
-// The boot's health check of k3s: nothing to check before setup has run; else k3s is the
-// pinned version and answers within wait, under its service.
+// The boot's health check of k3s, on a node where k3s_set_up(): k3s is the pinned version and
+// answers within wait, under its service.
 Result<void> check_k3s_follows(const SetupRun& run, std::chrono::seconds wait);
 
 // The Flux CLI installed (callers skip it when no flux_version is set).

@@ -1,11 +1,9 @@
 #include "upgrade/sys/upgrade_system.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 
 #include "ab/sys/boot_context.h"
 #include "ab/sys/slot_files.h"
@@ -18,6 +16,7 @@
 #include "net/sys/resource.h"
 #include "setup/k3s_versions.h"
 #include "setup/setup_plan.h"
+#include "setup/sys/setup_steps.h"
 #include "upgrade/signature.h"
 #include "names/names.h"
 
@@ -101,9 +100,7 @@ Result<void> NodeUpgradeSystem::write_slot_manifest(const std::string& slot_dir,
 }
 
 Result<std::optional<std::string>> NodeUpgradeSystem::k3s_staging_dir(const std::string& version) {
-  struct stat st {};
-  if (::lstat(kK3sBinary, &st) != 0 || ::access(k3s_version_binary(version).c_str(), X_OK) == 0)
-    return std::optional<std::string>();
+  if (!k3s_set_up() || ::access(k3s_version_binary(version).c_str(), X_OK) == 0) return std::optional<std::string>();
   std::string dir = setup_download_dir("k3s", version);
   if (auto r = make_directory(kSetupDir, 0700); !r) return fail(r.error());
   if (auto r = make_directory(dir, 0700); !r) return fail(r.error());
@@ -111,11 +108,7 @@ Result<std::optional<std::string>> NodeUpgradeSystem::k3s_staging_dir(const std:
 }
 
 Result<void> NodeUpgradeSystem::move_file(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) != 0) return fail_errno("rename " + from + " to " + to);
-  const std::string dir = std::filesystem::path(to).parent_path();
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd || ::fsync(fd.get()) != 0) return fail_errno("sync " + dir);
-  return {};
+  return rename_durably(from, to);
 }
 
 void NodeUpgradeSystem::sync() { ::sync(); }
